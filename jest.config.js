@@ -1,0 +1,17 @@
+/** Every test runs against a real PostgreSQL: test/global-setup.ts starts one
+ * (embedded, throwaway data directory, free port) unless DATABASE_URL names a server. */
+module.exports = {
+  rootDir: '.',
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: {
+    // iso-3166 ships ES modules only; ts-jest turns them into CommonJS for jest.
+    '^.+\\.(t|j)s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true }, diagnostics: false }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(iso-3166)/)'],
+  testEnvironment: 'node',
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  testTimeout: 60000,
+  maxWorkers: process.env.CI ? 2 : '50%',
+};

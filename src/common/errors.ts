@@ -1,0 +1,26 @@
+import { GraphQLError } from 'graphql';
+
+export interface InputProblem {
+  /** Argument or input path, e.g. `filter.regions[0]` or `first`. */
+  path: string;
+  message: string;
+}
+
+/** Bad input from the caller: names every bad argument and why. Never carries a stored value. */
+export class UserInputError extends GraphQLError {
+  constructor(problems: InputProblem[]) {
+    super(problems.map((p) => `${p.path}: ${p.message}`).join('; '), {
+      extensions: { code: 'BAD_USER_INPUT', problems },
+    });
+  }
+
+  static of(path: string, message: string): UserInputError {
+    return new UserInputError([{ path, message }]);
+  }
+}
+
+export class NotFoundError extends GraphQLError {
+  constructor(what: string) {
+    super(`${what} not found`, { extensions: { code: 'NOT_FOUND' } });
+  }
+}

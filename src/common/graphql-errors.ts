@@ -1,0 +1,49 @@
+import { HttpException, Logger } from '@nestjs/common';
+import { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
+
+const CLIENT_CODES = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'UNAUTHENTICATED']);
+const logger = new Logger('GraphQL');
+
+function httpCode(status: number): string {
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 409) return 'CONFLICT';
+  return 'BAD_USER_INPUT';
+}
+
+/** Errors the caller caused keep their message and code; anything unexpected becomes
+ * INTERNAL_SERVER_ERROR with no detail (a database message can quote stored values), logged with
+ * its stack frames but without its message. */
+export function sanitizeError(error: GraphQLError): GraphQLFormattedError {
+  const original = error.originalError;
+  const code = error.extensions?.code;
+  if (typeof code === 'string' && CLIENT_CODES.has(code)) return error.toJSON();
+  if (!original) {
+    // Parse and validation errors from graphql-js name the query's own fields, never stored data.
+    return { ...error.toJSON(), extensions: { ...error.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } };
+  }
+  if (original instanceof HttpException && original.getStatus() < 500) {
+    return { message: original.message, path: error.path, locations: error.locations, extensions: { code: httpCode(original.getStatus()) } };
+  }
+  const frames = (original.stack ?? '').split('\n').slice(1).join('\n');
+  logger.error(`Unexpected ${original.name} (${(original as { code?: string }).code ?? 'no code'}) at ${error.path?.join('.') ?? '?'}\n${frames}`);
+  return { message: 'Internal server error', path: error.path, locations: error.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+type MercuriusExecution = ExecutionResult & { statusCode?: number };
+
+/** Mercurius error formatter: GraphQL errors answer 200 with `errors` (400 for a request that does
+ * not parse or validate), never 500 for bad input. */
+export function formatGraphQLErrors(execution: MercuriusExecution): { statusCode: number; response: ExecutionResult } {
+  const errors = (execution.errors ?? []).flatMap((e) => {
+    const nested = (e.originalError as { errors?: GraphQLError[] } | undefined)?.errors;
+    return Array.isArray(nested) ? nested.map((n) => (n instanceof GraphQLError ? n : new GraphQLError(String(n)))) : [e];
+  });
+  const formatted = errors.map(sanitizeError);
+  const requestInvalid = !execution.data && formatted.every((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED');
+  return {
+    statusCode: execution.data || !requestInvalid ? 200 : 400,
+    response: { data: execution.data ?? null, errors: formatted as unknown as GraphQLError[] },
+  };
+}

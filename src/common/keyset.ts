@@ -1,0 +1,59 @@
+import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { ConnectionShape, DEFAULT_PAGE_SIZE, PageArgs } from './connection';
+import { decodeCursor, encodeCursor } from './cursor';
+
+export interface SortKey {
+  /** A non-null SQL expression over the query's alias, e.g. `i.date_start`. */
+  expression: string;
+  direction: 'ASC' | 'DESC';
+}
+
+/** Keyset (cursor) pagination shared by every list: orders by the sort keys then the id, so rows are
+ * never skipped or repeated; fetches first+1 rows to know whether a next page exists; counts lazily. */
+export async function paginate<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  alias: string,
+  sort: SortKey[],
+  page: PageArgs,
+): Promise<ConnectionShape<T>> {
+  const keys: SortKey[] = [...sort, { expression: `${alias}.id`, direction: sort.at(-1)?.direction ?? 'ASC' }];
+  const first = page.first ?? DEFAULT_PAGE_SIZE;
+  const countQuery = qb.clone();
+
+  if (page.after) {
+    const values = decodeCursor(page.after, keys.length);
+    // (k1, k2, ...) after (v1, v2, ...) in each key's own direction.
+    const ors = keys.map((key, i) => {
+      const equal = keys.slice(0, i).map((k, j) => `${k.expression} = :cursor_${j}`);
+      const op = key.direction === 'ASC' ? '>' : '<';
+      return `(${[...equal, `${key.expression} ${op} :cursor_${i}`].join(' AND ')})`;
+    });
+    qb.andWhere(`(${ors.join(' OR ')})`, Object.fromEntries(values.map((v, i) => [`cursor_${i}`, v])));
+  }
+  keys.forEach((key, i) => {
+    qb.addSelect(`(${key.expression})::text`, `sort_${i}`);
+    if (i === 0) qb.orderBy(key.expression, key.direction);
+    else qb.addOrderBy(key.expression, key.direction);
+  });
+  qb.limit(first + 1);
+
+  const { entities, raw } = await qb.getRawAndEntities();
+  const hasNextPage = entities.length > first;
+  const edges = entities.slice(0, first).map((node, i) => ({
+    node,
+    cursor: encodeCursor(keys.map((_, k) => (raw[i] as Record<string, unknown>)[`sort_${k}`])),
+  }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage: Boolean(page.after),
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    // A getter: GraphQL reads it (and the COUNT runs) only when totalCount is selected.
+    get totalCount() {
+      return countQuery.getCount();
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import DataLoader from 'dataloader';
+import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import { onlyVisible } from '../access/record-visibility';
+import { Viewer } from '../access/viewer';
+
+interface ManyOptions {
+  orderBy?: string;
+}
+
+/** Per-request batching of relation reads, so a nested list costs one statement per relation
+ * whatever the page size. Every batch goes through the record-visibility rule. */
+export class Loaders {
+  private readonly loaders = new Map<string, DataLoader<string, unknown>>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly viewer: Viewer,
+  ) {}
+
+  /** The record of `entity` with this primary key, or null when absent, deleted or not visible. */
+  one<T extends ObjectLiteral>(entity: EntityTarget<T>, key: string): Promise<T | null> {
+    const metadata = this.dataSource.getMetadata(entity);
+    const pk = metadata.primaryColumns[0].propertyName;
+    const loader = this.loader(`one:${metadata.name}`, async (keys) => {
+      const qb = this.dataSource.getRepository(entity).createQueryBuilder('r').where(`r.${pk} IN (:...keys)`, { keys });
+      if (metadata.findColumnWithPropertyName('confidentiality')) onlyVisible(qb, 'r', this.viewer);
+      const rows = await qb.getMany();
+      const byKey = new Map(rows.map((row) => [String(row[pk]), row]));
+      return keys.map((k) => byKey.get(k) ?? null);
+    });
+    return loader.load(key) as Promise<T | null>;
+  }
+
+  /** Every visible record of `entity` whose `column` equals `key` (children by foreign key). */
+  many<T extends ObjectLiteral>(entity: EntityTarget<T>, column: keyof T & string, key: string, options: ManyOptions = {}): Promise<T[]> {
+    const metadata = this.dataSource.getMetadata(entity);
+    const loader = this.loader(`many:${metadata.name}:${column}:${options.orderBy ?? ''}`, async (keys) => {
+      const qb = this.dataSource
+        .getRepository(entity)
+        .createQueryBuilder('r')
+        .where(`r.${column} IN (:...keys)`, { keys });
+      if (metadata.findColumnWithPropertyName('confidentiality')) onlyVisible(qb, 'r', this.viewer);
+      qb.orderBy(options.orderBy ?? 'r.createdAt', 'ASC').addOrderBy(`r.${metadata.primaryColumns[0].propertyName}`, 'ASC');
+      const rows = await qb.getMany();
+      const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
+      for (const row of rows) groups.get(String(row[column]))?.push(row);
+      return keys.map((k) => groups.get(k) ?? []);
+    });
+    return loader.load(key) as Promise<T[]>;
+  }
+
+  /** Records reached through a link table: e.g. the incidents a response answers. */
+  async through<L extends ObjectLiteral, T extends ObjectLiteral>(
+    link: EntityTarget<L>,
+    fromColumn: keyof L & string,
+    toColumn: keyof L & string,
+    target: EntityTarget<T>,
+    key: string,
+  ): Promise<T[]> {
+    const links = await this.many(link, fromColumn, key);
+    const targets = await Promise.all(links.map((l) => this.one(target, String(l[toColumn]))));
+    return targets.filter((t): t is Awaited<T> => t !== null) as T[];
+  }
+
+  private loader(name: string, batch: (keys: readonly string[]) => Promise<unknown[]>): DataLoader<string, unknown> {
+    let loader = this.loaders.get(name);
+    if (!loader) {
+      loader = new DataLoader<string, unknown>(batch, { maxBatchSize: 1000 });
+      this.loaders.set(name, loader);
+    }
+    return loader;
+  }
+}

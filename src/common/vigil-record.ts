@@ -1,0 +1,39 @@
+import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import {
+  Column,
+  CreateDateColumn,
+  DeleteDateColumn,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  VersionColumn,
+} from 'typeorm';
+import { AccessLevel } from '../access/access-level';
+
+/** Columns every record carries: id, timestamps, optimistic-lock version, soft-delete mark and the
+ * record's confidentiality. Nothing is removed by an ordinary delete. */
+@ObjectType({ isAbstract: true })
+export abstract class VigilRecord {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Field(() => GraphQLISODateTime)
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Field(() => GraphQLISODateTime)
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt!: Date;
+
+  @Field(() => Int, { description: 'Increases on every change; writes name the version they are based on.' })
+  @VersionColumn({ default: 1 })
+  version!: number;
+
+  /** Soft-delete mark; deleted records are hidden from every list. Not exposed until editing lands. */
+  @DeleteDateColumn({ type: 'timestamptz', nullable: true })
+  deletedAt!: Date | null;
+
+  @Field(() => AccessLevel, { description: 'Who may see this record at all.' })
+  @Column({ type: 'enum', enum: AccessLevel, enumName: 'confidentiality', default: AccessLevel.PUBLIC })
+  confidentiality!: AccessLevel;
+}

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { RegionsModule } from '../regions/regions.module';
+import { IncidentsResolver } from './incidents.resolver';
+import { IncidentsService } from './incidents.service';
+
+@Module({ imports: [RegionsModule], providers: [IncidentsService, IncidentsResolver] })
+export class IncidentsModule {}

@@ -1,0 +1,17 @@
+import { Field, InputType } from '@nestjs/graphql';
+import { IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
+import { OrganizationKind } from '../organization.entity';
+
+@InputType()
+export class OrganizationFilter {
+  @Field(() => [OrganizationKind], { nullable: true })
+  @IsOptional()
+  @IsEnum(OrganizationKind, { each: true })
+  kinds?: OrganizationKind[];
+
+  @Field(() => String, { nullable: true, description: 'Part of the name, case-insensitive.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  search?: string;
+}

@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { onlyVisible } from '../access/record-visibility';
+import { Viewer } from '../access/viewer';
+import { PageArgs } from '../common/connection';
+import { paginate } from '../common/keyset';
+import { OrganizationFilter } from './dto/organization-filter.input';
+import { Organization } from './organization.entity';
+
+/** Reads organizations. Every SQL statement of the module is built here. */
+@Injectable()
+export class OrganizationsService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  list(filter: OrganizationFilter = {}, page: PageArgs, viewer: Viewer) {
+    const qb = onlyVisible(this.dataSource.getRepository(Organization).createQueryBuilder('o'), 'o', viewer);
+    if (filter.kinds?.length) qb.andWhere('o.kind IN (:...kinds)', { kinds: filter.kinds });
+    if (filter.search) qb.andWhere('o.name ILIKE :search', { search: `%${filter.search.replace(/[\\%_]/g, '\\$&')}%` });
+    return paginate(qb, 'o', [{ expression: 'o.name', direction: 'ASC' }], page);
+  }
+}

@@ -1,0 +1,38 @@
+import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Connection, PageArgs } from '../common/connection';
+import { VigilContext } from '../common/vigil-context';
+import { RegionListArgs } from './dto/region-list.args';
+import { Region } from './region.entity';
+import { RegionsService } from './regions.service';
+
+const RegionConnection = Connection(Region, 'Region');
+
+@Resolver(() => Region)
+export class RegionsResolver {
+  constructor(private readonly service: RegionsService) {}
+
+  @Query(() => Region, { nullable: true, description: 'A country or subdivision by ISO 3166 code.' })
+  region(@Args('code') code: string, @Context() ctx: VigilContext) {
+    return ctx.loaders.one(Region, code.trim().toUpperCase());
+  }
+
+  @Query(() => RegionConnection)
+  regions(@Args() args: RegionListArgs, @Args() page: PageArgs) {
+    return this.service.list(args, page);
+  }
+
+  @ResolveField(() => Region, { nullable: true })
+  parent(@Parent() region: Region, @Context() ctx: VigilContext) {
+    return region.parentCode ? ctx.loaders.one(Region, region.parentCode) : null;
+  }
+
+  @ResolveField(() => Region)
+  country(@Parent() region: Region, @Context() ctx: VigilContext) {
+    return ctx.loaders.one(Region, region.countryCode);
+  }
+
+  @ResolveField(() => [Region], { description: 'Direct subdivisions.' })
+  children(@Parent() region: Region, @Context() ctx: VigilContext) {
+    return ctx.loaders.many(Region, 'parentCode', region.code, { orderBy: 'r.code' });
+  }
+}

@@ -1,0 +1,87 @@
+import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { CountEstimate } from '../common/count-estimate';
+import { LatestDayColumn } from '../common/date-columns';
+import { VigilRecord } from '../common/vigil-record';
+import { DateWithPrecision } from '../dates/date-with-precision';
+import { Region } from '../regions/region.entity';
+
+export enum ResponseKind {
+  PETITION = 'PETITION',
+  STATEMENT = 'STATEMENT',
+  PROTEST = 'PROTEST',
+  CAMPAIGN = 'CAMPAIGN',
+  FUNDRAISER = 'FUNDRAISER',
+  LEGAL_ACTION = 'LEGAL_ACTION',
+  LETTER = 'LETTER',
+  REPORT = 'REPORT',
+  OTHER = 'OTHER',
+}
+registerEnumType(ResponseKind, {
+  name: 'ResponseKind',
+  description: 'PROTEST covers protests, rallies, vigils and demonstrations.',
+});
+
+/** What people did in answer to abuses: a petition, a protest, a fundraiser... */
+@ObjectType({ description: 'An advocacy response: petition, statement, protest, campaign, fundraiser, legal action...' })
+@Entity()
+@Index(['date.start', 'id'])
+export class AdvocacyResponse extends VigilRecord {
+  @Field(() => ResponseKind)
+  @Index()
+  @Column({ type: 'enum', enum: ResponseKind, enumName: 'response_kind' })
+  kind!: ResponseKind;
+
+  @Field()
+  @Column({ type: 'text' })
+  title!: string;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  description!: string | null;
+
+  @Field(() => DateWithPrecision)
+  @Column(() => DateWithPrecision, { prefix: 'date' })
+  date!: DateWithPrecision;
+
+  @Index()
+  @LatestDayColumn('date')
+  dateLatest?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Where it took place; null for online or worldwide actions.' })
+  @Index()
+  @Column({ type: 'text', nullable: true })
+  regionCode!: string | null;
+
+  @ManyToOne(() => Region, { nullable: true })
+  @JoinColumn({ name: 'region_code' })
+  region?: Region;
+
+  @Field(() => String, { nullable: true, description: 'Venue ("Russian Embassy, London").' })
+  @Column({ type: 'text', nullable: true })
+  venue!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Organizers not recorded as organizations, in the sources\' words.' })
+  @Column({ type: 'text', nullable: true })
+  organizersDescription!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Whom it addresses ("Russian authorities").' })
+  @Column({ type: 'text', nullable: true })
+  target!: string | null;
+
+  @Field(() => CountEstimate)
+  @Column(() => CountEstimate, { prefix: 'signatures' })
+  signatures!: CountEstimate;
+
+  @Field(() => CountEstimate)
+  @Column(() => CountEstimate, { prefix: 'participants' })
+  participants!: CountEstimate;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  outcome!: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  url!: string | null;
+}

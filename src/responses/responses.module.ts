@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { RegionsModule } from '../regions/regions.module';
+import { ResponseOrganizersResolver, ResponsesResolver } from './responses.resolver';
+import { ResponsesService } from './responses.service';
+
+@Module({ imports: [RegionsModule], providers: [ResponsesService, ResponsesResolver, ResponseOrganizersResolver] })
+export class ResponsesModule {}

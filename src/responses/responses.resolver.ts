@@ -1,0 +1,77 @@
+import { Args, Context, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Connection, PageArgs } from '../common/connection';
+import { VigilContext } from '../common/vigil-context';
+import { Incident } from '../incidents/incident.entity';
+import { Organization } from '../organizations/organization.entity';
+import { Region } from '../regions/region.entity';
+import { Situation } from '../situations/situation.entity';
+import { Citation } from '../sources/citation.entity';
+import { independentSourceCount } from '../sources/provenance';
+import { AdvocacyResponse } from './advocacy-response.entity';
+import { ResponseFilter } from './dto/response-filter.input';
+import { ResponseIncident, ResponseOrganizer, ResponseSituation } from './response-links.entity';
+import { ResponsesService } from './responses.service';
+
+const AdvocacyResponseConnection = Connection(AdvocacyResponse, 'AdvocacyResponse');
+
+@Resolver(() => AdvocacyResponse)
+export class ResponsesResolver {
+  constructor(private readonly service: ResponsesService) {}
+
+  @Query(() => AdvocacyResponse, { nullable: true })
+  advocacyResponse(@Args('id', { type: () => ID }) id: string, @Context() ctx: VigilContext) {
+    return ctx.loaders.one(AdvocacyResponse, id);
+  }
+
+  @Query(() => AdvocacyResponseConnection, { description: 'Advocacy responses, newest first.' })
+  advocacyResponses(
+    @Args('filter', { type: () => ResponseFilter, nullable: true }) filter: ResponseFilter | undefined,
+    @Args() page: PageArgs,
+    @Context() ctx: VigilContext,
+  ) {
+    return this.service.list(filter, page, ctx.viewer);
+  }
+
+  @ResolveField(() => Region, { nullable: true })
+  region(@Parent() response: AdvocacyResponse, @Context() ctx: VigilContext) {
+    return response.regionCode ? ctx.loaders.one(Region, response.regionCode) : null;
+  }
+
+  @ResolveField(() => [ResponseOrganizer], { description: 'Organizations and their part: organizer, partner, beneficiary.' })
+  organizers(@Parent() response: AdvocacyResponse, @Context() ctx: VigilContext) {
+    return ctx.loaders.many(ResponseOrganizer, 'responseId', response.id);
+  }
+
+  @ResolveField(() => [Incident], { description: 'Incidents this response answers.' })
+  incidents(@Parent() response: AdvocacyResponse, @Context() ctx: VigilContext) {
+    return ctx.loaders.through(ResponseIncident, 'responseId', 'incidentId', Incident, response.id);
+  }
+
+  @ResolveField(() => [Situation], { description: 'Situations (patterns of abuse) this response answers.' })
+  situations(@Parent() response: AdvocacyResponse, @Context() ctx: VigilContext) {
+    return ctx.loaders.through(ResponseSituation, 'responseId', 'situationId', Situation, response.id);
+  }
+
+  @ResolveField(() => [Citation])
+  citations(@Parent() response: AdvocacyResponse, @Context() ctx: VigilContext) {
+    return ctx.loaders.many(Citation, 'responseId', response.id);
+  }
+
+  @ResolveField(() => Int, { description: 'Distinct publishers among the cited sources.' })
+  async independentSourceCount(@Parent() response: AdvocacyResponse, @Context() ctx: VigilContext) {
+    return independentSourceCount(await ctx.loaders.many(Citation, 'responseId', response.id), ctx.loaders);
+  }
+}
+
+@Resolver(() => ResponseOrganizer)
+export class ResponseOrganizersResolver {
+  @ResolveField(() => Organization, { nullable: true })
+  organization(@Parent() link: ResponseOrganizer, @Context() ctx: VigilContext) {
+    return ctx.loaders.one(Organization, link.organizationId);
+  }
+
+  @ResolveField(() => AdvocacyResponse, { nullable: true })
+  response(@Parent() link: ResponseOrganizer, @Context() ctx: VigilContext) {
+    return ctx.loaders.one(AdvocacyResponse, link.responseId);
+  }
+}

@@ -1,0 +1,37 @@
+import { Field, ObjectType } from '@nestjs/graphql';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { LatestDayColumn } from '../common/date-columns';
+import { VigilRecord } from '../common/vigil-record';
+import { DateWithPrecision } from '../dates/date-with-precision';
+import { Region } from '../regions/region.entity';
+
+/** A pattern or campaign of abuse (the 2017 purge in Chechnya) that groups incidents, so that a
+ * response can answer the whole pattern. */
+@ObjectType({ description: 'A pattern or campaign of abuse that groups incidents.' })
+@Entity()
+@Index(['date.start', 'id'])
+export class Situation extends VigilRecord {
+  @Field()
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  description!: string | null;
+
+  @Field(() => DateWithPrecision)
+  @Column(() => DateWithPrecision, { prefix: 'date' })
+  date!: DateWithPrecision;
+
+  @LatestDayColumn('date')
+  dateLatest?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Index()
+  @Column({ type: 'text', nullable: true })
+  regionCode!: string | null;
+
+  @ManyToOne(() => Region, { nullable: true })
+  @JoinColumn({ name: 'region_code' })
+  region?: Region;
+}

@@ -1,0 +1,52 @@
+import { Args, Context, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Connection, PageArgs } from '../common/connection';
+import { VigilContext } from '../common/vigil-context';
+import { Incident } from '../incidents/incident.entity';
+import { Region } from '../regions/region.entity';
+import { AdvocacyResponse } from '../responses/advocacy-response.entity';
+import { ResponseSituation } from '../responses/response-links.entity';
+import { Citation } from '../sources/citation.entity';
+import { SituationFilter } from './dto/situation-filter.input';
+import { Situation } from './situation.entity';
+import { SituationsService } from './situations.service';
+
+const SituationConnection = Connection(Situation, 'Situation');
+
+@Resolver(() => Situation)
+export class SituationsResolver {
+  constructor(private readonly service: SituationsService) {}
+
+  @Query(() => Situation, { nullable: true })
+  situation(@Args('id', { type: () => ID }) id: string, @Context() ctx: VigilContext) {
+    return ctx.loaders.one(Situation, id);
+  }
+
+  @Query(() => SituationConnection)
+  situations(
+    @Args('filter', { type: () => SituationFilter, nullable: true }) filter: SituationFilter | undefined,
+    @Args() page: PageArgs,
+    @Context() ctx: VigilContext,
+  ) {
+    return this.service.list(filter, page, ctx.viewer);
+  }
+
+  @ResolveField(() => Region, { nullable: true })
+  region(@Parent() situation: Situation, @Context() ctx: VigilContext) {
+    return situation.regionCode ? ctx.loaders.one(Region, situation.regionCode) : null;
+  }
+
+  @ResolveField(() => [Incident], { description: 'Incidents that are part of this pattern, oldest first.' })
+  incidents(@Parent() situation: Situation, @Context() ctx: VigilContext) {
+    return ctx.loaders.many(Incident, 'situationId', situation.id, { orderBy: 'r.date_start' });
+  }
+
+  @ResolveField(() => [AdvocacyResponse], { description: 'Responses that answer the whole pattern.' })
+  responses(@Parent() situation: Situation, @Context() ctx: VigilContext) {
+    return ctx.loaders.through(ResponseSituation, 'situationId', 'responseId', AdvocacyResponse, situation.id);
+  }
+
+  @ResolveField(() => [Citation])
+  citations(@Parent() situation: Situation, @Context() ctx: VigilContext) {
+    return ctx.loaders.many(Citation, 'situationId', situation.id);
+  }
+}

@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { onlyVisible } from '../access/record-visibility';
+import { Viewer } from '../access/viewer';
+import { PageArgs } from '../common/connection';
+import { applyDateRange, PlaceAndTimeFilter } from '../common/filters';
+import { paginate } from '../common/keyset';
+import { RegionsService } from '../regions/regions.service';
+import { Situation } from './situation.entity';
+
+/** Reads situations. Every SQL statement of the module is built here. */
+@Injectable()
+export class SituationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly regions: RegionsService,
+  ) {}
+
+  async list(filter: PlaceAndTimeFilter = {}, page: PageArgs, viewer: Viewer) {
+    const qb = onlyVisible(this.dataSource.getRepository(Situation).createQueryBuilder('s'), 's', viewer);
+    if (filter.regions?.length) {
+      qb.andWhere('s.region_code IN (:...regionCodes)', { regionCodes: await this.regions.expand(filter.regions, 'filter.regions') });
+    }
+    applyDateRange(qb, 's', filter);
+    return paginate(qb, 's', [{ expression: 's.date_start', direction: 'DESC' }], page);
+  }
+}

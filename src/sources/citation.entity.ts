@@ -1,0 +1,61 @@
+import { Field, ObjectType } from '@nestjs/graphql';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { VigilRecord } from '../common/vigil-record';
+import { Incident } from '../incidents/incident.entity';
+import { AdvocacyResponse } from '../responses/advocacy-response.entity';
+import { Situation } from '../situations/situation.entity';
+import { Source } from './source.entity';
+
+/** Links a source to the one incident, situation or response it supports, with the excerpt. */
+@ObjectType({ description: 'Why a claim is believed: a source, and the excerpt of it that supports the claim.' })
+@Entity()
+@Check('citation_one_subject', 'num_nonnulls(incident_id, situation_id, response_id) = 1')
+export class Citation extends VigilRecord {
+  @Field()
+  @Index()
+  @Column({ type: 'uuid' })
+  sourceId!: string;
+
+  @ManyToOne(() => Source)
+  @JoinColumn({ name: 'source_id' })
+  source?: Source;
+
+  @Field(() => String, { nullable: true })
+  @Index()
+  @Column({ type: 'uuid', nullable: true })
+  incidentId!: string | null;
+
+  @ManyToOne(() => Incident, { nullable: true })
+  @JoinColumn({ name: 'incident_id' })
+  incident?: Incident;
+
+  @Field(() => String, { nullable: true })
+  @Index()
+  @Column({ type: 'uuid', nullable: true })
+  situationId!: string | null;
+
+  @ManyToOne(() => Situation, { nullable: true })
+  @JoinColumn({ name: 'situation_id' })
+  situation?: Situation;
+
+  @Field(() => String, { nullable: true })
+  @Index()
+  @Column({ type: 'uuid', nullable: true })
+  responseId!: string | null;
+
+  @ManyToOne(() => AdvocacyResponse, { nullable: true })
+  @JoinColumn({ name: 'response_id' })
+  response?: AdvocacyResponse;
+
+  @Field(() => String, { nullable: true, description: 'The words of the source that support the claim.' })
+  @Column({ type: 'text', nullable: true })
+  excerpt!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'What the excerpt supports ("date", "victim count").' })
+  @Column({ type: 'text', nullable: true })
+  claim!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Where in the source: page, paragraph, timestamp.' })
+  @Column({ type: 'text', nullable: true })
+  locator!: string | null;
+}

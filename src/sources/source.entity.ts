@@ -1,0 +1,102 @@
+import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { VigilRecord } from '../common/vigil-record';
+import { DateWithPrecision } from '../dates/date-with-precision';
+import { Organization } from '../organizations/organization.entity';
+
+export enum SourceKind {
+  NEWS_REPORT = 'NEWS_REPORT',
+  NGO_REPORT = 'NGO_REPORT',
+  TESTIMONY = 'TESTIMONY',
+  OFFICIAL_STATEMENT = 'OFFICIAL_STATEMENT',
+  SOCIAL_MEDIA = 'SOCIAL_MEDIA',
+  COURT_DOCUMENT = 'COURT_DOCUMENT',
+  OTHER = 'OTHER',
+}
+registerEnumType(SourceKind, { name: 'SourceKind' });
+
+/** Reliability of a source, on the HURIDOCS Events Standard Formats scale. */
+export enum SourceReliability {
+  HIGHLY_RELIABLE = 'HIGHLY_RELIABLE',
+  RELIABLE = 'RELIABLE',
+  FAIRLY_RELIABLE = 'FAIRLY_RELIABLE',
+  NOT_VERY_RELIABLE = 'NOT_VERY_RELIABLE',
+  HIGHLY_UNRELIABLE = 'HIGHLY_UNRELIABLE',
+  UNKNOWN = 'UNKNOWN',
+}
+registerEnumType(SourceReliability, {
+  name: 'SourceReliability',
+  description: 'Reliability of the source on the HURIDOCS ESF scale.',
+});
+
+export enum Attribution {
+  /** The document names it. */
+  STATED = 'STATED',
+  /** Vigil's editors inferred it from the document (say how in attributionNote). */
+  INFERRED = 'INFERRED',
+}
+registerEnumType(Attribution, { name: 'Attribution', description: 'Whether the document states it or editors inferred it.' });
+
+/** A document a claim rests on: a news report, an NGO report, a testimony... */
+@ObjectType({ description: 'A document that claims rest on.' })
+@Entity()
+export class Source extends VigilRecord {
+  @Field(() => SourceKind)
+  @Index()
+  @Column({ type: 'enum', enum: SourceKind, enumName: 'source_kind' })
+  kind!: SourceKind;
+
+  @Field({ description: 'Who published it, as a name ("Gay Star News").' })
+  @Index()
+  @Column({ type: 'text' })
+  publisher!: string;
+
+  @Field(() => Attribution, { description: 'Whether the document names its publisher or editors inferred it.' })
+  @Column({ type: 'enum', enum: Attribution, enumName: 'attribution', default: Attribution.STATED })
+  publisherAttribution!: Attribution;
+
+  @Field(() => String, { nullable: true, description: 'How an inferred publisher or date was worked out.' })
+  @Column({ type: 'text', nullable: true })
+  attributionNote!: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Index()
+  @Column({ type: 'uuid', nullable: true })
+  publisherOrganizationId!: string | null;
+
+  @ManyToOne(() => Organization, { nullable: true })
+  @JoinColumn({ name: 'publisher_organization_id' })
+  publisherOrganization?: Organization;
+
+  @Field()
+  @Column({ type: 'text' })
+  title!: string;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  author!: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  url!: string | null;
+
+  @Field(() => DateWithPrecision, { description: 'When it was published (approximate when inferred).' })
+  @Column(() => DateWithPrecision, { prefix: 'published' })
+  published!: DateWithPrecision;
+
+  @Field(() => String, { nullable: true, description: 'BCP 47 language tag (en, ru).' })
+  @Column({ type: 'text', nullable: true })
+  language!: string | null;
+
+  @Field(() => SourceReliability)
+  @Column({ type: 'enum', enum: SourceReliability, enumName: 'source_reliability', default: SourceReliability.UNKNOWN })
+  reliability!: SourceReliability;
+
+  @Field(() => String, { nullable: true, description: 'URL of an archived copy (Wayback Machine, perma.cc).' })
+  @Column({ type: 'text', nullable: true })
+  archivedUrl!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'sha256:<hex> of the copy Vigil holds, to detect later edits.' })
+  @Column({ type: 'text', nullable: true })
+  contentHash!: string | null;
+}

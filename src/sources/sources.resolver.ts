@@ -1,0 +1,70 @@
+import { Args, Context, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Connection, PageArgs } from '../common/connection';
+import { VigilContext } from '../common/vigil-context';
+import { Incident } from '../incidents/incident.entity';
+import { Organization } from '../organizations/organization.entity';
+import { AdvocacyResponse } from '../responses/advocacy-response.entity';
+import { Situation } from '../situations/situation.entity';
+import { Citation } from './citation.entity';
+import { SourceFilter } from './dto/source-filter.input';
+import { Source } from './source.entity';
+import { SourcesService } from './sources.service';
+
+const SourceConnection = Connection(Source, 'Source');
+
+@Resolver(() => Source)
+export class SourcesResolver {
+  constructor(private readonly service: SourcesService) {}
+
+  @Query(() => Source, { nullable: true })
+  source(@Args('id', { type: () => ID }) id: string, @Context() ctx: VigilContext) {
+    return ctx.loaders.one(Source, id);
+  }
+
+  @Query(() => SourceConnection, { description: 'Sources, most recently published first.' })
+  sources(
+    @Args('filter', { type: () => SourceFilter, nullable: true }) filter: SourceFilter | undefined,
+    @Args() page: PageArgs,
+    @Context() ctx: VigilContext,
+  ) {
+    return this.service.list(filter, page, ctx.viewer);
+  }
+
+  @ResolveField(() => Organization, { nullable: true })
+  publisherOrganization(@Parent() source: Source, @Context() ctx: VigilContext) {
+    return source.publisherOrganizationId ? ctx.loaders.one(Organization, source.publisherOrganizationId) : null;
+  }
+
+  @ResolveField(() => [Citation], { description: 'Every claim this source is cited for.' })
+  citations(@Parent() source: Source, @Context() ctx: VigilContext) {
+    return ctx.loaders.many(Citation, 'sourceId', source.id);
+  }
+}
+
+@Resolver(() => Citation)
+export class CitationsResolver {
+  @Query(() => Citation, { nullable: true })
+  citation(@Args('id', { type: () => ID }) id: string, @Context() ctx: VigilContext) {
+    return ctx.loaders.one(Citation, id);
+  }
+
+  @ResolveField(() => Source, { nullable: true, description: 'Null when the source is above the viewer\'s level.' })
+  source(@Parent() citation: Citation, @Context() ctx: VigilContext) {
+    return ctx.loaders.one(Source, citation.sourceId);
+  }
+
+  @ResolveField(() => Incident, { nullable: true })
+  incident(@Parent() citation: Citation, @Context() ctx: VigilContext) {
+    return citation.incidentId ? ctx.loaders.one(Incident, citation.incidentId) : null;
+  }
+
+  @ResolveField(() => Situation, { nullable: true })
+  situation(@Parent() citation: Citation, @Context() ctx: VigilContext) {
+    return citation.situationId ? ctx.loaders.one(Situation, citation.situationId) : null;
+  }
+
+  @ResolveField(() => AdvocacyResponse, { nullable: true })
+  response(@Parent() citation: Citation, @Context() ctx: VigilContext) {
+    return citation.responseId ? ctx.loaders.one(AdvocacyResponse, citation.responseId) : null;
+  }
+}

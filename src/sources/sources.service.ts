@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { onlyVisible } from '../access/record-visibility';
+import { Viewer } from '../access/viewer';
+import { PageArgs } from '../common/connection';
+import { paginate } from '../common/keyset';
+import { SourceFilter } from './dto/source-filter.input';
+import { Source } from './source.entity';
+
+/** Reads sources. Every SQL statement of the module is built here. */
+@Injectable()
+export class SourcesService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  list(filter: SourceFilter = {}, page: PageArgs, viewer: Viewer) {
+    const qb = onlyVisible(this.dataSource.getRepository(Source).createQueryBuilder('s'), 's', viewer);
+    if (filter.kinds?.length) qb.andWhere('s.kind IN (:...kinds)', { kinds: filter.kinds });
+    if (filter.reliabilities?.length) qb.andWhere('s.reliability IN (:...reliabilities)', { reliabilities: filter.reliabilities });
+    if (filter.publisher) qb.andWhere('lower(s.publisher) = lower(:publisher)', { publisher: filter.publisher.trim() });
+    return paginate(qb, 's', [{ expression: 's.published_start', direction: 'DESC' }], page);
+  }
+}
