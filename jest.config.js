@@ -5,10 +5,11 @@ module.exports = {
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
-    // iso-3166 ships ES modules only; ts-jest turns them into CommonJS for jest.
-    '^.+\\.(t|j)s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true }, diagnostics: false }],
+    // iso-3166 and content-disposition (via mercurius) ship ES modules only; Node 20 require()s
+    // them natively, but jest's module system needs them turned into CommonJS.
+    '^.+\\.(t|j)s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(iso-3166)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(iso-3166|content-disposition)/)'],
   testEnvironment: 'node',
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',

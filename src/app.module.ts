@@ -24,6 +24,9 @@ export interface AppOptions {
   /** PostgreSQL URL; null builds the app without connecting (schema generation). */
   databaseUrl: string | null;
   logLevel: string;
+  /** Mercurius's parsed-query cache (default on). jest turns it off: the cache is an ES module that
+   * mercurius loads with import(), which jest's CommonJS sandbox cannot do. */
+  queryCache?: boolean;
 }
 
 @Module({})
@@ -52,6 +55,7 @@ export class AppModule {
             autoSchemaFile: true,
             sortSchema: true,
             graphiql: true,
+            ...(options.queryCache === false ? { cache: false } : {}),
             buildSchemaOptions: { directives: [sensitiveDirective] },
             transformSchema: enforceSensitiveFields,
             context: (): VigilContext => ({ viewer: ANONYMOUS, loaders: new Loaders(dataSource, ANONYMOUS) }),

@@ -1,0 +1,39 @@
+# syntax=docker/dockerfile:1
+#
+# Vigil: production image. Runs against an external PostgreSQL given by DATABASE_URL
+# (see docker-compose.yml); the embedded PostgreSQL used by `npm start` is not meant for the image.
+#
+#   docker build -t vigil .
+#   docker run -e DATABASE_URL=postgresql://user:pass@host:5432/vigil -p 3000:3000 vigil
+
+# ---- build: compile TypeScript, then drop dev dependencies ----
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+
+# package.json's "allowScripts" field is an npm 11 feature; the npm 10 in this image ignores it.
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
+
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY migrations ./migrations
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+# ---- runtime ----
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+
+# Owned by root and read-only to the `node` user that runs the app.
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+
+USER node
+EXPOSE 3000
+
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+
+# main.js handles SIGTERM itself (closes the app, then exits), so node can run as PID 1.
+CMD ["node", "dist/src/main.js"]

@@ -1,0 +1,21 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { freePort } from '../src/database/free-port';
+
+/** Starts one real PostgreSQL for the run (embedded, throwaway directory, free port) unless
+ * DATABASE_URL names a server. It imports nothing decorated: Nest's GraphQL metadata lives in a
+ * process global, and jest may run test files in this same process. Template databases are built
+ * by the first test file that needs them (test/support/test-database.ts). */
+export default async function globalSetup(): Promise<void> {
+  let url = process.env.DATABASE_URL;
+  if (!url) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigil-test-pg-'));
+    const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
+    (globalThis as { vigilTestPostgres?: { stop: () => Promise<void> } }).vigilTestPostgres = pg;
+    url = pg.url();
+  }
+  process.env.VIGIL_TEST_SERVER_URL = url;
+  process.env.VIGIL_TEST_RUN = `${Date.now().toString(36)}${process.pid}`;
+}
