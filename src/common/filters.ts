@@ -1,7 +1,8 @@
 import { Field, InputType } from '@nestjs/graphql';
-import { ArrayMaxSize, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { ArrayMaxSize, IsOptional, IsString, Length } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { UserInputError } from './errors';
+import { IsCalendarDate } from './validators';
 
 /** Filter parts shared by every dated, placed list, with one meaning everywhere. */
 @InputType({ isAbstract: true })
@@ -18,7 +19,7 @@ export abstract class PlaceAndTimeFilter {
     description: 'YYYY-MM-DD. Keeps records whose date span ends on or after this day ("2017-04" spans April).',
   })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'must be a date, YYYY-MM-DD' })
+  @IsCalendarDate()
   dateFrom?: string;
 
   @Field(() => String, {
@@ -26,7 +27,7 @@ export abstract class PlaceAndTimeFilter {
     description: 'YYYY-MM-DD. Keeps records whose date span starts on or before this day.',
   })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'must be a date, YYYY-MM-DD' })
+  @IsCalendarDate()
   dateTo?: string;
 }
 

@@ -15,8 +15,10 @@ export async function paginate<T extends ObjectLiteral>(
   alias: string,
   sort: SortKey[],
   page: PageArgs,
+  /** A unique column that breaks ties between equal sort keys. */
+  tiebreaker = `${alias}.id`,
 ): Promise<ConnectionShape<T>> {
-  const keys: SortKey[] = [...sort, { expression: `${alias}.id`, direction: sort.at(-1)?.direction ?? 'ASC' }];
+  const keys: SortKey[] = [...sort, { expression: tiebreaker, direction: sort.at(-1)?.direction ?? 'ASC' }];
   const first = page.first ?? DEFAULT_PAGE_SIZE;
   const countQuery = qb.clone();
 

@@ -25,7 +25,7 @@ export class IncidentsResolver {
 
   @Query(() => IncidentConnection, { description: 'Incidents, newest first.' })
   incidents(
-    @Args('filter', { type: () => IncidentFilter, nullable: true }) filter: IncidentFilter | undefined,
+    @Args('filter', { type: () => IncidentFilter, nullable: true }) filter: IncidentFilter,
     @Args() page: PageArgs,
     @Context() ctx: VigilContext,
   ) {

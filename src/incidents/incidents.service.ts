@@ -18,7 +18,8 @@ export class IncidentsService {
     private readonly regions: RegionsService,
   ) {}
 
-  async list(filter: IncidentFilter = {}, page: PageArgs, viewer: Viewer) {
+  async list(given: IncidentFilter | null | undefined, page: PageArgs, viewer: Viewer) {
+    const filter = given ?? {};
     const qb = onlyVisible(this.dataSource.getRepository(Incident).createQueryBuilder('i'), 'i', viewer);
     if (filter.regions?.length) {
       qb.andWhere('i.region_code IN (:...regionCodes)', { regionCodes: await this.regions.expand(filter.regions, 'filter.regions') });

@@ -21,7 +21,7 @@ export class OrganizationsResolver {
 
   @Query(() => OrganizationConnection, { description: 'Organizations by name.' })
   organizations(
-    @Args('filter', { type: () => OrganizationFilter, nullable: true }) filter: OrganizationFilter | undefined,
+    @Args('filter', { type: () => OrganizationFilter, nullable: true }) filter: OrganizationFilter,
     @Args() page: PageArgs,
     @Context() ctx: VigilContext,
   ) {

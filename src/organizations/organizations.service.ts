@@ -13,7 +13,8 @@ import { Organization } from './organization.entity';
 export class OrganizationsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  list(filter: OrganizationFilter = {}, page: PageArgs, viewer: Viewer) {
+  list(given: OrganizationFilter | null | undefined, page: PageArgs, viewer: Viewer) {
+    const filter = given ?? {};
     const qb = onlyVisible(this.dataSource.getRepository(Organization).createQueryBuilder('o'), 'o', viewer);
     if (filter.kinds?.length) qb.andWhere('o.kind IN (:...kinds)', { kinds: filter.kinds });
     if (filter.search) qb.andWhere('o.name ILIKE :search', { search: `%${filter.search.replace(/[\\%_]/g, '\\$&')}%` });

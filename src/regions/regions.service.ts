@@ -76,6 +76,6 @@ export class RegionsService {
     if (args.countryCode) qb.andWhere('r.country_code = :country', { country: args.countryCode.toUpperCase() });
     if (args.parentCode) qb.andWhere('r.parent_code = :parent', { parent: args.parentCode.toUpperCase() });
     if (args.search) qb.andWhere('(r.name ILIKE :search OR r.code ILIKE :search)', { search: `%${args.search.replace(/[\\%_]/g, '\\$&')}%` });
-    return paginate(qb, 'r', [{ expression: 'r.code', direction: 'ASC' }], page);
+    return paginate(qb, 'r', [], page, 'r.code');
   }
 }

@@ -25,7 +25,7 @@ export class ResponsesResolver {
 
   @Query(() => AdvocacyResponseConnection, { description: 'Advocacy responses, newest first.' })
   advocacyResponses(
-    @Args('filter', { type: () => ResponseFilter, nullable: true }) filter: ResponseFilter | undefined,
+    @Args('filter', { type: () => ResponseFilter, nullable: true }) filter: ResponseFilter,
     @Args() page: PageArgs,
     @Context() ctx: VigilContext,
   ) {

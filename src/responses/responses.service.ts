@@ -18,7 +18,8 @@ export class ResponsesService {
     private readonly regions: RegionsService,
   ) {}
 
-  async list(filter: ResponseFilter = {}, page: PageArgs, viewer: Viewer) {
+  async list(given: ResponseFilter | null | undefined, page: PageArgs, viewer: Viewer) {
+    const filter = given ?? {};
     const qb = onlyVisible(this.dataSource.getRepository(AdvocacyResponse).createQueryBuilder('r'), 'r', viewer);
     if (filter.regions?.length) {
       qb.andWhere('r.region_code IN (:...regionCodes)', { regionCodes: await this.regions.expand(filter.regions, 'filter.regions') });

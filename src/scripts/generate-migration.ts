@@ -7,6 +7,8 @@ import { createDataSource } from '../database/data-source';
 import { startEmbeddedPostgres } from '../database/embedded-postgres';
 import { freePort } from '../database/free-port';
 
+const GENERATION_DATABASE = 'postgres';
+
 async function main(): Promise<void> {
   const name = process.argv[2];
   if (!name || !/^[A-Z][A-Za-z0-9]+$/.test(name)) {
@@ -15,7 +17,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-migration-'));
   const pg = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), persistent: false });
   try {
-    const ds = createDataSource(pg.url());
+    const ds = createDataSource(pg.url(GENERATION_DATABASE));
     await ds.initialize();
     await ds.runMigrations();
     const sql = await ds.driver.createSchemaBuilder().log();
@@ -38,6 +40,20 @@ async function main(): Promise<void> {
     };
     sql.upQueries = firstOnly(sql.upQueries, /^CREATE TYPE ("[^ ]+")/);
     sql.downQueries = firstOnly(sql.downQueries, /^DROP TYPE ("[^ ]+")/); // run in reverse: last wins
+    // TypeORM records generated columns in typeorm_metadata under the database's name; write
+    // current_database() instead of the throwaway database's name so the rows match wherever the
+    // migration runs.
+    const portable = <T extends { query: string; parameters?: unknown[] }>(q: T): T => {
+      const at = q.query.includes('typeorm_metadata') ? (q.parameters ?? []).indexOf(GENERATION_DATABASE) : -1;
+      if (at < 0) return q;
+      const query = q.query.replace(/\$(\d+)/g, (_, n: string) => {
+        const i = Number(n) - 1;
+        return i === at ? 'current_database()' : `$${i > at ? i : i + 1}`;
+      });
+      return { ...q, query, parameters: q.parameters!.filter((_, i) => i !== at) };
+    };
+    sql.upQueries = sql.upQueries.map(portable);
+    sql.downQueries = sql.downQueries.map(portable);
     const timestamp = Date.now();
     const className = `${name}${timestamp}`;
     const q = (s: string) => '`' + s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`';

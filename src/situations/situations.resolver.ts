@@ -23,7 +23,7 @@ export class SituationsResolver {
 
   @Query(() => SituationConnection)
   situations(
-    @Args('filter', { type: () => SituationFilter, nullable: true }) filter: SituationFilter | undefined,
+    @Args('filter', { type: () => SituationFilter, nullable: true }) filter: SituationFilter,
     @Args() page: PageArgs,
     @Context() ctx: VigilContext,
   ) {

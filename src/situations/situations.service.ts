@@ -17,7 +17,8 @@ export class SituationsService {
     private readonly regions: RegionsService,
   ) {}
 
-  async list(filter: PlaceAndTimeFilter = {}, page: PageArgs, viewer: Viewer) {
+  async list(given: PlaceAndTimeFilter | null | undefined, page: PageArgs, viewer: Viewer) {
+    const filter = given ?? {};
     const qb = onlyVisible(this.dataSource.getRepository(Situation).createQueryBuilder('s'), 's', viewer);
     if (filter.regions?.length) {
       qb.andWhere('s.region_code IN (:...regionCodes)', { regionCodes: await this.regions.expand(filter.regions, 'filter.regions') });

@@ -23,7 +23,7 @@ export class SourcesResolver {
 
   @Query(() => SourceConnection, { description: 'Sources, most recently published first.' })
   sources(
-    @Args('filter', { type: () => SourceFilter, nullable: true }) filter: SourceFilter | undefined,
+    @Args('filter', { type: () => SourceFilter, nullable: true }) filter: SourceFilter,
     @Args() page: PageArgs,
     @Context() ctx: VigilContext,
   ) {

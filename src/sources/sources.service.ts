@@ -13,7 +13,8 @@ import { Source } from './source.entity';
 export class SourcesService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  list(filter: SourceFilter = {}, page: PageArgs, viewer: Viewer) {
+  list(given: SourceFilter | null | undefined, page: PageArgs, viewer: Viewer) {
+    const filter = given ?? {};
     const qb = onlyVisible(this.dataSource.getRepository(Source).createQueryBuilder('s'), 's', viewer);
     if (filter.kinds?.length) qb.andWhere('s.kind IN (:...kinds)', { kinds: filter.kinds });
     if (filter.reliabilities?.length) qb.andWhere('s.reliability IN (:...reliabilities)', { reliabilities: filter.reliabilities });
