@@ -14,6 +14,10 @@ describe('EDTF dates', () => {
     expect(formatEdtf(parseEdtf(text))).toBe(text);
   });
 
+  it('reads an interval whose ends are the same period as that single period', () => {
+    expect(parseEdtf('2017-04/2017-04')).toEqual(parseEdtf('2017-04'));
+  });
+
   it('applies a qualifier on one end of an interval to the whole date', () => {
     expect(formatEdtf(parseEdtf('2017-04~/2017-06'))).toBe('2017-04~/2017-06~');
   });
@@ -27,6 +31,8 @@ describe('EDTF dates', () => {
     ['2017-04/2017-06-15', /same precision/],
     ['../2017', /known start/],
     ['2017-06/2017-04', /not a valid EDTF date|end is before the start/],
+    ['2017-04-02T10:00:00', /time of day/],
+    ['2017-04/', /unknown end/],
   ])('refuses %s with a reason', (text, reason) => {
     expect(() => parseEdtf(text)).toThrow(EdtfError);
     expect(() => parseEdtf(text)).toThrow(reason);

@@ -30,6 +30,9 @@ function readDate(node: EdtfDate, text: string) {
   if (typeof node.approximate === 'number' || typeof node.uncertain === 'number') {
     throw new EdtfError(`"${text}": qualifying one part of a date is not supported; qualify the whole date (2018-12~)`);
   }
+  if (node.values.length > 3) {
+    throw new EdtfError(`"${text}": a time of day is not stored; give the date only`);
+  }
   const [year, month, day] = node.values;
   if (year < 1 || year > 9999) throw new EdtfError(`"${text}": the year must be between 1 and 9999`);
   return {
@@ -56,7 +59,10 @@ export function parseEdtf(text: string): DateFields {
   const [lower, upper] = node.values;
   if (!lower || typeof lower === 'number') throw new EdtfError(`"${text}": an interval needs a known start`);
   const start = readDate(lower, text);
-  if (!upper || typeof upper === 'number') return { ...start, end: null, openEnd: true };
+  if (upper === Infinity) return { ...start, end: null, openEnd: true };
+  if (!upper || typeof upper === 'number') {
+    throw new EdtfError(`"${text}": an unknown end is not supported; write ".." for a span that continues (2017-04/..)`);
+  }
   const end = readDate(upper, text);
   if (end.precision !== start.precision) {
     throw new EdtfError(`"${text}": both ends of an interval must have the same precision`);
@@ -64,7 +70,8 @@ export function parseEdtf(text: string): DateFields {
   if (end.start < start.start) throw new EdtfError(`"${text}": the end is before the start`);
   return {
     start: start.start,
-    end: end.start,
+    // "2017-04/2017-04" is the single month 2017-04: stored, and written back, without an end.
+    end: end.start === start.start ? null : end.start,
     precision: start.precision,
     approximate: start.approximate || end.approximate,
     uncertain: start.uncertain || end.uncertain,

@@ -76,7 +76,7 @@ async function build(save: Save): Promise<void> {
     publisherAttribution: Attribution.STATED,
     attributionNote:
       'The article states no date or year. January 2019 is inferred from its context: the "late December" round-up it reports ' +
-      'followed the 2017 purge, and Jeremy Hunt, whom it mentions, was Foreign Secretary then.',
+      'followed the 2017 purge, and a related-article link on the page names Jeremy Hunt, Foreign Secretary from July 2018.',
     publisherOrganizationId: gsn.id,
     title: 'Londoners rally at Russian embassy demanding end to torture in Chechnya',
     author: null, url: null,
@@ -112,7 +112,7 @@ async function build(save: Save): Promise<void> {
     date: date('2017-04~', 'In April'),
     regionCode: 'RU-CE', locality: null, latitude: null, longitude: null, locationPrecision: LocationPrecision.REGION,
     victims: count({ atLeast: 100, basis: CountBasis.ESTIMATED, asReported: 'over 100 men' }),
-    deaths: count({ basis: CountBasis.ESTIMATED, asReported: 'abducted, tortured or killed (number of deaths not stated)' }),
+    deaths: count({ asReported: 'abducted, tortured or killed (number of deaths not stated)' }),
     perpetratorDescription: 'Authorities of the Chechen Republic',
     verificationStatus: VerificationStatus.CORROBORATED,
     situationId: purge.id,
@@ -128,7 +128,7 @@ async function build(save: Save): Promise<void> {
     kind: IncidentKind.TORTURE_OR_ILL_TREATMENT,
     headline: 'Torture and killing of men detained for their sexuality in Chechnya',
     description: 'People rounded up for their real or perceived sexuality were tortured and, in some cases, executed.',
-    date: date('2017-04~', 'since April 2017'),
+    date: date('2017-04/..', 'since April 2017'),
     regionCode: 'RU-CE', locationPrecision: LocationPrecision.REGION,
     victims: UNKNOWN,
     deaths: count({ atLeast: 1, basis: CountBasis.ESTIMATED, asReported: 'in some cases, executed' }),
@@ -237,15 +237,15 @@ async function build(save: Save): Promise<void> {
     {
       kind: ResponseKind.PROTEST,
       title: 'Rally at the Russian Embassy in London demanding an end to torture in Chechnya',
-      description: 'The report states no date; January 2019 is inferred from its context. Mikhail Tumasov of the Russian LGBT Network addressed the rally.',
+      description: 'The report states no date; January 2019 is inferred from its context. It quotes Mikhail Tumasov of the Russian LGBT Network thanking those who came.',
       date: date('2019-01~', null), regionCode: 'GB-ENG', venue: 'Russian Embassy, London', target: 'Russian and Chechen authorities',
       participants: count({ best: 100, basis: CountBasis.ESTIMATED, asReported: 'nearly one hundred people (later in the same report: hundreds)' }),
       organizersDescription: 'Not stated in the report',
     },
-    { incidents: [decemberWave], situations: [purge], organizers: [[russianLgbtNetwork, OrganizerRole.PARTNER]] },
+    { incidents: [decemberWave], situations: [purge] },
     [
       [gsnReport, 'nearly one hundred people flocked to a rally outside of the Russian embassy in London to call for an end to the persecution of gay men and women there.', 'participants, venue'],
-      [gsnReport, '‘Thank you for coming today and we’re happy to partner with Gay Star News', 'Russian LGBT Network at the rally'],
+      [gsnReport, '‘Thank you for coming today', 'Russian LGBT Network\'s chair addressing those who came'],
     ],
   );
   await respond(

@@ -1,9 +1,9 @@
 import { Field, Float, ObjectType } from '@nestjs/graphql';
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { AccessLevel } from '../access/access-level';
 import { Sensitive } from '../access/sensitive.decorator';
 import { CountEstimate } from '../common/count-estimate';
-import { LatestDayColumn } from '../common/date-columns';
+import { countRulesSql, dateRulesSql, LatestDayColumn } from '../common/date-columns';
 import { VigilRecord } from '../common/vigil-record';
 import { LocationPrecision, VerificationStatus } from '../common/vocabularies';
 import { DateWithPrecision } from '../dates/date-with-precision';
@@ -15,6 +15,9 @@ import { IncidentKind } from './incident-kind';
 @ObjectType({ description: 'One act or a set of acts at one time and place, as reported by its sources.' })
 @Entity()
 @Index(['date.start', 'id'])
+@Check('incident_date_rules', dateRulesSql('date'))
+@Check('incident_victims_rules', countRulesSql('victims'))
+@Check('incident_deaths_rules', countRulesSql('deaths'))
 export class Incident extends VigilRecord {
   @Field(() => IncidentKind)
   @Index()

@@ -1,7 +1,7 @@
 import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { CountEstimate } from '../common/count-estimate';
-import { LatestDayColumn } from '../common/date-columns';
+import { countRulesSql, dateRulesSql, LatestDayColumn } from '../common/date-columns';
 import { VigilRecord } from '../common/vigil-record';
 import { DateWithPrecision } from '../dates/date-with-precision';
 import { Region } from '../regions/region.entity';
@@ -26,6 +26,9 @@ registerEnumType(ResponseKind, {
 @ObjectType({ description: 'An advocacy response: petition, statement, protest, campaign, fundraiser, legal action...' })
 @Entity()
 @Index(['date.start', 'id'])
+@Check('advocacy_response_date_rules', dateRulesSql('date'))
+@Check('advocacy_response_signatures_rules', countRulesSql('signatures'))
+@Check('advocacy_response_participants_rules', countRulesSql('participants'))
 export class AdvocacyResponse extends VigilRecord {
   @Field(() => ResponseKind)
   @Index()

@@ -1,6 +1,6 @@
 import { Field, ObjectType } from '@nestjs/graphql';
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { LatestDayColumn } from '../common/date-columns';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { dateRulesSql, LatestDayColumn } from '../common/date-columns';
 import { VigilRecord } from '../common/vigil-record';
 import { DateWithPrecision } from '../dates/date-with-precision';
 import { Region } from '../regions/region.entity';
@@ -10,6 +10,7 @@ import { Region } from '../regions/region.entity';
 @ObjectType({ description: 'A pattern or campaign of abuse that groups incidents.' })
 @Entity()
 @Index(['date.start', 'id'])
+@Check('situation_date_rules', dateRulesSql('date'))
 export class Situation extends VigilRecord {
   @Field()
   @Column({ type: 'text' })
@@ -23,6 +24,7 @@ export class Situation extends VigilRecord {
   @Column(() => DateWithPrecision, { prefix: 'date' })
   date!: DateWithPrecision;
 
+  @Index()
   @LatestDayColumn('date')
   dateLatest?: string | null;
 

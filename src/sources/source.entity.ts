@@ -1,5 +1,6 @@
 import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { dateRulesSql } from '../common/date-columns';
 import { VigilRecord } from '../common/vigil-record';
 import { DateWithPrecision } from '../dates/date-with-precision';
 import { Organization } from '../organizations/organization.entity';
@@ -40,6 +41,7 @@ registerEnumType(Attribution, { name: 'Attribution', description: 'Whether the d
 /** A document a claim rests on: a news report, an NGO report, a testimony... */
 @ObjectType({ description: 'A document that claims rest on.' })
 @Entity()
+@Check('source_published_rules', dateRulesSql('published'))
 export class Source extends VigilRecord {
   @Field(() => SourceKind)
   @Index()
