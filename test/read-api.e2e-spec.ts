@@ -4,6 +4,8 @@ import { IncidentKind } from '../src/incidents/incident-kind';
 import { Involvement, InvolvementRole } from '../src/people/involvement.entity';
 import { Person } from '../src/people/person.entity';
 import { parseEdtf } from '../src/dates/edtf';
+import { Citation } from '../src/sources/citation.entity';
+import { Source, SourceKind } from '../src/sources/source.entity';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('read API', () => {
@@ -169,6 +171,18 @@ describe('read API', () => {
       expect(body.data!.incidents.totalCount).toBe(before);
       expect(JSON.stringify(body)).not.toMatch(/Confidential incident|Restricted incident/);
       expect(body.data!.incident).toBeNull();
+    });
+
+    it('hides a citation whose source the viewer may not see, so its excerpt cannot leak', async () => {
+      const incident = await addIncident({ headline: 'Incident with a confidential testimony', regionCode: 'RU-KB' });
+      const source = await t.dataSource.getRepository(Source).save({
+        kind: SourceKind.TESTIMONY, publisher: 'Interview', title: 'Unpublished testimony', confidentiality: AccessLevel.CONFIDENTIAL,
+        published: { ...parseEdtf('2020-05-06'), asReported: null },
+      });
+      await t.dataSource.getRepository(Citation).save({ sourceId: source.id, incidentId: incident.id, excerpt: 'witness W saw the car' });
+      const { body } = await t.gql(`query($id: ID!) { incident(id: $id) { citations { excerpt } independentSourceCount } }`, { id: incident.id });
+      expect(body.data!.incident).toEqual({ citations: [], independentSourceCount: 0 });
+      expect(JSON.stringify(body)).not.toMatch(/witness W/);
     });
 
     it('hides soft-deleted records', async () => {
