@@ -1,12 +1,20 @@
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import pino from 'pino';
 import { DataSource } from 'typeorm';
-import { enforceSensitiveFields, sensitiveDirective } from './access/graphql-field-access';
-import { ANONYMOUS } from './access/viewer';
+import { FastifyRequest } from 'fastify';
+import { GraphQLError } from 'graphql';
+import { AccessRecorder } from './access/access-recorder';
+import { ACCESS_DIRECTIVES, enforceAccess } from './access/graphql-access';
+import { AccountsModule } from './accounts/accounts.module';
+import { viewerOf } from './accounts/authentication.hook';
+import { AuditAction } from './audit/audit-event.entity';
+import { AuditModule } from './audit/audit.module';
+import { AuditService } from './audit/audit.service';
 import { formatGraphQLErrors } from './common/graphql-errors';
 import { Loaders } from './common/loaders';
 import { VigilContext } from './common/vigil-context';
@@ -27,6 +35,13 @@ export interface AppOptions {
   /** Mercurius's parsed-query cache (default on). jest turns it off: the cache is an ES module that
    * mercurius loads with import(), which jest's CommonJS sandbox cannot do. */
   queryCache?: boolean;
+  /** Where logs go (default stdout); tests capture them to prove no protected value is logged. */
+  logDestination?: pino.DestinationStream;
+}
+
+/** A URL without its query string. */
+export function pathOf(url: string | undefined): string {
+  return (url ?? '').split('?')[0];
 }
 
 @Module({})
@@ -36,12 +51,20 @@ export class AppModule {
       module: AppModule,
       imports: [
         LoggerModule.forRoot({
-          pinoHttp: {
-            level: options.logLevel,
-            // Never log credentials; request bodies (which may hold protected values) are not logged.
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
-            autoLogging: { ignore: (req) => req.url === '/health' },
-          },
+          pinoHttp: [
+            {
+              level: options.logLevel,
+              // Never log credentials. Request bodies (which may hold protected values) are not
+              // logged, and neither are query strings: GET /graphql and export filters carry values
+              // there. Only the path is kept.
+              redact: ['req.headers.authorization', 'req.headers.cookie'],
+              serializers: {
+                req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, path: pathOf(req.url) }),
+              },
+              autoLogging: { ignore: (req) => req.url === '/health' },
+            },
+            options.logDestination ?? pino.destination(1),
+          ],
         }),
         TypeOrmModule.forRoot({
           ...dataSourceOptions(options.databaseUrl ?? 'postgresql://localhost/unused'),
@@ -49,20 +72,42 @@ export class AppModule {
         }),
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
-          inject: [getDataSourceToken()],
-          useFactory: (dataSource: DataSource) => ({
+          inject: [getDataSourceToken(), AuditService],
+          useFactory: (dataSource: DataSource, audit: AuditService) => ({
             path: '/graphql',
             autoSchemaFile: true,
             sortSchema: true,
             graphiql: true,
             ...(options.queryCache === false ? { cache: false } : {}),
-            buildSchemaOptions: { directives: [sensitiveDirective] },
-            transformSchema: enforceSensitiveFields,
-            context: (): VigilContext => ({ viewer: ANONYMOUS, loaders: new Loaders(dataSource, ANONYMOUS) }),
+            buildSchemaOptions: { directives: ACCESS_DIRECTIVES },
+            transformSchema: enforceAccess,
+            context: (request: FastifyRequest): VigilContext => {
+              const viewer = viewerOf(request);
+              return { viewer, loaders: new Loaders(dataSource, viewer), access: new AccessRecorder(), requestId: request?.id ?? null };
+            },
+            hooks: {
+              // Protected values go out only once their reading is in the audit log.
+              onResolution: async (execution, context) => {
+                const ctx = context as unknown as VigilContext;
+                try {
+                  await audit.recordAccess(ctx.viewer, AuditAction.READ, ctx.access, { requestId: ctx.requestId });
+                } catch (error) {
+                  new Logger('Audit').error(`Could not write the audit log (${(error as { code?: string }).code ?? 'no code'}); withholding the response`);
+                  execution.data = null;
+                  execution.errors = [
+                    new GraphQLError('The audit log is unavailable, so no protected data can be returned; try again later', {
+                      extensions: { code: 'SERVICE_UNAVAILABLE' },
+                    }),
+                  ];
+                }
+              },
+            },
             errorFormatter: formatGraphQLErrors,
           }),
         }),
         TerminusModule,
+        AuditModule,
+        AccountsModule,
         RegionsModule,
         OrganizationsModule,
         SituationsModule,

@@ -24,3 +24,10 @@ export class NotFoundError extends GraphQLError {
     super(`${what} not found`, { extensions: { code: 'NOT_FOUND' } });
   }
 }
+
+/** The caller may not do this. Says what, never which stored values are involved. */
+export class ForbiddenError extends GraphQLError {
+  constructor(message: string) {
+    super(message, { extensions: { code: 'FORBIDDEN' } });
+  }
+}

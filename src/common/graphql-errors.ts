@@ -1,7 +1,8 @@
 import { HttpException, Logger } from '@nestjs/common';
 import { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
 
-const CLIENT_CODES = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'UNAUTHENTICATED']);
+/** Codes of errors Vigil raises on purpose, with messages written for the caller. */
+const KEPT_CODES = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'UNAUTHENTICATED', 'SERVICE_UNAVAILABLE']);
 const logger = new Logger('GraphQL');
 
 function httpCode(status: number): string {
@@ -18,7 +19,7 @@ function httpCode(status: number): string {
 export function sanitizeError(error: GraphQLError): GraphQLFormattedError {
   const original = error.originalError;
   const code = error.extensions?.code;
-  if (typeof code === 'string' && CLIENT_CODES.has(code)) return error.toJSON();
+  if (typeof code === 'string' && KEPT_CODES.has(code)) return error.toJSON();
   if (!original) {
     // Parse and validation errors from graphql-js name the query's own fields, never stored data.
     return { ...error.toJSON(), extensions: { ...error.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } };
@@ -42,8 +43,9 @@ export function formatGraphQLErrors(execution: MercuriusExecution): { statusCode
   });
   const formatted = errors.map(sanitizeError);
   const requestInvalid = !execution.data && formatted.every((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED');
+  const unavailable = !execution.data && formatted.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE');
   return {
-    statusCode: execution.data || !requestInvalid ? 200 : 400,
+    statusCode: unavailable ? 503 : execution.data || !requestInvalid ? 200 : 400,
     response: { data: execution.data ?? null, errors: formatted as unknown as GraphQLError[] },
   };
 }

@@ -1,3 +1,4 @@
+import { AccessRecorder } from '../access/access-recorder';
 import { Viewer } from '../access/viewer';
 import { Loaders } from './loaders';
 
@@ -5,4 +6,7 @@ import { Loaders } from './loaders';
 export interface VigilContext {
   viewer: Viewer;
   loaders: Loaders;
+  /** Protected values this request returned, for the audit log. */
+  access: AccessRecorder;
+  requestId: string | null;
 }

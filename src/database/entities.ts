@@ -1,3 +1,6 @@
+import { Account } from '../accounts/account.entity';
+import { ApiToken } from '../accounts/api-token.entity';
+import { AuditEvent } from '../audit/audit-event.entity';
 import { Incident } from '../incidents/incident.entity';
 import { Organization } from '../organizations/organization.entity';
 import { Involvement } from '../people/involvement.entity';
@@ -23,4 +26,7 @@ export const ENTITIES = [
   ResponseOrganizer,
   ResponseIncident,
   ResponseSituation,
+  Account,
+  ApiToken,
+  AuditEvent,
 ];

@@ -1,3 +1,5 @@
+import { Role } from '../access/role';
+import { RequiresRole } from '../access/sensitive.decorator';
 import { Args, Context, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { VigilContext } from '../common/vigil-context';
@@ -19,11 +21,13 @@ export class IncidentsResolver {
   constructor(private readonly service: IncidentsService) {}
 
   @Query(() => Incident, { nullable: true })
+  @RequiresRole(Role.PUBLIC)
   incident(@Args('id', { type: () => ID }) id: string, @Context() ctx: VigilContext) {
     return ctx.loaders.one(Incident, id);
   }
 
   @Query(() => IncidentConnection, { description: 'Incidents, newest first.' })
+  @RequiresRole(Role.PUBLIC)
   incidents(
     @Args('filter', { type: () => IncidentFilter, nullable: true }) filter: IncidentFilter,
     @Args() page: PageArgs,

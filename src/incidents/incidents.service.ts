@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { onlyVisible } from '../access/record-visibility';
 import { Viewer } from '../access/viewer';
 import { PageArgs } from '../common/connection';
+import { applyBoundingBox } from '../common/bounding-box';
 import { applyDateRange } from '../common/filters';
 import { paginate } from '../common/keyset';
 import { RegionsService } from '../regions/regions.service';
@@ -30,6 +31,7 @@ export class IncidentsService {
       qb.andWhere('i.verification_status IN (:...statuses)', { statuses: filter.verificationStatuses });
     }
     if (filter.situationId) qb.andWhere('i.situation_id = :situationId', { situationId: filter.situationId });
+    if (filter.within) applyBoundingBox(qb, 'i', filter.within, 'filter.within');
     return paginate(qb, 'i', [{ expression: 'i.date_start', direction: 'DESC' }], page);
   }
 }

@@ -1,3 +1,5 @@
+import { Role } from '../access/role';
+import { RequiresRole } from '../access/sensitive.decorator';
 import { Args, Context, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { VigilContext } from '../common/vigil-context';
@@ -15,11 +17,13 @@ export class OrganizationsResolver {
   constructor(private readonly service: OrganizationsService) {}
 
   @Query(() => Organization, { nullable: true })
+  @RequiresRole(Role.PUBLIC)
   organization(@Args('id', { type: () => ID }) id: string, @Context() ctx: VigilContext) {
     return ctx.loaders.one(Organization, id);
   }
 
   @Query(() => OrganizationConnection, { description: 'Organizations by name.' })
+  @RequiresRole(Role.PUBLIC)
   organizations(
     @Args('filter', { type: () => OrganizationFilter, nullable: true }) filter: OrganizationFilter,
     @Args() page: PageArgs,

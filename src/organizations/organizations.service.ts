@@ -1,3 +1,4 @@
+import { likePattern } from '../common/like';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -17,7 +18,7 @@ export class OrganizationsService {
     const filter = given ?? {};
     const qb = onlyVisible(this.dataSource.getRepository(Organization).createQueryBuilder('o'), 'o', viewer);
     if (filter.kinds?.length) qb.andWhere('o.kind IN (:...kinds)', { kinds: filter.kinds });
-    if (filter.search) qb.andWhere('o.name ILIKE :search', { search: `%${filter.search.replace(/[\\%_]/g, '\\$&')}%` });
+    if (filter.search) qb.andWhere('o.name ILIKE :search', { search: likePattern(filter.search) });
     return paginate(qb, 'o', [{ expression: 'o.name', direction: 'ASC' }], page);
   }
 }

@@ -1,7 +1,10 @@
+import { Role } from '../access/role';
+import { RequiresRole } from '../access/sensitive.decorator';
 import { Args, Context, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { VigilContext } from '../common/vigil-context';
 import { Incident } from '../incidents/incident.entity';
+import { PersonFilter, PersonOrder } from './dto/person-filter.input';
 import { Involvement } from './involvement.entity';
 import { PeopleService } from './people.service';
 import { Person } from './person.entity';
@@ -13,13 +16,20 @@ export class PeopleResolver {
   constructor(private readonly service: PeopleService) {}
 
   @Query(() => Person, { nullable: true })
+  @RequiresRole(Role.PUBLIC)
   person(@Args('id', { type: () => ID }) id: string, @Context() ctx: VigilContext) {
     return ctx.loaders.one(Person, id);
   }
 
   @Query(() => PersonConnection, { description: 'People, most recently recorded first.' })
-  people(@Args() page: PageArgs, @Context() ctx: VigilContext) {
-    return this.service.list(page, ctx.viewer);
+  @RequiresRole(Role.PUBLIC)
+  people(
+    @Args('filter', { type: () => PersonFilter, nullable: true }) filter: PersonFilter | undefined,
+    @Args('orderBy', { type: () => PersonOrder, defaultValue: PersonOrder.RECENT }) orderBy: PersonOrder,
+    @Args() page: PageArgs,
+    @Context() ctx: VigilContext,
+  ) {
+    return this.service.list(filter, orderBy, page, ctx.viewer);
   }
 
   @ResolveField(() => [Involvement])

@@ -1,3 +1,5 @@
+import { Role } from '../access/role';
+import { RequiresRole } from '../access/sensitive.decorator';
 import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { VigilContext } from '../common/vigil-context';
@@ -12,11 +14,13 @@ export class RegionsResolver {
   constructor(private readonly service: RegionsService) {}
 
   @Query(() => Region, { nullable: true, description: 'A country or subdivision by ISO 3166 code.' })
+  @RequiresRole(Role.PUBLIC)
   region(@Args('code') code: string, @Context() ctx: VigilContext) {
     return ctx.loaders.one(Region, code.trim().toUpperCase());
   }
 
   @Query(() => RegionConnection)
+  @RequiresRole(Role.PUBLIC)
   regions(@Args() args: RegionListArgs, @Args() page: PageArgs) {
     return this.service.list(args, page);
   }

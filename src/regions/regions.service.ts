@@ -1,3 +1,4 @@
+import { likePattern } from '../common/like';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -75,7 +76,7 @@ export class RegionsService {
     if (args.kind) qb.andWhere('r.kind = :kind', { kind: args.kind });
     if (args.countryCode) qb.andWhere('r.country_code = :country', { country: args.countryCode.toUpperCase() });
     if (args.parentCode) qb.andWhere('r.parent_code = :parent', { parent: args.parentCode.toUpperCase() });
-    if (args.search) qb.andWhere('(r.name ILIKE :search OR r.code ILIKE :search)', { search: `%${args.search.replace(/[\\%_]/g, '\\$&')}%` });
+    if (args.search) qb.andWhere('(r.name ILIKE :search OR r.code ILIKE :search)', { search: likePattern(args.search) });
     return paginate(qb, 'r', [], page, 'r.code');
   }
 }

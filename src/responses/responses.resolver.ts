@@ -1,3 +1,5 @@
+import { Role } from '../access/role';
+import { RequiresRole } from '../access/sensitive.decorator';
 import { Args, Context, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { VigilContext } from '../common/vigil-context';
@@ -19,11 +21,13 @@ export class ResponsesResolver {
   constructor(private readonly service: ResponsesService) {}
 
   @Query(() => AdvocacyResponse, { nullable: true })
+  @RequiresRole(Role.PUBLIC)
   advocacyResponse(@Args('id', { type: () => ID }) id: string, @Context() ctx: VigilContext) {
     return ctx.loaders.one(AdvocacyResponse, id);
   }
 
   @Query(() => AdvocacyResponseConnection, { description: 'Advocacy responses, newest first.' })
+  @RequiresRole(Role.PUBLIC)
   advocacyResponses(
     @Args('filter', { type: () => ResponseFilter, nullable: true }) filter: ResponseFilter,
     @Args() page: PageArgs,

@@ -1,3 +1,5 @@
+import { Role } from '../access/role';
+import { RequiresRole } from '../access/sensitive.decorator';
 import { Args, Context, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { VigilContext } from '../common/vigil-context';
@@ -17,11 +19,13 @@ export class SituationsResolver {
   constructor(private readonly service: SituationsService) {}
 
   @Query(() => Situation, { nullable: true })
+  @RequiresRole(Role.PUBLIC)
   situation(@Args('id', { type: () => ID }) id: string, @Context() ctx: VigilContext) {
     return ctx.loaders.one(Situation, id);
   }
 
   @Query(() => SituationConnection)
+  @RequiresRole(Role.PUBLIC)
   situations(
     @Args('filter', { type: () => SituationFilter, nullable: true }) filter: SituationFilter,
     @Args() page: PageArgs,

@@ -1,3 +1,5 @@
+import { Role } from '../access/role';
+import { RequiresRole } from '../access/sensitive.decorator';
 import { Args, Context, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { VigilContext } from '../common/vigil-context';
@@ -17,11 +19,13 @@ export class SourcesResolver {
   constructor(private readonly service: SourcesService) {}
 
   @Query(() => Source, { nullable: true })
+  @RequiresRole(Role.PUBLIC)
   source(@Args('id', { type: () => ID }) id: string, @Context() ctx: VigilContext) {
     return ctx.loaders.one(Source, id);
   }
 
   @Query(() => SourceConnection, { description: 'Sources, most recently published first.' })
+  @RequiresRole(Role.PUBLIC)
   sources(
     @Args('filter', { type: () => SourceFilter, nullable: true }) filter: SourceFilter,
     @Args() page: PageArgs,
@@ -44,6 +48,7 @@ export class SourcesResolver {
 @Resolver(() => Citation)
 export class CitationsResolver {
   @Query(() => Citation, { nullable: true })
+  @RequiresRole(Role.PUBLIC)
   citation(@Args('id', { type: () => ID }) id: string, @Context() ctx: VigilContext) {
     return ctx.loaders.one(Citation, id);
   }

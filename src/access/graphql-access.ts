@@ -1,0 +1,215 @@
+import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
+import {
+  defaultFieldResolver,
+  DirectiveLocation,
+  GraphQLArgument,
+  GraphQLDirective,
+  GraphQLEnumType,
+  GraphQLError,
+  GraphQLFieldConfig,
+  GraphQLInputObjectType,
+  GraphQLInputType,
+  GraphQLNonNull,
+  GraphQLSchema,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+} from 'graphql';
+import { AccessLevel } from './access-level';
+import { AccessRecorder } from './access-recorder';
+import { Role } from './role';
+import { Viewer } from './viewer';
+
+/** `@sensitive(level: RESTRICTED)` in schema.gql: who may read a field, or filter or sort on one. */
+export const sensitiveDirective = new GraphQLDirective({
+  name: 'sensitive',
+  description:
+    'Only viewers at this level or above may read the field (others get null and a FORBIDDEN error), ' +
+    'or use this filter field or sort value (others get a FORBIDDEN error and no data).',
+  locations: [DirectiveLocation.FIELD_DEFINITION, DirectiveLocation.INPUT_FIELD_DEFINITION, DirectiveLocation.ENUM_VALUE],
+  args: {
+    level: {
+      type: new GraphQLNonNull(
+        new GraphQLEnumType({
+          name: 'Sensitivity',
+          values: { RESTRICTED: { value: AccessLevel.RESTRICTED }, CONFIDENTIAL: { value: AccessLevel.CONFIDENTIAL } },
+        }),
+      ),
+    },
+  },
+});
+
+/** `@requiresRole(role: EDITOR)` in schema.gql: the least role that may run a query or mutation. */
+export const requiresRoleDirective = new GraphQLDirective({
+  name: 'requiresRole',
+  description: 'The least role that may run this operation. An operation without it is refused to everyone.',
+  locations: [DirectiveLocation.FIELD_DEFINITION],
+  args: {
+    role: {
+      type: new GraphQLNonNull(
+        new GraphQLEnumType({
+          name: 'RequiredRole',
+          values: Object.fromEntries(Object.values(Role).map((r) => [r, { value: r }])),
+        }),
+      ),
+    },
+  },
+});
+
+export const ACCESS_DIRECTIVES = [sensitiveDirective, requiresRoleDirective];
+
+/** A field, filter or sort the viewer may not use. Names the schema coordinate, never a value. */
+export class ForbiddenFieldError extends GraphQLError {
+  constructor(coordinate: string, argumentPath?: string) {
+    super(
+      argumentPath
+        ? `${argumentPath}: not allowed to filter or sort on ${coordinate}`
+        : `Not allowed to read ${coordinate}`,
+      { extensions: { code: 'FORBIDDEN', field: coordinate, ...(argumentPath ? { argument: argumentPath } : {}) } },
+    );
+  }
+}
+
+export class ForbiddenOperationError extends GraphQLError {
+  constructor(coordinate: string, required: Role | null) {
+    super(
+      required ? `${coordinate} requires the ${required} role` : `${coordinate} declares no required role, so it is refused`,
+      { extensions: { code: 'FORBIDDEN', operation: coordinate, ...(required ? { requiredRole: required } : {}) } },
+    );
+  }
+}
+
+interface AccessContext {
+  viewer?: Viewer;
+  access?: AccessRecorder;
+}
+
+/** A check of one argument value against the sensitive input fields and enum values it may hold. */
+type ArgumentCheck = (value: unknown, path: string, viewer: Viewer) => void;
+
+function levelOn(schema: GraphQLSchema, node: Parameters<typeof getDirective>[1]): AccessLevel | null {
+  return (getDirective(schema, node, sensitiveDirective.name)?.[0]?.level as AccessLevel | undefined) ?? null;
+}
+
+/** Builds the check for an input type, or null when nothing in it is sensitive. */
+function argumentCheck(schema: GraphQLSchema, type: GraphQLInputType, seen = new Map<string, ArgumentCheck | null>()): ArgumentCheck | null {
+  if (isNonNullType(type)) return argumentCheck(schema, type.ofType, seen);
+  if (isListType(type)) {
+    const inner = argumentCheck(schema, type.ofType, seen);
+    return inner && ((value, path, viewer) => {
+      if (Array.isArray(value)) value.forEach((v, i) => inner(v, `${path}[${i}]`, viewer));
+      else inner(value, path, viewer);
+    });
+  }
+  if (isEnumType(type)) {
+    const sensitive = new Map<unknown, { level: AccessLevel; coordinate: string }>();
+    for (const v of type.getValues()) {
+      const level = levelOn(schema, v);
+      if (level) sensitive.set(v.value, { level, coordinate: `${type.name}.${v.name}` });
+    }
+    if (!sensitive.size) return null;
+    return (value, path, viewer) => {
+      const s = sensitive.get(value);
+      if (s && !viewer.mayRead(s.level)) throw new ForbiddenFieldError(s.coordinate, path);
+    };
+  }
+  if (isInputObjectType(type)) return inputObjectCheck(schema, type, seen);
+  return null;
+}
+
+function inputObjectCheck(schema: GraphQLSchema, type: GraphQLInputObjectType, seen: Map<string, ArgumentCheck | null>): ArgumentCheck | null {
+  if (seen.has(type.name)) return seen.get(type.name)!;
+  seen.set(type.name, null); // recursion guard for self-referencing inputs
+  const fields: { name: string; level: AccessLevel | null; inner: ArgumentCheck | null }[] = [];
+  for (const field of Object.values(type.getFields())) {
+    const level = levelOn(schema, field);
+    const inner = argumentCheck(schema, field.type, seen);
+    if (level || inner) fields.push({ name: field.name, level, inner });
+  }
+  const check: ArgumentCheck | null = fields.length
+    ? (value, path, viewer) => {
+        if (value === null || typeof value !== 'object') return;
+        for (const f of fields) {
+          const v = (value as Record<string, unknown>)[f.name];
+          if (v === undefined || v === null) continue;
+          if (f.level && !viewer.mayRead(f.level)) throw new ForbiddenFieldError(`${type.name}.${f.name}`, `${path}.${f.name}`);
+          f.inner?.(v, `${path}.${f.name}`, viewer);
+        }
+      }
+    : null;
+  seen.set(type.name, check);
+  return check;
+}
+
+function argumentsCheck(schema: GraphQLSchema, args: readonly Pick<GraphQLArgument, 'name' | 'type'>[]) {
+  const checks = args.flatMap((a) => {
+    const check = argumentCheck(schema, a.type);
+    return check ? [{ name: a.name, check }] : [];
+  });
+  if (!checks.length) return null;
+  return (values: Record<string, unknown>, viewer: Viewer) => {
+    for (const { name, check } of checks) {
+      if (values[name] !== undefined && values[name] !== null) check(values[name], name, viewer);
+    }
+  };
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+/**
+ * The one GraphQL enforcement of the access declarations, applied to the built schema so that no
+ * resolver can escape it (plain property, getter or @ResolveField, at any depth, under any alias or
+ * fragment):
+ * - a query or mutation runs only for the role its `@requiresRole` names; one without it is refused;
+ * - a `@sensitive` field answers null with a FORBIDDEN error naming it to a viewer below its level,
+ *   and a permitted read of a non-null value is noted for the audit log;
+ * - an argument that uses a `@sensitive` filter field or sort value is refused the same way, before
+ *   any SQL runs, so a filter cannot serve as an oracle for a value the viewer may not read.
+ */
+export function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
+  const rootTypes = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean).map((t) => t!.name));
+  return mapSchema(schema, {
+    [MapperKind.OBJECT_FIELD]: (fieldConfig, fieldName, typeName) => {
+      const coordinate = `${typeName}.${fieldName}`;
+      const level = levelOn(schema, fieldConfig);
+      if (level && fieldConfig.type instanceof GraphQLNonNull) {
+        throw new Error(`${coordinate} is @sensitive and must be nullable, so a denied read can answer null`);
+      }
+      const required = rootTypes.has(typeName)
+        ? ((getDirective(schema, fieldConfig, requiresRoleDirective.name)?.[0]?.role as Role | undefined) ?? null)
+        : undefined;
+      const checkArgs = argumentsCheck(
+        schema,
+        Object.entries(fieldConfig.args ?? {}).map(([name, a]) => ({ name, type: a.type })),
+      );
+      if (!level && required === undefined && !checkArgs) return fieldConfig;
+
+      const resolve = fieldConfig.resolve ?? defaultFieldResolver;
+      const wrapped: GraphQLFieldConfig<unknown, AccessContext> = {
+        ...fieldConfig,
+        resolve: (source, args, context, info) => {
+          const viewer = context.viewer;
+          if (!viewer) throw new ForbiddenOperationError(coordinate, null); // never served without a viewer
+          if (required !== undefined && (required === null || !viewer.hasRole(required))) {
+            throw new ForbiddenOperationError(coordinate, required);
+          }
+          if (required !== undefined) context.access?.noteOperation(coordinate);
+          if (level && !viewer.mayRead(level)) throw new ForbiddenFieldError(coordinate);
+          checkArgs?.(args, viewer);
+          const value = resolve(source, args, context, info);
+          if (!level) return value;
+          const note = (v: unknown) => {
+            if (v !== null && v !== undefined) context.access?.noteRead(coordinate, level, (source as { id?: unknown })?.id);
+            return v;
+          };
+          return isPromiseLike(value) ? Promise.resolve(value).then(note) : note(value);
+        },
+      };
+      return wrapped;
+    },
+  });
+}

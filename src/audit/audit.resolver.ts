@@ -1,0 +1,20 @@
+import { Args, Query, Resolver } from '@nestjs/graphql';
+import { Role } from '../access/role';
+import { RequiresRole } from '../access/sensitive.decorator';
+import { Connection, PageArgs } from '../common/connection';
+import { AuditEvent } from './audit-event.entity';
+import { AuditService } from './audit.service';
+import { AuditFilter } from './dto/audit-filter.input';
+
+const AuditEventConnection = Connection(AuditEvent, 'AuditEvent');
+
+@Resolver(() => AuditEvent)
+export class AuditResolver {
+  constructor(private readonly service: AuditService) {}
+
+  @Query(() => AuditEventConnection, { description: 'The audit log, newest first. Admins only.' })
+  @RequiresRole(Role.ADMIN)
+  auditEvents(@Args('filter', { type: () => AuditFilter, nullable: true }) filter: AuditFilter | undefined, @Args() page: PageArgs) {
+    return this.service.list(filter, page);
+  }
+}

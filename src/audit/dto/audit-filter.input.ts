@@ -1,0 +1,38 @@
+import { Field, GraphQLISODateTime, ID, InputType } from '@nestjs/graphql';
+import { IsDate, IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { AuditAction } from '../audit-event.entity';
+
+@InputType()
+export class AuditFilter {
+  @Field(() => ID, { nullable: true, description: 'Only what this account did.' })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be an id (UUID)' })
+  accountId?: string;
+
+  @Field(() => [AuditAction], { nullable: true })
+  @IsOptional()
+  @IsEnum(AuditAction, { each: true })
+  actions?: AuditAction[];
+
+  @Field(() => String, { nullable: true, description: 'Only events about records of this type (written, or read).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  subjectType?: string;
+
+  @Field(() => String, { nullable: true, description: 'Only events about this record (written, or read).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  subjectId?: string;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'On or after this time.' })
+  @IsOptional()
+  @IsDate()
+  since?: Date;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Before this time.' })
+  @IsOptional()
+  @IsDate()
+  until?: Date;
+}
