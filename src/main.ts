@@ -2,22 +2,14 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/config';
-import { RunningPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
-import { ensureDatabase, prepareDatabase } from './database/prepare';
-
-const DATABASE_NAME = 'vigil';
+import { openDatabase } from './database/open-database';
+import { prepareDatabase } from './database/prepare';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = new Logger('Vigil');
-  let embedded: RunningPostgres | null = null;
-  let url = config.DATABASE_URL;
-  if (!url) {
-    logger.log(`No DATABASE_URL: starting embedded PostgreSQL in ${config.EMBEDDED_PG_DIR} on port ${config.EMBEDDED_PG_PORT}`);
-    embedded = await startEmbeddedPostgres({ dataDir: config.EMBEDDED_PG_DIR, port: config.EMBEDDED_PG_PORT, persistent: true });
-    await ensureDatabase(embedded.url(), DATABASE_NAME);
-    url = embedded.url(DATABASE_NAME);
-  }
+  const database = await openDatabase(config, { reuseRunning: false, log: (m) => logger.log(m) });
+  const url = database.url;
 
   const prepared = await prepareDatabase(url, { demoData: config.DEMO_DATA });
   logger.log(
@@ -35,10 +27,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.log(`${signal}: shutting down`);
     await app.close();
-    if (embedded) {
-      await embedded.stop();
-      logger.log('Embedded PostgreSQL stopped');
-    }
+    await database.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

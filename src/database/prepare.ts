@@ -25,12 +25,12 @@ export async function ensureDatabase(serverUrl: string, database: string): Promi
 
 /** Runs pending migrations, syncs regions from ISO 3166 and, when asked and the database holds
  * no incidents, loads the demo data. */
-export async function prepareDatabase(url: string, options: { demoData: boolean }): Promise<PreparedDatabase> {
+export async function prepareDatabase(url: string, options: { demoData: boolean; regions?: boolean }): Promise<PreparedDatabase> {
   const dataSource: DataSource = createDataSource(url);
   await dataSource.initialize();
   try {
     const migrations = await dataSource.runMigrations({ transaction: 'each' });
-    const regions = await RegionsService.sync(dataSource);
+    const regions = options.regions === false ? 0 : await RegionsService.sync(dataSource);
     let demoLoaded = false;
     if (options.demoData && (await dataSource.getRepository(Incident).count({ withDeleted: true })) === 0) {
       await loadDemoData(dataSource);

@@ -2,6 +2,9 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { AccountRole, Role } from '../../src/access/role';
+import { Viewer } from '../../src/access/viewer';
+import { AccountsService } from '../../src/accounts/accounts.service';
 import { createApp } from '../../src/app.factory';
 import { createTestDatabase } from './test-database';
 
@@ -10,31 +13,81 @@ export interface GraphQLBody<T = Record<string, any>> {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
 }
 
+/** Who sends a request: a role (a test account of that role is created on first use) or a token. */
+export type As = Role | { token: string };
+
 export interface TestApp {
   app: NestFastifyApplication;
   dataSource: DataSource;
   http: () => ReturnType<typeof request>;
   /** POSTs a GraphQL request through the real HTTP stack; returns status and body. */
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: GraphQLBody<T> }>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    as?: As,
+  ): Promise<{ status: number; body: GraphQLBody<T> }>;
+  /** A bearer token of a test account with `role` (created once per app). */
+  tokenFor(role: Exclude<Role, Role.PUBLIC>): Promise<string>;
+  /** The account behind tokenFor(role). */
+  accountIdFor(role: Exclude<Role, Role.PUBLIC>): Promise<string>;
+  /** Everything the service logged so far (when started with captureLogs). */
+  logs(): string;
   close(): Promise<void>;
 }
 
+export const TEST_OPERATOR = new Viewer(Role.ADMIN, null, 'test setup');
+
 /** The real application on its own copy of a migrated database (with the demo data by default). */
-export async function startTestApp(options: { demo?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(options: { demo?: boolean; captureLogs?: boolean } = {}): Promise<TestApp> {
   const database = await createTestDatabase({ demoData: options.demo !== false });
-  const app = await createApp({ databaseUrl: database.url, logLevel: 'silent', queryCache: false });
+  const logLines: string[] = [];
+  const app = await createApp({
+    databaseUrl: database.url,
+    logLevel: options.captureLogs ? 'trace' : 'silent',
+    queryCache: false,
+    ...(options.captureLogs ? { logDestination: { write: (line: string) => void logLines.push(line) } } : {}),
+  });
   const server = app.getHttpServer();
-  return {
+  const accounts = app.get(AccountsService);
+  const made = new Map<Role, Promise<{ token: string; accountId: string }>>();
+  const credentials = (role: Exclude<Role, Role.PUBLIC>) => {
+    if (!made.has(role)) {
+      made.set(
+        role,
+        (async () => {
+          const account = await accounts.createAccount(
+            TEST_OPERATOR,
+            { email: `${role.toLowerCase()}@test.vigil`, role: AccountRole[role] },
+            'test setup',
+          );
+          const { token } = await accounts.createToken(TEST_OPERATOR, { accountId: account.id, name: 'test' }, 'test setup');
+          return { token, accountId: account.id };
+        })(),
+      );
+    }
+    return made.get(role)!;
+  };
+  const t: TestApp = {
     app,
     dataSource: app.get<DataSource>(getDataSourceToken()),
     http: () => request(server),
-    async gql(query, variables) {
-      const res = await request(server).post('/graphql').send({ query, variables });
+    async gql(query, variables, as = Role.PUBLIC) {
+      const token = typeof as === 'object' ? as.token : as === Role.PUBLIC ? null : (await credentials(as)).token;
+      const req = request(server).post('/graphql');
+      if (token) req.set('Authorization', `Bearer ${token}`);
+      const res = await req.send({ query, variables });
       return { status: res.status, body: res.body };
     },
+    tokenFor: async (role) => (await credentials(role)).token,
+    accountIdFor: async (role) => (await credentials(role)).accountId,
+    logs: () => logLines.join(''),
     async close() {
       await app.close();
       await database.drop();
     },
   };
+  return t;
 }
+
+export const ROLES: readonly Role[] = [Role.PUBLIC, Role.RESEARCHER, Role.EDITOR, Role.ADMIN];
+export { Role };
