@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
+import { VigilExceptionFilter } from './common/exception.filter';
 import { VigilValidationPipe } from './common/validation.pipe';
 
 /** Builds the Nest application on Fastify, ready to listen or to be called by tests. */
@@ -12,7 +13,10 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
+  // Logs written while the app was built were buffered (bufferLogs); write them, and stop buffering.
+  app.flushLogs();
   app.useGlobalPipes(new VigilValidationPipe());
+  app.useGlobalFilters(new VigilExceptionFilter());
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

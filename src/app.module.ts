@@ -93,6 +93,8 @@ export class AppModule {
                   await audit.recordAccess(ctx.viewer, AuditAction.READ, ctx.access, { requestId: ctx.requestId });
                 } catch (error) {
                   new Logger('Audit').error(`Could not write the audit log (${(error as { code?: string }).code ?? 'no code'}); withholding the response`);
+                  // This hook runs after the error formatter, so it sets the status itself.
+                  (context as { reply?: { code(status: number): unknown } }).reply?.code(503);
                   execution.data = null;
                   execution.errors = [
                     new GraphQLError('The audit log is unavailable, so no protected data can be returned; try again later', {

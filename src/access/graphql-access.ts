@@ -121,7 +121,9 @@ function argumentCheck(schema: GraphQLSchema, type: GraphQLInputType, seen = new
 
 function inputObjectCheck(schema: GraphQLSchema, type: GraphQLInputObjectType, seen: Map<string, ArgumentCheck | null>): ArgumentCheck | null {
   if (seen.has(type.name)) return seen.get(type.name)!;
-  seen.set(type.name, null); // recursion guard for self-referencing inputs
+  // A self-referencing input (a filter with nested filters) refers to its own check, not yet built.
+  let built: ArgumentCheck | null = null;
+  seen.set(type.name, (value, path, viewer) => built?.(value, path, viewer));
   const fields: { name: string; level: AccessLevel | null; inner: ArgumentCheck | null }[] = [];
   for (const field of Object.values(type.getFields())) {
     const level = levelOn(schema, field);
@@ -139,6 +141,7 @@ function inputObjectCheck(schema: GraphQLSchema, type: GraphQLInputObjectType, s
         }
       }
     : null;
+  built = check;
   seen.set(type.name, check);
   return check;
 }

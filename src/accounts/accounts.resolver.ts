@@ -3,6 +3,7 @@ import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
 import { Connection, PageArgs } from '../common/connection';
 import { ForbiddenError } from '../common/errors';
+import { UuidPipe } from '../common/validation.pipe';
 import { VigilContext } from '../common/vigil-context';
 import { Account } from './account.entity';
 import { AccountsService } from './accounts.service';
@@ -35,7 +36,7 @@ export class AccountsResolver {
 
   @Mutation(() => Account, { description: 'Changes an account\'s role or name, or disables it. Admins only.' })
   @RequiresRole(Role.ADMIN)
-  updateAccount(@Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateAccountInput, @Context() ctx: VigilContext) {
+  updateAccount(@Args('id', { type: () => ID }, UuidPipe) id: string, @Args('input') input: UpdateAccountInput, @Context() ctx: VigilContext) {
     return this.service.updateAccount(ctx.viewer, id, input, 'Mutation.updateAccount');
   }
 
@@ -47,7 +48,7 @@ export class AccountsResolver {
 
   @Mutation(() => ApiToken, { description: 'Revokes one of your tokens (admins: anyone\'s). It stops working at once.' })
   @RequiresRole(Role.RESEARCHER)
-  revokeApiToken(@Args('id', { type: () => ID }) id: string, @Context() ctx: VigilContext) {
+  revokeApiToken(@Args('id', { type: () => ID }, UuidPipe) id: string, @Context() ctx: VigilContext) {
     return this.service.revokeToken(ctx.viewer, id, 'Mutation.revokeApiToken');
   }
 

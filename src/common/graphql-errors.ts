@@ -3,7 +3,7 @@ import { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
 
 /** Codes of errors Vigil raises on purpose, with messages written for the caller. */
 const KEPT_CODES = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'UNAUTHENTICATED', 'SERVICE_UNAVAILABLE']);
-const logger = new Logger('GraphQL');
+const logger = new Logger('Errors');
 
 function httpCode(status: number): string {
   if (status === 401) return 'UNAUTHENTICATED';
@@ -11,6 +11,14 @@ function httpCode(status: number): string {
   if (status === 404) return 'NOT_FOUND';
   if (status === 409) return 'CONFLICT';
   return 'BAD_USER_INPUT';
+}
+
+/** Logs an unexpected error by its class, code and stack frames, never its message: a database
+ * message can quote stored or submitted values (protected ones included). */
+export function logUnexpected(error: unknown, where: string): void {
+  const e = error instanceof Error ? error : new Error('non-Error thrown');
+  const frames = (e.stack ?? '').split('\n').slice(1).join('\n');
+  logger.error(`Unexpected ${e.name} (${(e as { code?: string }).code ?? 'no code'}) at ${where}\n${frames}`);
 }
 
 /** Errors the caller caused keep their message and code; anything unexpected becomes
@@ -27,8 +35,7 @@ export function sanitizeError(error: GraphQLError): GraphQLFormattedError {
   if (original instanceof HttpException && original.getStatus() < 500) {
     return { message: original.message, path: error.path, locations: error.locations, extensions: { code: httpCode(original.getStatus()) } };
   }
-  const frames = (original.stack ?? '').split('\n').slice(1).join('\n');
-  logger.error(`Unexpected ${original.name} (${(original as { code?: string }).code ?? 'no code'}) at ${error.path?.join('.') ?? '?'}\n${frames}`);
+  logUnexpected(original, error.path?.join('.') ?? '?');
   return { message: 'Internal server error', path: error.path, locations: error.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 

@@ -36,3 +36,14 @@ export class VigilValidationPipe implements PipeTransform {
     return validateInput(type as new () => object, value, metadata.data ?? '');
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** For `ID` arguments: a malformed id is bad input naming the argument, never a database error. */
+@Injectable()
+export class UuidPipe implements PipeTransform<unknown, string> {
+  transform(value: unknown, metadata: ArgumentMetadata): string {
+    if (typeof value !== 'string' || !UUID.test(value)) throw UserInputError.of(metadata.data ?? 'id', 'must be an id (UUID)');
+    return value;
+  }
+}

@@ -2,6 +2,7 @@ import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
 import { Args, Context, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
+import { UuidPipe } from '../common/validation.pipe';
 import { VigilContext } from '../common/vigil-context';
 import { Region } from '../regions/region.entity';
 import { ResponseOrganizer } from '../responses/response-links.entity';
@@ -18,7 +19,7 @@ export class OrganizationsResolver {
 
   @Query(() => Organization, { nullable: true })
   @RequiresRole(Role.PUBLIC)
-  organization(@Args('id', { type: () => ID }) id: string, @Context() ctx: VigilContext) {
+  organization(@Args('id', { type: () => ID }, UuidPipe) id: string, @Context() ctx: VigilContext) {
     return ctx.loaders.one(Organization, id);
   }
 

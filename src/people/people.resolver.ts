@@ -2,6 +2,7 @@ import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
 import { Args, Context, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
+import { UuidPipe } from '../common/validation.pipe';
 import { VigilContext } from '../common/vigil-context';
 import { Incident } from '../incidents/incident.entity';
 import { PersonFilter, PersonOrder } from './dto/person-filter.input';
@@ -17,7 +18,7 @@ export class PeopleResolver {
 
   @Query(() => Person, { nullable: true })
   @RequiresRole(Role.PUBLIC)
-  person(@Args('id', { type: () => ID }) id: string, @Context() ctx: VigilContext) {
+  person(@Args('id', { type: () => ID }, UuidPipe) id: string, @Context() ctx: VigilContext) {
     return ctx.loaders.one(Person, id);
   }
 

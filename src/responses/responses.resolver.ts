@@ -2,6 +2,7 @@ import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
 import { Args, Context, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
+import { UuidPipe } from '../common/validation.pipe';
 import { VigilContext } from '../common/vigil-context';
 import { Incident } from '../incidents/incident.entity';
 import { Organization } from '../organizations/organization.entity';
@@ -22,7 +23,7 @@ export class ResponsesResolver {
 
   @Query(() => AdvocacyResponse, { nullable: true })
   @RequiresRole(Role.PUBLIC)
-  advocacyResponse(@Args('id', { type: () => ID }) id: string, @Context() ctx: VigilContext) {
+  advocacyResponse(@Args('id', { type: () => ID }, UuidPipe) id: string, @Context() ctx: VigilContext) {
     return ctx.loaders.one(AdvocacyResponse, id);
   }
 

@@ -2,6 +2,7 @@ import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
 import { Args, Context, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
+import { UuidPipe } from '../common/validation.pipe';
 import { VigilContext } from '../common/vigil-context';
 import { Incident } from '../incidents/incident.entity';
 import { Region } from '../regions/region.entity';
@@ -20,7 +21,7 @@ export class SituationsResolver {
 
   @Query(() => Situation, { nullable: true })
   @RequiresRole(Role.PUBLIC)
-  situation(@Args('id', { type: () => ID }) id: string, @Context() ctx: VigilContext) {
+  situation(@Args('id', { type: () => ID }, UuidPipe) id: string, @Context() ctx: VigilContext) {
     return ctx.loaders.one(Situation, id);
   }
 

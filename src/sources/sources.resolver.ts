@@ -2,6 +2,7 @@ import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
 import { Args, Context, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
+import { UuidPipe } from '../common/validation.pipe';
 import { VigilContext } from '../common/vigil-context';
 import { Incident } from '../incidents/incident.entity';
 import { Organization } from '../organizations/organization.entity';
@@ -20,7 +21,7 @@ export class SourcesResolver {
 
   @Query(() => Source, { nullable: true })
   @RequiresRole(Role.PUBLIC)
-  source(@Args('id', { type: () => ID }) id: string, @Context() ctx: VigilContext) {
+  source(@Args('id', { type: () => ID }, UuidPipe) id: string, @Context() ctx: VigilContext) {
     return ctx.loaders.one(Source, id);
   }
 
@@ -49,7 +50,7 @@ export class SourcesResolver {
 export class CitationsResolver {
   @Query(() => Citation, { nullable: true })
   @RequiresRole(Role.PUBLIC)
-  citation(@Args('id', { type: () => ID }) id: string, @Context() ctx: VigilContext) {
+  citation(@Args('id', { type: () => ID }, UuidPipe) id: string, @Context() ctx: VigilContext) {
     return ctx.loaders.one(Citation, id);
   }
 
