@@ -47,9 +47,15 @@ export function highestSensitivity(entity: Function, properties: string[]): Acce
 export function FiltersOn(entity: Function, ...properties: string[]): PropertyDecorator {
   return (target, property) => {
     const level = highestSensitivity(entity, properties);
-    if (level !== AccessLevel.PUBLIC) Directive(sensitiveDirectiveSdl(level))(target, property);
+    if (level === AccessLevel.PUBLIC) return;
+    SENSITIVE_FILTERS.push({ target: target.constructor, property: String(property), level, reason: `reads ${entity.name}.${properties.join(', ')}` });
+    Directive(sensitiveDirectiveSdl(level))(target, property);
   };
 }
+
+/** Filter input fields that read protected fields (by input class), for paths out other than
+ * GraphQL (exports take the same filter classes as query parameters). */
+export const SENSITIVE_FILTERS: SensitiveFieldDeclaration[] = [];
 
 /** Options for a sort enum value that orders by `properties` of `entity` (for registerEnumType's
  * valuesMap): it takes the fields' sensitivity, as FiltersOn does. */
