@@ -1,6 +1,7 @@
 // Every migration, in order. `npm run migration:generate -- <Name>` adds to this list.
 // A migration that has landed on main is never edited: write a new one.
+import { ResearchApi1795434966739 } from './1795434966739-ResearchApi';
 import { AccessControl1795433362726 } from './1795433362726-AccessControl';
 import { DateAndCountRules1795432436305 } from './1795432436305-DateAndCountRules';
 import { Initial1795432143219 } from './1795432143219-Initial';
-export const MIGRATIONS: Function[] = [Initial1795432143219, DateAndCountRules1795432436305, AccessControl1795433362726];
+export const MIGRATIONS: Function[] = [Initial1795432143219, DateAndCountRules1795432436305, AccessControl1795433362726, ResearchApi1795434966739];

@@ -38,23 +38,59 @@ const DEPENDS_ON: Record<string, Dependency[]> = {
 /** Entities with dependencies (for tests and docs). */
 export const VISIBILITY_DEPENDENCIES: Readonly<Record<string, readonly Dependency[]>> = DEPENDS_ON;
 
+const TABLE_OF: Record<string, string> = {
+  Incident: 'incident',
+  Situation: 'situation',
+  Person: 'person',
+  Involvement: 'involvement',
+  Source: 'source',
+  Citation: 'citation',
+  Organization: 'organization',
+  AdvocacyResponse: 'advocacy_response',
+  ResponseOrganizer: 'response_organizer',
+  ResponseIncident: 'response_incident',
+  ResponseSituation: 'response_situation',
+};
+
+/** The SQL condition under which the row `alias` of `entity` is visible to a viewer whose
+ * readable levels are bound to the parameter `:...levelsParam`: not deleted, at a readable level,
+ * and every record it links visible too. For subqueries (EXISTS, counts, aggregates); lists use
+ * onlyVisible. */
+export function visibleCondition(entity: string, alias: string, levelsParam: string, options: { deleted?: boolean } = {}): string {
+  if (!TABLE_OF[entity]) throw new Error(`No visibility rule for ${entity}`);
+  const parts = [`${alias}.confidentiality IN (:...${levelsParam})`];
+  if (options.deleted !== false) parts.unshift(`${alias}.deleted_at IS NULL`);
+  for (const [i, d] of (DEPENDS_ON[entity] ?? []).entries()) {
+    const dep = `${alias}_dep${i}`;
+    parts.push(
+      `(${alias}.${d.column} IS NULL OR EXISTS (SELECT 1 FROM ${d.table} ${dep} WHERE ${dep}.id = ${alias}.${d.column} ` +
+        `AND ${dep}.deleted_at IS NULL AND ${dep}.confidentiality IN (:...${levelsParam})))`,
+    );
+  }
+  return parts.join(' AND ');
+}
+
+/** `FROM table alias` for a visible-row subquery of `entity`. */
+export function tableOf(entity: string): string {
+  return TABLE_OF[entity];
+}
+
 /** The one rule for whole records: a record above the viewer's clearance, soft-deleted, or linking
  * a record the viewer may not see is invisible and uncounted. Every query that reads records
- * (lists, counts, relations, exports) goes through it. Soft-deleted rows of the main table are
- * excluded by TypeORM's DeleteDateColumn handling; those of linked tables here. */
+ * (lists, counts, relations, aggregates, exports) goes through it, or through visibleCondition
+ * for subqueries. Soft-deleted rows of the main table are excluded by TypeORM's DeleteDateColumn
+ * handling. */
 export function onlyVisible<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,
   alias: string,
   viewer: Viewer,
 ): SelectQueryBuilder<T> {
-  const param = `visible_levels_${alias}`;
-  qb.andWhere(`${alias}.confidentiality IN (:...${param})`, { [param]: viewer.readableLevels });
-  for (const [i, d] of (DEPENDS_ON[qb.expressionMap.mainAlias?.metadata.name ?? ''] ?? []).entries()) {
-    const dep = `${alias}_dep${i}`;
-    qb.andWhere(
-      `(${alias}.${d.column} IS NULL OR EXISTS (SELECT 1 FROM ${d.table} ${dep} WHERE ${dep}.id = ${alias}.${d.column} ` +
-        `AND ${dep}.deleted_at IS NULL AND ${dep}.confidentiality IN (:...${param})))`,
-    );
-  }
-  return qb;
+  const param = levelsParam(alias);
+  const entity = qb.expressionMap.mainAlias?.metadata.name ?? '';
+  return qb.andWhere(visibleCondition(entity, alias, param, { deleted: false }), { [param]: viewer.readableLevels });
+}
+
+/** The parameter name onlyVisible binds the viewer's readable levels to, for `alias`. */
+export function levelsParam(alias: string): string {
+  return `visible_levels_${alias}`;
 }

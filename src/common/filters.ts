@@ -1,22 +1,34 @@
-import { Field, InputType } from '@nestjs/graphql';
-import { ArrayMaxSize, IsOptional, IsString, Length } from 'class-validator';
+import { Field, GraphQLISODateTime, InputType, Int, registerEnumType } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsDate, IsEnum, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { UserInputError } from './errors';
+import { SortKey } from './keyset';
+import { searchQuerySql } from './search';
 import { IsCalendarDate } from './validators';
 
-/** Filter parts shared by every dated, placed list, with one meaning everywhere. */
-@InputType({ isAbstract: true })
-export abstract class PlaceAndTimeFilter {
-  @Field(() => [String], { nullable: true, description: 'ISO 3166 codes; a country includes its subdivisions.' })
-  @IsOptional()
-  @ArrayMaxSize(300)
-  @IsString({ each: true })
-  @Length(2, 10, { each: true })
-  regions?: string[];
+/** How a record's range (its date span, or a count's [at least, at most]) must meet the asked one. */
+export enum RangeMatch {
+  /** The record's range overlaps the asked range (the default: it may have been in it). */
+  OVERLAPS = 'OVERLAPS',
+  /** The record's range lies wholly inside the asked range (it certainly was in it). */
+  WITHIN = 'WITHIN',
+}
+registerEnumType(RangeMatch, {
+  name: 'RangeMatch',
+  description: 'OVERLAPS (default): the record\'s span or count range overlaps the asked range. WITHIN: it lies wholly inside it.',
+});
 
+/** Search text: PostgreSQL web-search syntax ("quoted phrases", or, -exclusions), English stemming. */
+const SEARCH_DESCRIPTION =
+  'Full-text search (English stemming; "quoted phrases", `or`, `-word`). Combines with every other filter; sort by RELEVANCE to rank.';
+
+/** Filter parts shared by every dated list, with one meaning everywhere. */
+@InputType({ isAbstract: true })
+export abstract class TimeFilter {
   @Field(() => String, {
     nullable: true,
-    description: 'YYYY-MM-DD. Keeps records whose date span ends on or after this day ("2017-04" spans April).',
+    description: 'YYYY-MM-DD. With OVERLAPS, keeps records whose date span ends on or after this day ("2017-04" spans April).',
   })
   @IsOptional()
   @IsCalendarDate()
@@ -24,23 +36,174 @@ export abstract class PlaceAndTimeFilter {
 
   @Field(() => String, {
     nullable: true,
-    description: 'YYYY-MM-DD. Keeps records whose date span starts on or before this day.',
+    description: 'YYYY-MM-DD. With OVERLAPS, keeps records whose date span starts on or before this day.',
   })
   @IsOptional()
   @IsCalendarDate()
   dateTo?: string;
+
+  @Field(() => RangeMatch, {
+    nullable: true,
+    description: 'How the date span meets [dateFrom, dateTo]; default OVERLAPS. An open-ended span is never WITHIN a range with an end.',
+  })
+  @IsOptional()
+  @IsEnum(RangeMatch)
+  dateMatch?: RangeMatch;
+
+  @Field(() => String, { nullable: true, description: SEARCH_DESCRIPTION })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  search?: string;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Only records changed at or after this time (to keep a copy current).' })
+  @IsOptional()
+  @IsDate()
+  updatedSince?: Date;
 }
 
-/** Applies the date-range rule: the record's span [start, latest] overlaps [dateFrom, dateTo]. */
+/** TimeFilter plus place, for records that happen somewhere. */
+@InputType({ isAbstract: true })
+export abstract class PlaceAndTimeFilter extends TimeFilter {
+  @Field(() => [String], { nullable: true, description: 'ISO 3166 codes; a country includes its subdivisions.' })
+  @IsOptional()
+  @ArrayMaxSize(300)
+  @IsString({ each: true })
+  @Length(2, 10, { each: true })
+  regions?: string[];
+}
+
+/** A range over a count estimate, e.g. victims between 10 and 50. */
+@InputType({ description: 'A range over a count estimate. A record whose count is unknown never matches.' })
+export class CountRange {
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(0, { message: 'must not be negative' })
+  @Max(2_000_000_000)
+  min?: number;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(0, { message: 'must not be negative' })
+  @Max(2_000_000_000)
+  max?: number;
+
+  @Field(() => RangeMatch, { nullable: true, description: 'Default OVERLAPS: the count may lie in the range; WITHIN: it certainly does.' })
+  @IsOptional()
+  @IsEnum(RangeMatch)
+  match?: RangeMatch;
+}
+
+export function CountRangeField(description: string): PropertyDecorator {
+  return (target, property) => {
+    Field(() => CountRange, { nullable: true, description })(target, property);
+    IsOptional()(target, property);
+    ValidateNested()(target, property);
+    Type(() => CountRange)(target, property);
+  };
+}
+
+/** The date rule: with OVERLAPS (default) the record's span [start, latest] overlaps [dateFrom,
+ * dateTo]; with WITHIN it lies wholly inside. An open span (still going) has `date_latest` infinity. */
 export function applyDateRange<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,
   alias: string,
-  filter: PlaceAndTimeFilter,
+  filter: Pick<TimeFilter, 'dateFrom' | 'dateTo' | 'dateMatch'>,
   argument = 'filter',
+  prefix = 'date',
 ): void {
   if (filter.dateFrom && filter.dateTo && filter.dateTo < filter.dateFrom) {
     throw UserInputError.of(`${argument}.dateTo`, 'is before dateFrom');
   }
-  if (filter.dateFrom) qb.andWhere(`${alias}.date_latest >= :dateFrom`, { dateFrom: filter.dateFrom.slice(0, 10) });
-  if (filter.dateTo) qb.andWhere(`${alias}.date_start <= :dateTo`, { dateTo: filter.dateTo.slice(0, 10) });
+  const [start, latest] = [`${alias}.${prefix}_start`, `${alias}.${prefix}_latest`];
+  const from = filter.dateFrom?.slice(0, 10);
+  const to = filter.dateTo?.slice(0, 10);
+  if (filter.dateMatch === RangeMatch.WITHIN) {
+    if (from) qb.andWhere(`${start} >= :dateFrom`, { dateFrom: from });
+    if (to) qb.andWhere(`${latest} <= :dateTo`, { dateTo: to });
+    return;
+  }
+  if (from) qb.andWhere(`${latest} >= :dateFrom`, { dateFrom: from });
+  if (to) qb.andWhere(`${start} <= :dateTo`, { dateTo: to });
+}
+
+/** SQL for a count's lower and upper bounds: the lower is "at least", else the best estimate; the
+ * upper is "at most", else the best estimate, else unbounded (null) when a lower bound is known. */
+export function countBoundsSql(alias: string, prefix: string): { lower: string; upper: string } {
+  return {
+    lower: `coalesce(${alias}.${prefix}_at_least, ${alias}.${prefix}_best)`,
+    upper: `coalesce(${alias}.${prefix}_at_most, ${alias}.${prefix}_best)`,
+  };
+}
+
+/** The count rule, the same as the date rule: OVERLAPS keeps counts that may lie in [min, max];
+ * WITHIN keeps counts that certainly do. Unknown counts never match. */
+export function applyCountRange<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  alias: string,
+  prefix: string,
+  range: CountRange | undefined,
+  argument: string,
+): void {
+  if (!range || (range.min === undefined && range.max === undefined)) return;
+  if (range.min !== undefined && range.max !== undefined && range.max < range.min) throw UserInputError.of(`${argument}.max`, 'is below min');
+  const { lower, upper } = countBoundsSql(alias, prefix);
+  const p = `${prefix}_${alias}`;
+  qb.andWhere(`${lower} IS NOT NULL`);
+  if (range.match === RangeMatch.WITHIN) {
+    if (range.min !== undefined) qb.andWhere(`${lower} >= :${p}_min`, { [`${p}_min`]: range.min });
+    if (range.max !== undefined) qb.andWhere(`${upper} <= :${p}_max`, { [`${p}_max`]: range.max });
+    return;
+  }
+  if (range.min !== undefined) qb.andWhere(`(${upper} >= :${p}_min OR ${upper} IS NULL)`, { [`${p}_min`]: range.min });
+  if (range.max !== undefined) qb.andWhere(`${lower} <= :${p}_max`, { [`${p}_max`]: range.max });
+}
+
+export function applyUpdatedSince<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, alias: string, since: Date | undefined): void {
+  if (since) qb.andWhere(`${alias}.updated_at >= :updatedSince`, { updatedSince: since });
+}
+
+/** Search on a record's own document (`search_vector`); incidents also search their citations. */
+export function applySearch<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, alias: string, search: string | undefined): void {
+  if (search) qb.andWhere(`${alias}.search_vector @@ ${searchQuerySql('search')}`, { search });
+}
+
+/** The relevance sort key for applySearch. */
+export function rankSql(alias: string): string {
+  return `ts_rank(${alias}.search_vector, ${searchQuerySql('search')})::float8`;
+}
+
+/** Sort orders shared by dated lists other than incidents. */
+export enum DatedOrder {
+  DATE_DESC = 'DATE_DESC',
+  DATE_ASC = 'DATE_ASC',
+  UPDATED_DESC = 'UPDATED_DESC',
+  RELEVANCE = 'RELEVANCE',
+}
+registerEnumType(DatedOrder, {
+  name: 'DatedOrder',
+  description: 'Every order ends with the id, so paging never skips or repeats a record.',
+  valuesMap: {
+    DATE_DESC: { description: 'Newest first (the default).' },
+    DATE_ASC: { description: 'Oldest first.' },
+    UPDATED_DESC: { description: 'Most recently changed first.' },
+    RELEVANCE: { description: 'Best full-text match first; needs filter.search.' },
+  },
+});
+
+/** Sort keys for a DatedOrder over `alias` (whose date columns start with `prefix`). */
+export function datedOrderKeys(order: DatedOrder, alias: string, search: string | undefined, prefix = 'date'): SortKey[] {
+  switch (order) {
+    case DatedOrder.DATE_ASC:
+      return [{ expression: `${alias}.${prefix}_start`, direction: 'ASC' }];
+    case DatedOrder.UPDATED_DESC:
+      return [{ expression: `${alias}.updated_at`, direction: 'DESC' }];
+    case DatedOrder.RELEVANCE:
+      if (!search) throw UserInputError.of('orderBy', 'RELEVANCE needs filter.search');
+      return [{ expression: rankSql(alias), direction: 'DESC' }];
+    default:
+      return [{ expression: `${alias}.${prefix}_start`, direction: 'DESC' }];
+  }
 }

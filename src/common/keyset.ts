@@ -1,12 +1,21 @@
-import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { ObjectLiteral, QueryFailedError, SelectQueryBuilder } from 'typeorm';
 import { ConnectionShape, DEFAULT_PAGE_SIZE, PageArgs } from './connection';
 import { decodeCursor, encodeCursor } from './cursor';
+import { UserInputError } from './errors';
 
 export interface SortKey {
   /** A non-null SQL expression over the query's alias, e.g. `i.date_start`. */
   expression: string;
   direction: 'ASC' | 'DESC';
 }
+
+/** Identifies an ordering, so a cursor from one order cannot be replayed against another. */
+function signatureOf(keys: SortKey[]): string {
+  return createHash('sha256').update(keys.map((k) => `${k.expression} ${k.direction}`).join('|')).digest('base64url').slice(0, 8);
+}
+
+const MALFORMED = 'malformed cursor; pass an endCursor or edge cursor from this list, with the same orderBy';
 
 /** Keyset (cursor) pagination shared by every list: orders by the sort keys then the id, so rows are
  * never skipped or repeated; fetches first+1 rows to know whether a next page exists; counts lazily. */
@@ -19,11 +28,13 @@ export async function paginate<T extends ObjectLiteral>(
   tiebreaker = `${alias}.id`,
 ): Promise<ConnectionShape<T>> {
   const keys: SortKey[] = [...sort, { expression: tiebreaker, direction: sort.at(-1)?.direction ?? 'ASC' }];
+  const signature = signatureOf(keys);
   const first = page.first ?? DEFAULT_PAGE_SIZE;
   const countQuery = qb.clone();
 
   if (page.after) {
-    const values = decodeCursor(page.after, keys.length);
+    const [given, ...values] = decodeCursor(page.after, keys.length + 1);
+    if (given !== signature) throw UserInputError.of('after', MALFORMED);
     // (k1, k2, ...) after (v1, v2, ...) in each key's own direction.
     const ors = keys.map((key, i) => {
       const equal = keys.slice(0, i).map((k, j) => `${k.expression} = :cursor_${j}`);
@@ -39,11 +50,21 @@ export async function paginate<T extends ObjectLiteral>(
   });
   qb.limit(first + 1);
 
-  const { entities, raw } = await qb.getRawAndEntities();
+  let result: { entities: T[]; raw: unknown[] };
+  try {
+    result = await qb.getRawAndEntities();
+  } catch (error) {
+    // A tampered cursor value that does not fit its key's type (SQLSTATE class 22, data exception).
+    if (page.after && error instanceof QueryFailedError && String((error as { code?: string }).code).startsWith('22')) {
+      throw UserInputError.of('after', MALFORMED);
+    }
+    throw error;
+  }
+  const { entities, raw } = result;
   const hasNextPage = entities.length > first;
   const edges = entities.slice(0, first).map((node, i) => ({
     node,
-    cursor: encodeCursor(keys.map((_, k) => (raw[i] as Record<string, unknown>)[`sort_${k}`])),
+    cursor: encodeCursor([signature, ...keys.map((_, k) => (raw[i] as Record<string, unknown>)[`sort_${k}`])]),
   }));
   return {
     edges,

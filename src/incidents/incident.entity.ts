@@ -5,6 +5,7 @@ import { Sensitive } from '../access/sensitive.decorator';
 import { CountEstimate } from '../common/count-estimate';
 import { countRulesSql, dateRulesSql, LatestDayColumn } from '../common/date-columns';
 import { VigilRecord } from '../common/vigil-record';
+import { SearchVectorColumn } from '../common/search';
 import { LocationPrecision, VerificationStatus } from '../common/vocabularies';
 import { DateWithPrecision } from '../dates/date-with-precision';
 import { Region } from '../regions/region.entity';
@@ -15,6 +16,12 @@ import { IncidentKind } from './incident-kind';
 @ObjectType({ description: 'One act or a set of acts at one time and place, as reported by its sources.' })
 @Entity()
 @Index(['date.start', 'id'])
+// Created by the ResearchApi migration (trigram and expression indexes TypeORM cannot declare).
+@Index('incident_perpetrator_trgm', { synchronize: false })
+@Index('incident_region_date', { synchronize: false })
+@Index('incident_updated_order', { synchronize: false })
+@Index('incident_victims_order', { synchronize: false })
+@Index('incident_deaths_order', { synchronize: false })
 @Check('incident_date_rules', dateRulesSql('date'))
 @Check('incident_victims_rules', countRulesSql('victims'))
 @Check('incident_deaths_rules', countRulesSql('deaths'))
@@ -97,4 +104,12 @@ export class Incident extends VigilRecord {
   @ManyToOne(() => Situation, { nullable: true })
   @JoinColumn({ name: 'situation_id' })
   situation?: Situation;
+
+  /** Headline (A) and description (B) for full-text search; citations' excerpts are searched too. */
+  @Index('incident_search', { synchronize: false })
+  @SearchVectorColumn([
+    ['headline', 'A'],
+    ['description', 'B'],
+  ])
+  searchVector?: string;
 }

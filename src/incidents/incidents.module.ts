@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { RegionsModule } from '../regions/regions.module';
-import { IncidentsResolver } from './incidents.resolver';
+import { IncidentBucketResolver, IncidentsResolver } from './incidents.resolver';
 import { IncidentsService } from './incidents.service';
 
-@Module({ imports: [RegionsModule], providers: [IncidentsService, IncidentsResolver] })
+@Module({ imports: [RegionsModule], providers: [IncidentsService, IncidentsResolver, IncidentBucketResolver] })
 export class IncidentsModule {}

@@ -11,7 +11,8 @@ import { ResponseIncident } from '../responses/response-links.entity';
 import { Situation } from '../situations/situation.entity';
 import { Citation } from '../sources/citation.entity';
 import { independentSourceCount } from '../sources/provenance';
-import { IncidentFilter } from './dto/incident-filter.input';
+import { IncidentFilter, IncidentOrder } from './dto/incident-filter.input';
+import { IncidentBucket, IncidentDimension } from './dto/incident-stats';
 import { Incident } from './incident.entity';
 import { IncidentsService } from './incidents.service';
 
@@ -31,10 +32,25 @@ export class IncidentsResolver {
   @RequiresRole(Role.PUBLIC)
   incidents(
     @Args('filter', { type: () => IncidentFilter, nullable: true }) filter: IncidentFilter,
+    @Args('orderBy', { type: () => IncidentOrder, defaultValue: IncidentOrder.DATE_DESC }) orderBy: IncidentOrder,
     @Args() page: PageArgs,
     @Context() ctx: VigilContext,
   ) {
-    return this.service.list(filter, page, ctx.viewer);
+    return this.service.list(filter, orderBy, page, ctx.viewer);
+  }
+
+  @Query(() => [IncidentBucket], {
+    description:
+      'Incidents matching the filter (the same filter as `incidents`), grouped: counts, victims and deaths summed as ranges, ' +
+      'and responses. Without groupBy, one bucket with the totals. At most 10,000 groups.',
+  })
+  @RequiresRole(Role.PUBLIC)
+  incidentStats(
+    @Args('filter', { type: () => IncidentFilter, nullable: true }) filter: IncidentFilter,
+    @Args('groupBy', { type: () => [IncidentDimension], defaultValue: [] }) groupBy: IncidentDimension[],
+    @Context() ctx: VigilContext,
+  ) {
+    return this.service.stats(filter, groupBy, ctx.viewer);
   }
 
   @ResolveField(() => Region)
@@ -65,5 +81,18 @@ export class IncidentsResolver {
   @ResolveField(() => [AdvocacyResponse], { description: 'Advocacy responses that answer this incident.' })
   responses(@Parent() incident: Incident, @Context() ctx: VigilContext) {
     return ctx.loaders.through(ResponseIncident, 'incidentId', 'responseId', AdvocacyResponse, incident.id);
+  }
+}
+
+@Resolver(() => IncidentBucket)
+export class IncidentBucketResolver {
+  @ResolveField(() => Region, { nullable: true, description: 'The country, when grouped by COUNTRY.' })
+  country(@Parent() bucket: IncidentBucket, @Context() ctx: VigilContext) {
+    return bucket.countryCode ? ctx.loaders.one(Region, bucket.countryCode) : null;
+  }
+
+  @ResolveField(() => Region, { nullable: true, description: 'The region, when grouped by REGION.' })
+  region(@Parent() bucket: IncidentBucket, @Context() ctx: VigilContext) {
+    return bucket.regionCode ? ctx.loaders.one(Region, bucket.regionCode) : null;
   }
 }

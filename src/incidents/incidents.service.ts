@@ -1,15 +1,66 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { onlyVisible } from '../access/record-visibility';
+import { DataSource, SelectQueryBuilder } from 'typeorm';
+import { onlyVisible, visibleCondition } from '../access/record-visibility';
 import { Viewer } from '../access/viewer';
-import { PageArgs } from '../common/connection';
 import { applyBoundingBox } from '../common/bounding-box';
-import { applyDateRange } from '../common/filters';
-import { paginate } from '../common/keyset';
+import { PageArgs } from '../common/connection';
+import { UserInputError } from '../common/errors';
+import { applyCountRange, applyDateRange, applyUpdatedSince, countBoundsSql } from '../common/filters';
+import { paginate, SortKey } from '../common/keyset';
+import { likePattern } from '../common/like';
+import { searchQuerySql } from '../common/search';
 import { RegionsService } from '../regions/regions.service';
-import { IncidentFilter } from './dto/incident-filter.input';
+import { IncidentFilter, IncidentOrder } from './dto/incident-filter.input';
+import { IncidentBucket, IncidentDimension } from './dto/incident-stats';
 import { Incident } from './incident.entity';
+
+/** The viewer's readable levels, bound once per query for every visibility subquery. */
+const LEVELS = 'viewer_levels';
+
+/** Visible citations of incident `i`, with their (visible) sources as `s`. */
+const CITED = `FROM citation c JOIN source s ON s.id = c.source_id
+  WHERE c.incident_id = i.id AND ${visibleCondition('Citation', 'c', LEVELS)}`;
+
+/** Visible responses answering incident `i`, as `r`. */
+const ANSWERED = `FROM response_incident ri JOIN advocacy_response r ON r.id = ri.response_id
+  WHERE ri.incident_id = i.id AND ${visibleCondition('ResponseIncident', 'ri', LEVELS)}`;
+
+const SEARCH = 'search';
+const MATCHES = `(i.search_vector @@ ${searchQuerySql(SEARCH)} OR EXISTS (SELECT 1 ${CITED} AND c.search_vector @@ ${searchQuerySql(SEARCH)}))`;
+const RANK =
+  `(ts_rank(i.search_vector, ${searchQuerySql(SEARCH)}) + 0.5 * coalesce((SELECT max(ts_rank(c.search_vector, ${searchQuerySql(SEARCH)})) ` +
+  `${CITED} AND c.search_vector @@ ${searchQuerySql(SEARCH)}), 0))::float8`;
+
+/** Group keys: a period only when the whole date span lies in it (precision honoured). */
+const DIMENSIONS: Record<IncidentDimension, { column: string; sql: string }> = {
+  [IncidentDimension.YEAR]: {
+    column: 'year',
+    sql: "CASE WHEN date_trunc('year', i.date_start) = date_trunc('year', i.date_latest::timestamp) THEN extract(year FROM i.date_start)::int END",
+  },
+  [IncidentDimension.MONTH]: {
+    column: 'month',
+    sql: "CASE WHEN date_trunc('month', i.date_start) = date_trunc('month', i.date_latest::timestamp) THEN to_char(i.date_start, 'YYYY-MM') END",
+  },
+  [IncidentDimension.COUNTRY]: { column: 'country_code', sql: '(SELECT reg.country_code FROM region reg WHERE reg.code = i.region_code)' },
+  [IncidentDimension.REGION]: { column: 'region_code', sql: 'i.region_code' },
+  [IncidentDimension.KIND]: { column: 'kind', sql: 'i.kind' },
+  [IncidentDimension.STATUS]: { column: 'verification_status', sql: 'i.verification_status' },
+};
+
+/** More groups than this is a request to narrow, not to answer. */
+export const MAX_BUCKETS = 10_000;
+
+const countKey = (prefix: string) => `coalesce(i.${prefix}_best, i.${prefix}_at_least, i.${prefix}_at_most, -1)`;
+
+const ORDERS: Record<IncidentOrder, SortKey[]> = {
+  [IncidentOrder.DATE_DESC]: [{ expression: 'i.date_start', direction: 'DESC' }],
+  [IncidentOrder.DATE_ASC]: [{ expression: 'i.date_start', direction: 'ASC' }],
+  [IncidentOrder.VICTIMS_DESC]: [{ expression: countKey('victims'), direction: 'DESC' }],
+  [IncidentOrder.DEATHS_DESC]: [{ expression: countKey('deaths'), direction: 'DESC' }],
+  [IncidentOrder.UPDATED_DESC]: [{ expression: 'i.updated_at', direction: 'DESC' }],
+  [IncidentOrder.RELEVANCE]: [{ expression: RANK, direction: 'DESC' }],
+};
 
 /** Reads incidents. Every SQL statement of the module is built here. */
 @Injectable()
@@ -19,19 +70,100 @@ export class IncidentsService {
     private readonly regions: RegionsService,
   ) {}
 
-  async list(given: IncidentFilter | null | undefined, page: PageArgs, viewer: Viewer) {
+  /** The visible incidents matching `filter`: the one query behind the list, the stats and the
+   * exports, so they always agree. Related records (citations, sources, responses) count only
+   * when the viewer may see them, so no filter reveals a hidden record. */
+  async matching(given: IncidentFilter | null | undefined, viewer: Viewer, argument = 'filter'): Promise<SelectQueryBuilder<Incident>> {
     const filter = given ?? {};
     const qb = onlyVisible(this.dataSource.getRepository(Incident).createQueryBuilder('i'), 'i', viewer);
+    qb.setParameter(LEVELS, viewer.readableLevels);
     if (filter.regions?.length) {
-      qb.andWhere('i.region_code IN (:...regionCodes)', { regionCodes: await this.regions.expand(filter.regions, 'filter.regions') });
+      qb.andWhere('i.region_code IN (:...regionCodes)', { regionCodes: await this.regions.expand(filter.regions, `${argument}.regions`) });
     }
-    applyDateRange(qb, 'i', filter);
+    applyDateRange(qb, 'i', filter, argument);
+    applyUpdatedSince(qb, 'i', filter.updatedSince);
     if (filter.kinds?.length) qb.andWhere('i.kind IN (:...kinds)', { kinds: filter.kinds });
-    if (filter.verificationStatuses?.length) {
-      qb.andWhere('i.verification_status IN (:...statuses)', { statuses: filter.verificationStatuses });
-    }
+    if (filter.verificationStatuses?.length) qb.andWhere('i.verification_status IN (:...statuses)', { statuses: filter.verificationStatuses });
     if (filter.situationId) qb.andWhere('i.situation_id = :situationId', { situationId: filter.situationId });
-    if (filter.within) applyBoundingBox(qb, 'i', filter.within, 'filter.within');
-    return paginate(qb, 'i', [{ expression: 'i.date_start', direction: 'DESC' }], page);
+    if (filter.perpetrator) qb.andWhere('i.perpetrator_description ILIKE :perpetrator', { perpetrator: likePattern(filter.perpetrator) });
+    applyCountRange(qb, 'i', 'victims', filter.victims, `${argument}.victims`);
+    applyCountRange(qb, 'i', 'deaths', filter.deaths, `${argument}.deaths`);
+    if (filter.hasResponse !== undefined && filter.hasResponse !== null) {
+      qb.andWhere(`${filter.hasResponse ? '' : 'NOT '}EXISTS (SELECT 1 ${ANSWERED})`);
+    }
+    if (filter.responseKinds?.length) qb.andWhere(`EXISTS (SELECT 1 ${ANSWERED} AND r.kind IN (:...responseKinds))`, { responseKinds: filter.responseKinds });
+    if (filter.responseOrganizationId) {
+      qb.andWhere(
+        `EXISTS (SELECT 1 ${ANSWERED} AND EXISTS (SELECT 1 FROM response_organizer o WHERE o.response_id = r.id
+           AND o.organization_id = :responseOrganizationId AND ${visibleCondition('ResponseOrganizer', 'o', LEVELS)}))`,
+        { responseOrganizationId: filter.responseOrganizationId },
+      );
+    }
+    if (filter.sourcePublisher) qb.andWhere(`EXISTS (SELECT 1 ${CITED} AND s.publisher ILIKE :publisher)`, { publisher: likePattern(filter.sourcePublisher) });
+    if (filter.sourceKinds?.length) qb.andWhere(`EXISTS (SELECT 1 ${CITED} AND s.kind IN (:...sourceKinds))`, { sourceKinds: filter.sourceKinds });
+    if (filter.minIndependentSources) {
+      qb.andWhere(`(SELECT count(DISTINCT lower(btrim(s.publisher))) ${CITED}) >= :minSources`, { minSources: filter.minIndependentSources });
+    }
+    if (filter.within) applyBoundingBox(qb, 'i', filter.within, `${argument}.within`);
+    if (filter.search) qb.andWhere(MATCHES, { [SEARCH]: filter.search });
+    return qb;
+  }
+
+  async list(filter: IncidentFilter | null | undefined, orderBy: IncidentOrder, page: PageArgs, viewer: Viewer) {
+    if (orderBy === IncidentOrder.RELEVANCE && !filter?.search) throw UserInputError.of('orderBy', 'RELEVANCE needs filter.search');
+    return paginate(await this.matching(filter, viewer), 'i', ORDERS[orderBy], page);
+  }
+
+  /** Incidents matching `filter`, grouped by `groupBy`: counts, victims and deaths summed as
+   * ranges, and distinct responses. One statement: the same visible set as the list. */
+  async stats(filter: IncidentFilter | null | undefined, groupBy: IncidentDimension[], viewer: Viewer): Promise<IncidentBucket[]> {
+    const dims = [...new Set(groupBy)].map((d) => DIMENSIONS[d]);
+    const qb = (await this.matching(filter, viewer)).select('i.id', 'id');
+    for (const prefix of ['victims', 'deaths']) {
+      const { lower, upper } = countBoundsSql('i', prefix);
+      qb.addSelect(lower, `${prefix}_lower`).addSelect(upper, `${prefix}_upper`).addSelect(`i.${prefix}_best`, `${prefix}_best`);
+    }
+    for (const d of dims) qb.addSelect(d.sql, `k_${d.column}`);
+    qb.addSelect(`ARRAY(SELECT ri.response_id ${ANSWERED})`, 'response_ids');
+    const [matchingSql, parameters] = qb.getQueryAndParameters();
+    const keys = dims.map((d) => `k_${d.column}`);
+    const keyList = keys.length ? keys.join(', ') : 'NULL::int';
+    const sum = (prefix: string) =>
+      `sum(coalesce(${prefix}_lower, 0))::bigint AS ${prefix}_at_least,
+       CASE WHEN bool_or(${prefix}_upper IS NULL) THEN NULL ELSE sum(${prefix}_upper) END::bigint AS ${prefix}_at_most,
+       coalesce(sum(${prefix}_best), 0)::bigint AS ${prefix}_best_sum,
+       count(*) FILTER (WHERE ${prefix}_lower IS NULL AND ${prefix}_upper IS NULL)::int AS ${prefix}_unknown`;
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `WITH m AS (${matchingSql}),
+       agg AS (SELECT ${keyList === 'NULL::int' ? '' : `${keyList}, `}count(*)::int AS incidents, ${sum('victims')}, ${sum('deaths')}
+               FROM m ${keys.length ? `GROUP BY ${keyList}` : ''}),
+       resp AS (SELECT ${keyList === 'NULL::int' ? '' : `${keyList}, `}count(DISTINCT rid)::int AS responses
+                FROM m, unnest(m.response_ids) rid ${keys.length ? `GROUP BY ${keyList}` : ''})
+       SELECT agg.*, coalesce(resp.responses, 0) AS responses
+         FROM agg LEFT JOIN resp ON ${keys.length ? keys.map((k) => `agg.${k} IS NOT DISTINCT FROM resp.${k}`).join(' AND ') : 'true'}
+        ${keys.length ? `ORDER BY ${keys.map((k) => `agg.${k} NULLS LAST`).join(', ')}` : ''}
+        LIMIT ${MAX_BUCKETS + 1}`,
+      parameters,
+    );
+    if (rows.length > MAX_BUCKETS) throw UserInputError.of('groupBy', `more than ${MAX_BUCKETS} groups; narrow the filter or group by less`);
+    const int = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+    const countSum = (row: Record<string, unknown>, prefix: string) => ({
+      atLeast: int(row[`${prefix}_at_least`]) ?? 0,
+      atMost: int(row[`${prefix}_at_most`]),
+      best: int(row[`${prefix}_best_sum`]) ?? 0,
+      unknown: int(row[`${prefix}_unknown`]) ?? 0,
+    });
+    return rows.map((row) => ({
+      year: int(row.k_year),
+      month: (row.k_month as string | undefined) ?? null,
+      countryCode: (row.k_country_code as string | undefined) ?? null,
+      regionCode: (row.k_region_code as string | undefined) ?? null,
+      kind: (row.k_kind as IncidentBucket['kind'] | undefined) ?? null,
+      verificationStatus: (row.k_verification_status as IncidentBucket['verificationStatus'] | undefined) ?? null,
+      incidents: Number(row.incidents),
+      victims: countSum(row, 'victims'),
+      deaths: countSum(row, 'deaths'),
+      responses: Number(row.responses),
+    }));
   }
 }

@@ -3,6 +3,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { CountEstimate } from '../common/count-estimate';
 import { countRulesSql, dateRulesSql, LatestDayColumn } from '../common/date-columns';
 import { VigilRecord } from '../common/vigil-record';
+import { SearchVectorColumn } from '../common/search';
 import { DateWithPrecision } from '../dates/date-with-precision';
 import { Region } from '../regions/region.entity';
 
@@ -87,4 +88,11 @@ export class AdvocacyResponse extends VigilRecord {
   @Field(() => String, { nullable: true })
   @Column({ type: 'text', nullable: true })
   url!: string | null;
+
+  @Index('advocacy_response_search', { synchronize: false })
+  @SearchVectorColumn([
+    ['title', 'A'],
+    ['description', 'B'],
+  ])
+  searchVector?: string;
 }

@@ -2,6 +2,7 @@ import { Field, ObjectType } from '@nestjs/graphql';
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { dateRulesSql, LatestDayColumn } from '../common/date-columns';
 import { VigilRecord } from '../common/vigil-record';
+import { SearchVectorColumn } from '../common/search';
 import { DateWithPrecision } from '../dates/date-with-precision';
 import { Region } from '../regions/region.entity';
 
@@ -36,4 +37,11 @@ export class Situation extends VigilRecord {
   @ManyToOne(() => Region, { nullable: true })
   @JoinColumn({ name: 'region_code' })
   region?: Region;
+
+  @Index('situation_search', { synchronize: false })
+  @SearchVectorColumn([
+    ['name', 'A'],
+    ['description', 'B'],
+  ])
+  searchVector?: string;
 }

@@ -2,6 +2,7 @@ import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
 import { Args, Context, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
+import { DatedOrder } from '../common/filters';
 import { UuidPipe } from '../common/validation.pipe';
 import { VigilContext } from '../common/vigil-context';
 import { Incident } from '../incidents/incident.entity';
@@ -29,10 +30,11 @@ export class SituationsResolver {
   @RequiresRole(Role.PUBLIC)
   situations(
     @Args('filter', { type: () => SituationFilter, nullable: true }) filter: SituationFilter,
+    @Args('orderBy', { type: () => DatedOrder, defaultValue: DatedOrder.DATE_DESC }) orderBy: DatedOrder,
     @Args() page: PageArgs,
     @Context() ctx: VigilContext,
   ) {
-    return this.service.list(filter, page, ctx.viewer);
+    return this.service.list(filter, orderBy, page, ctx.viewer);
   }
 
   @ResolveField(() => Region, { nullable: true })

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { onlyVisible } from '../access/record-visibility';
 import { Viewer } from '../access/viewer';
 import { PageArgs } from '../common/connection';
-import { applyDateRange, PlaceAndTimeFilter } from '../common/filters';
+import { applyDateRange, applySearch, applyUpdatedSince, DatedOrder, datedOrderKeys, PlaceAndTimeFilter } from '../common/filters';
 import { paginate } from '../common/keyset';
 import { RegionsService } from '../regions/regions.service';
 import { Situation } from './situation.entity';
@@ -17,13 +17,15 @@ export class SituationsService {
     private readonly regions: RegionsService,
   ) {}
 
-  async list(given: PlaceAndTimeFilter | null | undefined, page: PageArgs, viewer: Viewer) {
+  async list(given: PlaceAndTimeFilter | null | undefined, orderBy: DatedOrder, page: PageArgs, viewer: Viewer) {
     const filter = given ?? {};
     const qb = onlyVisible(this.dataSource.getRepository(Situation).createQueryBuilder('s'), 's', viewer);
     if (filter.regions?.length) {
       qb.andWhere('s.region_code IN (:...regionCodes)', { regionCodes: await this.regions.expand(filter.regions, 'filter.regions') });
     }
     applyDateRange(qb, 's', filter);
-    return paginate(qb, 's', [{ expression: 's.date_start', direction: 'DESC' }], page);
+    applyUpdatedSince(qb, 's', filter.updatedSince);
+    applySearch(qb, 's', filter.search);
+    return paginate(qb, 's', datedOrderKeys(orderBy, 's', filter.search), page);
   }
 }

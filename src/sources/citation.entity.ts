@@ -1,6 +1,7 @@
 import { Field, ObjectType } from '@nestjs/graphql';
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { VigilRecord } from '../common/vigil-record';
+import { SearchVectorColumn } from '../common/search';
 import { Incident } from '../incidents/incident.entity';
 import { AdvocacyResponse } from '../responses/advocacy-response.entity';
 import { Situation } from '../situations/situation.entity';
@@ -58,4 +59,12 @@ export class Citation extends VigilRecord {
   @Field(() => String, { nullable: true, description: 'Where in the source: page, paragraph, timestamp.' })
   @Column({ type: 'text', nullable: true })
   locator!: string | null;
+
+  /** Claim and excerpt for full-text search: an incident matches when a visible citation does. */
+  @Index('citation_search', { synchronize: false })
+  @SearchVectorColumn([
+    ['claim', 'A'],
+    ['excerpt', 'B'],
+  ])
+  searchVector?: string;
 }

@@ -1,7 +1,8 @@
 import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { dateRulesSql } from '../common/date-columns';
+import { dateRulesSql, LatestDayColumn } from '../common/date-columns';
 import { VigilRecord } from '../common/vigil-record';
+import { SearchVectorColumn } from '../common/search';
 import { DateWithPrecision } from '../dates/date-with-precision';
 import { Organization } from '../organizations/organization.entity';
 
@@ -41,6 +42,7 @@ registerEnumType(Attribution, { name: 'Attribution', description: 'Whether the d
 /** A document a claim rests on: a news report, an NGO report, a testimony... */
 @ObjectType({ description: 'A document that claims rest on.' })
 @Entity()
+@Index('source_publisher_trgm', { synchronize: false })
 @Check('source_published_rules', dateRulesSql('published'))
 export class Source extends VigilRecord {
   @Field(() => SourceKind)
@@ -101,4 +103,16 @@ export class Source extends VigilRecord {
   @Field(() => String, { nullable: true, description: 'sha256:<hex> of the copy Vigil holds, to detect later edits.' })
   @Column({ type: 'text', nullable: true })
   contentHash!: string | null;
+
+  /** The last day `published` may refer to (generated; see docs/dates-and-counts.md). */
+  @Index()
+  @LatestDayColumn('published')
+  publishedLatest?: string | null;
+
+  @Index('source_search', { synchronize: false })
+  @SearchVectorColumn([
+    ['title', 'A'],
+    ['publisher', 'B'],
+  ])
+  searchVector?: string;
 }

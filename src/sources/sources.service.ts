@@ -4,7 +4,9 @@ import { DataSource } from 'typeorm';
 import { onlyVisible } from '../access/record-visibility';
 import { Viewer } from '../access/viewer';
 import { PageArgs } from '../common/connection';
+import { applyDateRange, applySearch, applyUpdatedSince, DatedOrder, datedOrderKeys } from '../common/filters';
 import { paginate } from '../common/keyset';
+import { likePattern } from '../common/like';
 import { SourceFilter } from './dto/source-filter.input';
 import { Source } from './source.entity';
 
@@ -13,12 +15,15 @@ import { Source } from './source.entity';
 export class SourcesService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  list(given: SourceFilter | null | undefined, page: PageArgs, viewer: Viewer) {
+  list(given: SourceFilter | null | undefined, orderBy: DatedOrder, page: PageArgs, viewer: Viewer) {
     const filter = given ?? {};
     const qb = onlyVisible(this.dataSource.getRepository(Source).createQueryBuilder('s'), 's', viewer);
     if (filter.kinds?.length) qb.andWhere('s.kind IN (:...kinds)', { kinds: filter.kinds });
     if (filter.reliabilities?.length) qb.andWhere('s.reliability IN (:...reliabilities)', { reliabilities: filter.reliabilities });
-    if (filter.publisher) qb.andWhere('lower(s.publisher) = lower(:publisher)', { publisher: filter.publisher.trim() });
-    return paginate(qb, 's', [{ expression: 's.published_start', direction: 'DESC' }], page);
+    if (filter.publisher) qb.andWhere('s.publisher ILIKE :publisher', { publisher: likePattern(filter.publisher.trim()) });
+    applyDateRange(qb, 's', filter, 'filter', 'published');
+    applyUpdatedSince(qb, 's', filter.updatedSince);
+    applySearch(qb, 's', filter.search);
+    return paginate(qb, 's', datedOrderKeys(orderBy, 's', filter.search, 'published'), page);
   }
 }

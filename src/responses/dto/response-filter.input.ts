@@ -14,4 +14,9 @@ export class ResponseFilter extends PlaceAndTimeFilter {
   @IsOptional()
   @IsUUID('all', { message: 'must be an id (UUID)' })
   organizationId?: string;
+
+  @Field(() => ID, { nullable: true, description: 'Only responses that answer this incident.' })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be an id (UUID)' })
+  incidentId?: string;
 }

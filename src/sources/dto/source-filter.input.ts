@@ -1,15 +1,16 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
+import { TimeFilter } from '../../common/filters';
 import { SourceKind, SourceReliability } from '../source.entity';
 
-@InputType()
-export class SourceFilter {
+@InputType({ description: 'Dates are publication dates.' })
+export class SourceFilter extends TimeFilter {
   @Field(() => [SourceKind], { nullable: true })
   @IsOptional()
   @IsEnum(SourceKind, { each: true })
   kinds?: SourceKind[];
 
-  @Field(() => String, { nullable: true, description: 'Publisher name, case-insensitive exact match.' })
+  @Field(() => String, { nullable: true, description: 'Part of the publisher\'s name, case-insensitive.' })
   @IsOptional()
   @IsString()
   @MaxLength(300)
