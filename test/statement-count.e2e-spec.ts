@@ -1,0 +1,58 @@
+/** The number of SQL statements for a list request does not grow with the page size or with the
+ * nesting depth of the selection: relations are batched per request (DataLoader). */
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { Role } from '../src/access/role';
+import { startTestApp, TestApp } from './support/test-app';
+
+const NESTED = `query($first: Int!) { incidents(first: $first) { totalCount edges { node {
+  id headline region { name country { name } } situation { name incidents { id } }
+  citations { excerpt source { publisher citations { id } } }
+  independentSourceCount
+  involvements { role person { pseudonym fullName } }
+  responses { title organizers { role organization { name } } incidents { id headline } situations { name } }
+} } } }`;
+
+describe('SQL statements per request', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+    // 60 more incidents, each cited, answered by a response and with a person involved.
+    await t.dataSource.query(`
+      WITH src AS (SELECT id FROM source ORDER BY id LIMIT 1),
+           sit AS (SELECT id FROM situation LIMIT 1),
+           new AS (
+             INSERT INTO incident (kind, headline, date_start, date_precision, region_code, situation_id)
+             SELECT 'DETENTION', 'Detention ' || n, date '2020-01-01' + n, 'DAY', 'RU-CE', (SELECT id FROM sit)
+               FROM generate_series(1, 60) n RETURNING id),
+           c AS (INSERT INTO citation (source_id, incident_id, excerpt) SELECT (SELECT id FROM src), id, 'excerpt' FROM new),
+           p AS (INSERT INTO person (pseudonym) SELECT 'Person ' || n FROM generate_series(1, 60) n RETURNING id),
+           inv AS (INSERT INTO involvement (incident_id, person_id, role)
+                   SELECT a.id, b.id, 'VICTIM' FROM (SELECT id, row_number() OVER () r FROM new) a JOIN (SELECT id, row_number() OVER () r FROM p) b USING (r))
+      INSERT INTO response_incident (response_id, incident_id)
+      SELECT (SELECT id FROM advocacy_response ORDER BY id LIMIT 1), id FROM new`);
+  });
+  afterAll(() => t.close());
+  beforeAll(() => t.tokenFor(Role.EDITOR)); // the account is made once, outside the measured requests
+
+  async function statementsFor(first: number, as: Role): Promise<{ statements: number; nodes: number }> {
+    const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
+    try {
+      const { body } = await t.gql<any>(NESTED, { first }, as);
+      expect(body.errors).toBeUndefined();
+      if (process.env.SHOW_SQL) console.log(first, spy.mock.calls.map((c) => String(c[0]).replace(/\s+/g, ' ').slice(0, 140)).join('\n'));
+      return { statements: spy.mock.calls.length, nodes: body.data.incidents.edges.length };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('is the same for a page of 5 and a page of 50, at any nesting depth', async () => {
+    const small = await statementsFor(5, Role.EDITOR);
+    const large = await statementsFor(50, Role.EDITOR);
+    expect(small.nodes).toBe(5);
+    expect(large.nodes).toBe(50);
+    expect(large.statements).toBe(small.statements);
+    // And bounded: one per relation level, plus the page, the count and the audit entry.
+    expect(large.statements).toBeLessThanOrEqual(20);
+  });
+});
