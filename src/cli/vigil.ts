@@ -13,6 +13,7 @@ import { ConfigError, loadConfig } from '../config/config';
 import { createDataSource } from '../database/data-source';
 import { openDatabase } from '../database/open-database';
 import { prepareDatabase } from '../database/prepare';
+import { generateData } from '../generate/generator';
 
 /** Who the command line acts as in the audit log: the operator at the machine, with admin powers. */
 function operator(): Viewer {
@@ -149,6 +150,23 @@ export function buildProgram(): Command {
       if (!/^[0-9a-f-]{36}$/i.test(opts.id)) throw UserInputError.of('--id', 'must be a token id (UUID)');
       const revoked = await withServices(({ accounts }) => accounts.revokeToken(operator(), opts.id, 'cli token revoke'));
       out(`Revoked token ${revoked.id} (${revoked.prefix}…)`);
+    });
+
+  program
+    .command('generate')
+    .description('Fill a database that holds no incidents with synthetic data (load tests); refuses any other')
+    .requiredOption('--incidents <n>', 'number of incidents; the other tables are sized from it', (value: string) => {
+      const incidents = positiveInt(value);
+      if (incidents < 1) throw new InvalidArgumentError('must be at least 1');
+      return incidents;
+    })
+    .option('--seed <n>', 'seed: the same seed gives the same rows, ids included', positiveInt, 1)
+    .action(async (opts: { incidents: number; seed: number }) => {
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      const summary = await withServices(({ dataSource }) => generateData(dataSource, { incidents: opts.incidents, seed: opts.seed, log }));
+      const tables = Object.entries(summary.rows).map(([table, rows]) => `${table} ${rows}`).join(', ');
+      const rate = Math.round(summary.totalRows / summary.seconds);
+      out(`Generated ${summary.totalRows} rows in ${summary.seconds.toFixed(1)} s (${rate} rows/s), seed ${summary.seed}: ${tables}`);
     });
   return program;
 }

@@ -20,6 +20,14 @@ const SMALL = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', '
 
 export const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
+/** The singular of a plural noun phrase from the vocabulary ("gay men" -> "gay man"). */
+export function singular(noun: string): string {
+  if (noun.endsWith('men')) return `${noun.slice(0, -3)}man`;
+  if (noun.endsWith('children')) return `${noun.slice(0, -8)}child`;
+  if (noun.endsWith('people')) return `${noun.slice(0, -6)}person`;
+  return noun.endsWith('s') ? noun.slice(0, -1) : noun;
+}
+
 /** "three", "12", "1,200": how reports write numbers. */
 export function numberWords(n: number): string {
   if (n >= 1 && n <= SMALL.length) return SMALL[n - 1];
@@ -43,7 +51,7 @@ export function sentence(random: Random, place?: string): string {
   switch (random.int(0, 5)) {
     case 0:
     case 1:
-      return `${random.pick(REPORTERS)} ${random.pick(SAYING)} that ${random.pick(PERPETRATORS)} ${random.pick(VERBS_PAST)} ${numberWords(random.heavyTail(1, 300))} ${random.pick(VICTIM_GROUPS)} ${where} ${random.pick(TIMES)}.`;
+      return `${random.pick(REPORTERS)} ${random.pick(SAYING)} that ${random.pick(PERPETRATORS)} ${random.pick(VERBS_PAST)} ${numberWords(random.heavyTail(2, 300))} ${random.pick(VICTIM_GROUPS)} ${where} ${random.pick(TIMES)}.`;
     case 2:
       return `The ${random.pick(VICTIM_GROUPS)} were ${random.pick(VERBS_PAST)} ${random.pick(PLACES)} and ${random.pick(VERBS_PAST)} ${random.pick(TIMES)}.`;
     case 3:

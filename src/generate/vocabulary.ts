@@ -194,7 +194,11 @@ export const RESPONSE_OUTCOMES = [
   'Ongoing.', 'The petition was closed after the release.',
 ] as const;
 
-export const CITIES_ABROAD = ['London', 'Berlin', 'Paris', 'Geneva', 'Brussels', 'Vienna', 'New York', 'Washington', 'The Hague', 'Strasbourg', 'Madrid', 'Warsaw'] as const;
+/** Where protests abroad gather, with the country's ISO code. */
+export const CITIES_ABROAD: readonly (readonly [city: string, country: string])[] = [
+  ['London', 'GB'], ['Berlin', 'DE'], ['Paris', 'FR'], ['Geneva', 'CH'], ['Brussels', 'BE'], ['Vienna', 'AT'],
+  ['New York', 'US'], ['Washington', 'US'], ['The Hague', 'NL'], ['Strasbourg', 'FR'], ['Madrid', 'ES'], ['Warsaw', 'PL'],
+];
 
 export const CLAIMS = ['date', 'victim count', 'location', 'perpetrator', 'kind of act', 'death toll', 'identity of victims', 'sequence of events'] as const;
 

@@ -92,6 +92,11 @@ export class World {
     return region.kind === 'COUNTRY' ? index : (this.countryIndex.get(region.country_code) ?? index);
   }
 
+  /** The region index of the country with ISO code `code`, if the region table has it. */
+  countryByCode(code: string): number | undefined {
+    return this.countryIndex.get(code);
+  }
+
   isCountry(index: number): boolean {
     return this.regions[index].kind === 'COUNTRY';
   }
