@@ -35,6 +35,9 @@ const DEPENDS_ON: Record<string, Dependency[]> = {
   ],
 };
 
+/** A citation has exactly one subject (a CHECK): reached through one, the others are null. */
+const SUBJECT_COLUMNS = ['incident_id', 'situation_id', 'response_id'];
+
 /** Entities with dependencies (for tests and docs). */
 export const VISIBILITY_DEPENDENCIES: Readonly<Record<string, readonly Dependency[]>> = DEPENDS_ON;
 
@@ -56,11 +59,25 @@ const TABLE_OF: Record<string, string> = {
  * readable levels are bound to the parameter `:...levelsParam`: not deleted, at a readable level,
  * and every record it links visible too. For subqueries (EXISTS, counts, aggregates); lists use
  * onlyVisible. */
-export function visibleCondition(entity: string, alias: string, levelsParam: string, options: { deleted?: boolean } = {}): string {
+export function visibleCondition(
+  entity: string,
+  alias: string,
+  levelsParam: string,
+  options: {
+    deleted?: boolean;
+    /** The reference column through which the subquery reached this row from a record the outer
+     * query already holds to the rule (e.g. a citation reached by `incident_id = i.id`). Its
+     * check is left out, and so are the other subject columns, which a CHECK keeps null. */
+    reachedBy?: string;
+  } = {},
+): string {
   if (!TABLE_OF[entity]) throw new Error(`No visibility rule for ${entity}`);
   const parts = [`${alias}.confidentiality IN (:...${levelsParam})`];
   if (options.deleted !== false) parts.unshift(`${alias}.deleted_at IS NULL`);
-  for (const [i, d] of (DEPENDS_ON[entity] ?? []).entries()) {
+  const dependencies = (DEPENDS_ON[entity] ?? []).filter(
+    (d) => !options.reachedBy || (d.column !== options.reachedBy && !(entity === 'Citation' && SUBJECT_COLUMNS.includes(d.column))),
+  );
+  for (const [i, d] of dependencies.entries()) {
     const dep = `${alias}_dep${i}`;
     parts.push(
       `(${alias}.${d.column} IS NULL OR EXISTS (SELECT 1 FROM ${d.table} ${dep} WHERE ${dep}.id = ${alias}.${d.column} ` +

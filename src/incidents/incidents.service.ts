@@ -20,17 +20,24 @@ const LEVELS = 'viewer_levels';
 
 /** Visible citations of incident `i`, with their (visible) sources as `s`. */
 const CITED = `FROM citation c JOIN source s ON s.id = c.source_id
-  WHERE c.incident_id = i.id AND ${visibleCondition('Citation', 'c', LEVELS)}`;
+  WHERE c.incident_id = i.id AND ${visibleCondition('Citation', 'c', LEVELS, { reachedBy: 'incident_id' })}`;
 
 /** Visible responses answering incident `i`, as `r`. */
 const ANSWERED = `FROM response_incident ri JOIN advocacy_response r ON r.id = ri.response_id
-  WHERE ri.incident_id = i.id AND ${visibleCondition('ResponseIncident', 'ri', LEVELS)}`;
+  WHERE ri.incident_id = i.id AND ${visibleCondition('ResponseIncident', 'ri', LEVELS, { reachedBy: 'incident_id' })}`;
 
 const SEARCH = 'search';
-const MATCHES = `(i.search_vector @@ ${searchQuerySql(SEARCH)} OR EXISTS (SELECT 1 ${CITED} AND c.search_vector @@ ${searchQuerySql(SEARCH)}))`;
+/** Incidents matching the search themselves or through a visible citation. A union of two GIN
+ * index scans: an OR across the two tables would make PostgreSQL scan every incident. */
+const MATCHES = `i.id IN (SELECT m.id FROM incident m WHERE m.search_vector @@ ${searchQuerySql(SEARCH)}
+  UNION SELECT c.incident_id FROM citation c WHERE c.search_vector @@ ${searchQuerySql(SEARCH)}
+  AND ${visibleCondition('Citation', 'c', LEVELS, { reachedBy: 'incident_id' })})`;
+/** Relevance: the incident's own rank, plus half the best rank among its visible citations. The
+ * citation subquery has no `@@`: with one, PostgreSQL scans the whole GIN index once per incident;
+ * without, it reads the incident's few citations by incident_id (a non-match ranks 0). */
 const RANK =
   `(ts_rank(i.search_vector, ${searchQuerySql(SEARCH)}) + 0.5 * coalesce((SELECT max(ts_rank(c.search_vector, ${searchQuerySql(SEARCH)})) ` +
-  `${CITED} AND c.search_vector @@ ${searchQuerySql(SEARCH)}), 0))::float8`;
+  `${CITED}), 0))::float8`;
 
 /** Group keys: a period only when the whole date span lies in it (precision honoured). */
 const DIMENSIONS: Record<IncidentDimension, { column: string; sql: string }> = {
@@ -95,7 +102,7 @@ export class IncidentsService {
     if (filter.responseOrganizationId) {
       qb.andWhere(
         `EXISTS (SELECT 1 ${ANSWERED} AND EXISTS (SELECT 1 FROM response_organizer o WHERE o.response_id = r.id
-           AND o.organization_id = :responseOrganizationId AND ${visibleCondition('ResponseOrganizer', 'o', LEVELS)}))`,
+           AND o.organization_id = :responseOrganizationId AND ${visibleCondition('ResponseOrganizer', 'o', LEVELS, { reachedBy: 'response_id' })}))`,
         { responseOrganizationId: filter.responseOrganizationId },
       );
     }
