@@ -104,11 +104,8 @@ export function buildProgram(): Command {
     .command('list')
     .description('List every account')
     .action(async () => {
-      await withServices(async ({ dataSource }) => {
-        const rows: { email: string; role: string; disabled_at: Date | null; id: string }[] = await dataSource.query(
-          'SELECT id, email, role, disabled_at FROM account ORDER BY email',
-        );
-        for (const r of rows) out(`${r.email}\t${r.role}${r.disabled_at ? '\tdisabled' : ''}\t${r.id}`);
+      await withServices(async ({ accounts }) => {
+        for (const a of await accounts.all()) out(`${a.email}\t${a.role}${a.disabledAt ? '\tdisabled' : ''}\t${a.id}`);
       });
     });
 

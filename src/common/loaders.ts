@@ -31,6 +31,12 @@ export class Loaders {
     return loader.load(key) as Promise<T | null>;
   }
 
+  /** `key` when the record it names is visible, else null: a foreign key to a hidden record must
+   * not tell the viewer that the record exists. Batched with one(), so it costs nothing extra. */
+  async visibleKey<T extends ObjectLiteral>(entity: EntityTarget<T>, key: string | null): Promise<string | null> {
+    return key && (await this.one(entity, key)) ? key : null;
+  }
+
   /** Every visible record of `entity` whose `column` equals `key` (children by foreign key). */
   many<T extends ObjectLiteral>(entity: EntityTarget<T>, column: keyof T & string, key: string, options: ManyOptions = {}): Promise<T[]> {
     const metadata = this.dataSource.getMetadata(entity);

@@ -58,6 +58,11 @@ export class IncidentsResolver {
     return ctx.loaders.one(Region, incident.regionCode);
   }
 
+  @ResolveField(() => String, { nullable: true, description: 'The situation\'s id; null when there is none or you may not see it.' })
+  situationId(@Parent() incident: Incident, @Context() ctx: VigilContext) {
+    return ctx.loaders.visibleKey(Situation, incident.situationId);
+  }
+
   @ResolveField(() => Situation, { nullable: true })
   situation(@Parent() incident: Incident, @Context() ctx: VigilContext) {
     return incident.situationId ? ctx.loaders.one(Situation, incident.situationId) : null;

@@ -37,6 +37,11 @@ export class SourcesResolver {
     return this.service.list(filter, orderBy, page, ctx.viewer);
   }
 
+  @ResolveField(() => String, { nullable: true, description: 'The publisher organization\'s id; null when unknown or you may not see it.' })
+  publisherOrganizationId(@Parent() source: Source, @Context() ctx: VigilContext) {
+    return ctx.loaders.visibleKey(Organization, source.publisherOrganizationId);
+  }
+
   @ResolveField(() => Organization, { nullable: true })
   publisherOrganization(@Parent() source: Source, @Context() ctx: VigilContext) {
     return source.publisherOrganizationId ? ctx.loaders.one(Organization, source.publisherOrganizationId) : null;

@@ -41,6 +41,9 @@ interface RecordCase {
   checks: (f: AccessFixture, id: string) => Check[];
 }
 
+/** For a hidden record, a public record that refers to it by a foreign key field. */
+const referrer = new Map<string, string>();
+
 const ids = (list: any[] | undefined) => (list ?? []).map((n) => n?.id);
 const conn = (c: any) => ids(c?.edges.map((e: any) => e.node));
 
@@ -100,6 +103,7 @@ const CASES: Record<string, RecordCase> = {
       const id = await copyOf(ds, Situation, f.situationId, { confidentiality: level, name: `hidden ${level}` });
       await ds.getRepository(ResponseSituation).save({ responseId: f.responseId, situationId: id });
       await ds.getRepository(Citation).save({ sourceId: await sourceOf(ds, f), situationId: id, excerpt: 'about a hidden situation' });
+      referrer.set(id, await copyOf(ds, Incident, f.incidentId, { situationId: id, headline: 'public, in a hidden situation' }));
       return id;
     },
     checks: (f, id) => [
@@ -107,6 +111,7 @@ const CASES: Record<string, RecordCase> = {
       list('situations'),
       nested('AdvocacyResponse.situations', 'advocacyResponse', f.responseId, 'situations { id }', (r) => r.situations),
       nested('Source.citations.situationId', 'source', '', SOURCE_CITATIONS, citedBy('situationId')),
+      nested('Incident.situationId', 'incident', referrer.get(id)!, 'situationId situation { id }', (r) => [r.situationId, r.situation]),
     ],
   },
   Person: {
@@ -157,6 +162,7 @@ const CASES: Record<string, RecordCase> = {
       const [{ id: orgId }] = await ds.query('SELECT id FROM organization ORDER BY name LIMIT 1');
       const id = await copyOf(ds, Organization, orgId, { confidentiality: level, name: `Hidden organization ${level}` });
       await ds.getRepository(ResponseOrganizer).save({ responseId: f.responseId, organizationId: id });
+      referrer.set(id, await copyOf(ds, Source, await sourceOf(ds, f), { publisherOrganizationId: id, title: 'public, by a hidden publisher' }));
       return id;
     },
     checks: (f, id) => [
@@ -165,6 +171,10 @@ const CASES: Record<string, RecordCase> = {
       nested('AdvocacyResponse.organizers.organization', 'advocacyResponse', f.responseId, 'organizers { organization { id } }', (r) =>
         r.organizers.map((o: any) => o.organization),
       ),
+      nested('Source.publisherOrganizationId', 'source', referrer.get(id)!, 'publisherOrganizationId publisherOrganization { id }', (r) => [
+        r.publisherOrganizationId,
+        r.publisherOrganization,
+      ]),
       nested('AdvocacyResponse.organizers.organizationId', 'advocacyResponse', f.responseId, 'organizers { organizationId }', (r) =>
         r.organizers.map((o: any) => o.organizationId),
       ),
