@@ -1,4 +1,5 @@
 import { NestFactory } from '@nestjs/core';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
@@ -15,7 +16,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   app.useLogger(app.get(Logger));
   // Logs written while the app was built were buffered (bufferLogs); write them, and stop buffering.
   app.flushLogs();
-  app.useGlobalPipes(new VigilValidationPipe());
+  app.useGlobalPipes(new VigilValidationPipe(app.get(getDataSourceToken())));
   app.useGlobalFilters(new VigilExceptionFilter());
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

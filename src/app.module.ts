@@ -19,6 +19,7 @@ import { formatGraphQLErrors } from './common/graphql-errors';
 import { Loaders } from './common/loaders';
 import { VigilContext } from './common/vigil-context';
 import { dataSourceOptions } from './database/data-source';
+import { EditingModule } from './editing/editing.module';
 import { HealthController } from './health/health.controller';
 import { IncidentsModule } from './incidents/incidents.module';
 import { OrganizationsModule } from './organizations/organizations.module';
@@ -109,6 +110,7 @@ export class AppModule {
         }),
         TerminusModule,
         AuditModule,
+        EditingModule,
         AccountsModule,
         RegionsModule,
         OrganizationsModule,

@@ -1,4 +1,5 @@
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { AccessLevel } from './access-level';
 import { Viewer } from './viewer';
 
 interface Dependency {
@@ -101,7 +102,11 @@ export function onlyVisible<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,
   alias: string,
   viewer: Viewer,
+  options: { includeDeleted?: boolean | null } = {},
 ): SelectQueryBuilder<T> {
+  // Deleted records are for editors (the includeDeleted filter field is declared CONFIDENTIAL and
+  // refused to others before this runs; checked again here).
+  if (options.includeDeleted && viewer.mayRead(AccessLevel.CONFIDENTIAL)) qb.withDeleted();
   const param = levelsParam(alias);
   const entity = qb.expressionMap.mainAlias?.metadata.name ?? '';
   return qb.andWhere(visibleCondition(entity, alias, param, { deleted: false }), { [param]: viewer.readableLevels });

@@ -45,10 +45,29 @@ export function highestSensitivity(entity: Function, properties: string[]): Acce
  * declared sensitivity (never a second declaration), so a viewer who may not read a field cannot
  * filter on it either and learn its values by probing. */
 export function FiltersOn(entity: Function, ...properties: string[]): PropertyDecorator {
+  return carrying(entity, properties, 'reads');
+}
+
+/** On a write input field that sets `properties` of `entity`: it takes the fields' sensitivity, so
+ * nobody writes a value they could not read back. */
+export function Writes(entity: Function, ...properties: string[]): PropertyDecorator {
+  return carrying(entity, properties, 'writes');
+}
+
+function carrying(entity: Function, properties: string[], verb: string): PropertyDecorator {
   return (target, property) => {
     const level = highestSensitivity(entity, properties);
     if (level === AccessLevel.PUBLIC) return;
-    SENSITIVE_FILTERS.push({ target: target.constructor, property: String(property), level, reason: `reads ${entity.name}.${properties.join(', ')}` });
+    SENSITIVE_FILTERS.push({ target: target.constructor, property: String(property), level, reason: `${verb} ${entity.name}.${properties.join(', ')}` });
+    Directive(sensitiveDirectiveSdl(level))(target, property);
+  };
+}
+
+/** On an input field that asks for something only viewers at `level` may have (deleted records,
+ * for editors), declared beside the field like the others and enforced by the same mechanism. */
+export function RestrictedInput(level: Exclude<AccessLevel, AccessLevel.PUBLIC>, reason: string): PropertyDecorator {
+  return (target, property) => {
+    SENSITIVE_FILTERS.push({ target: target.constructor, property: String(property), level, reason });
     Directive(sensitiveDirectiveSdl(level))(target, property);
   };
 }

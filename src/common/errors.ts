@@ -31,3 +31,11 @@ export class ForbiddenError extends GraphQLError {
     super(message, { extensions: { code: 'FORBIDDEN' } });
   }
 }
+
+/** A write based on a version that is no longer current: nothing was written. Carries the current
+ * version so the editor can reload, compare and try again. */
+export class ConflictError extends GraphQLError {
+  constructor(message: string, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { code: 'CONFLICT', ...extensions } });
+  }
+}

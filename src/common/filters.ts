@@ -1,7 +1,9 @@
 import { Field, GraphQLISODateTime, InputType, Int, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsDate, IsEnum, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsBoolean, IsDate, IsEnum, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { AccessLevel } from '../access/access-level';
+import { RestrictedInput } from '../access/sensitive.decorator';
 import { UserInputError } from './errors';
 import { SortKey } from './keyset';
 import { searchQuerySql } from './search';
@@ -22,6 +24,16 @@ registerEnumType(RangeMatch, {
 /** Search text: PostgreSQL web-search syntax ("quoted phrases", or, -exclusions), English stemming. */
 const SEARCH_DESCRIPTION =
   'Full-text search (English stemming; "quoted phrases", `or`, `-word`). Combines with every other filter; sort by RELEVANCE to rank.';
+
+/** `includeDeleted` on a list filter: editors see soft-deleted records too (to restore them). */
+export function IncludeDeleted(): PropertyDecorator {
+  return (target, property) => {
+    Field(() => Boolean, { nullable: true, description: 'Editors only: include deleted records (their deletedAt is set).' })(target, property);
+    RestrictedInput(AccessLevel.CONFIDENTIAL, 'Deleted records are kept for editors to restore or purge.')(target, property);
+    IsOptional()(target, property);
+    IsBoolean()(target, property);
+  };
+}
 
 /** Filter parts shared by every dated list, with one meaning everywhere. */
 @InputType({ isAbstract: true })
@@ -60,6 +72,9 @@ export abstract class TimeFilter {
   @IsOptional()
   @IsDate()
   updatedSince?: Date;
+
+  @IncludeDeleted()
+  includeDeleted?: boolean;
 }
 
 /** TimeFilter plus place, for records that happen somewhere. */

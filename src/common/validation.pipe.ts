@@ -1,7 +1,9 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+import { DataSource, EntityManager } from 'typeorm';
 import { InputProblem, UserInputError } from './errors';
+import { referencesOf } from './validators';
 
 function problems(errors: ValidationError[], prefix: string): InputProblem[] {
   return errors.flatMap((e) => {
@@ -24,20 +26,81 @@ export function validateInput<T extends object>(type: new () => T, value: unknow
   return instance;
 }
 
-/** Validates every GraphQL argument with its class-validator rules and answers BAD_USER_INPUT
- * listing every bad field with its path, never only the first. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface Reference {
+  entity: Function;
+  id: string;
+  path: string;
+}
+
+/** Every well-formed id under `value` that a RefersTo rule names, with its path. */
+function referencesIn(value: unknown, path: string, found: Reference[] = []): Reference[] {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => referencesIn(v, `${path}[${i}]`, found));
+    return found;
+  }
+  if (value === null || typeof value !== 'object' || value instanceof Date) return found;
+  const at = (property: string) => (path ? `${path}.${property}` : property);
+  for (const { property, entity } of referencesOf(value.constructor)) {
+    const ids = (value as Record<string, unknown>)[property];
+    const list = Array.isArray(ids) ? ids.map((id, i) => [id, `${at(property)}[${i}]`]) : [[ids, at(property)]];
+    for (const [id, where] of list) if (typeof id === 'string' && UUID.test(id)) found.push({ entity, id, path: where as string });
+  }
+  for (const [property, v] of Object.entries(value)) if (v && typeof v === 'object') referencesIn(v, at(property), found);
+  return found;
+}
+
+/** The references that name no record, or a deleted one: one query per table. */
+async function missingReferences(value: object, prefix: string, db: DataSource | EntityManager): Promise<InputProblem[]> {
+  const references = referencesIn(value, prefix);
+  const problems: InputProblem[] = [];
+  for (const entity of new Set(references.map((r) => r.entity))) {
+    const metadata = (db instanceof EntityManager ? db.connection : db).getMetadata(entity);
+    const wanted = references.filter((r) => r.entity === entity);
+    const rows: { id: string }[] = await db.query(
+      `SELECT id FROM ${metadata.tableName} WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL`,
+      [[...new Set(wanted.map((r) => r.id.toLowerCase()))]],
+    );
+    const existing = new Set(rows.map((r) => r.id));
+    for (const r of wanted) {
+      if (!existing.has(r.id.toLowerCase())) problems.push({ path: r.path, message: `no ${metadata.name} with this id (or it is deleted)` });
+    }
+  }
+  return problems;
+}
+
+/** validateInput plus the RefersTo rules, which need the database: one error lists every bad field
+ * of the request, the form of each and the records it names. Used for every write, from GraphQL
+ * and from imports alike. */
+export async function validateWrite<T extends object>(
+  type: new () => T,
+  value: unknown,
+  prefix: string,
+  db: DataSource | EntityManager,
+): Promise<T> {
+  const instance = plainToInstance(type, value) as T;
+  const found = problems(validateSync(instance, { forbidUnknownValues: false }), prefix);
+  found.push(...(await missingReferences(instance, prefix, db)));
+  if (found.length > 0) throw new UserInputError(found);
+  return instance;
+}
+
+/** Validates every GraphQL argument with its class-validator rules (and, for writes, that the
+ * records it names exist) and answers BAD_USER_INPUT listing every bad field with its path, never
+ * only the first. */
 @Injectable()
 export class VigilValidationPipe implements PipeTransform {
+  constructor(private readonly dataSource: DataSource) {}
+
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     const type = metadata.metatype;
     if (!type || [String, Boolean, Number, Array, Object].includes(type as never) || value === undefined || value === null) {
       return value;
     }
-    return validateInput(type as new () => object, value, metadata.data ?? '');
+    return validateWrite(type as new () => object, value, metadata.data ?? '', this.dataSource);
   }
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** For `ID` arguments: a malformed id is bad input naming the argument, never a database error. */
 @Injectable()

@@ -29,7 +29,8 @@ export abstract class VigilRecord {
   @VersionColumn({ default: 1 })
   version!: number;
 
-  /** Soft-delete mark; deleted records are hidden from every list. Not exposed until editing lands. */
+  /** Soft-delete mark: deleted records are hidden everywhere, except from editors who ask for them. */
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the record was deleted; only editors who ask (includeDeleted) see deleted records.' })
   @DeleteDateColumn({ type: 'timestamptz', nullable: true })
   deletedAt!: Date | null;
 

@@ -1,6 +1,7 @@
 import { Account } from '../accounts/account.entity';
 import { ApiToken } from '../accounts/api-token.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
+import { Revision } from '../editing/revision.entity';
 import { Incident } from '../incidents/incident.entity';
 import { Organization } from '../organizations/organization.entity';
 import { Involvement } from '../people/involvement.entity';
@@ -29,4 +30,5 @@ export const ENTITIES = [
   Account,
   ApiToken,
   AuditEvent,
+  Revision,
 ];

@@ -1,6 +1,8 @@
+import { EditingService, writeContext } from '../editing/editing.service';
+import { CreateIncidentInput, UpdateIncidentInput } from './dto/incident.inputs';
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
-import { Args, Context, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { UuidPipe } from '../common/validation.pipe';
 import { VigilContext } from '../common/vigil-context';
@@ -20,7 +22,23 @@ const IncidentConnection = Connection(Incident, 'Incident');
 
 @Resolver(() => Incident)
 export class IncidentsResolver {
-  constructor(private readonly service: IncidentsService) {}
+  constructor(
+    private readonly service: IncidentsService,
+    private readonly editing: EditingService,
+  ) {}
+
+  @Mutation(() => Incident, { description: 'Creates an incident with its citations, people and responses, all or nothing.' })
+  @RequiresRole(Role.EDITOR)
+  createIncident(@Args('input') input: CreateIncidentInput, @Context() ctx: VigilContext) {
+    return this.service.create(input, writeContext(ctx, 'createIncident', input.reason));
+  }
+
+  @Mutation(() => Incident, { description: 'Changes an incident, based on the version you read (CONFLICT when it changed since).' })
+  @RequiresRole(Role.EDITOR)
+  updateIncident(@Args('input') input: UpdateIncidentInput, @Context() ctx: VigilContext) {
+    return this.editing.updateRecord(Incident, input, writeContext(ctx, 'updateIncident'));
+  }
+
 
   @Query(() => Incident, { nullable: true })
   @RequiresRole(Role.PUBLIC)

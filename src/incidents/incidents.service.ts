@@ -10,7 +10,13 @@ import { applyCountRange, applyDateRange, applyUpdatedSince, countBoundsSql } fr
 import { paginate, SortKey } from '../common/keyset';
 import { likePattern } from '../common/like';
 import { searchQuerySql } from '../common/search';
+import { EditingService, valuesOf, WriteContext } from '../editing/editing.service';
+import { Involvement } from '../people/involvement.entity';
+import { Person } from '../people/person.entity';
 import { RegionsService } from '../regions/regions.service';
+import { ResponseIncident } from '../responses/response-links.entity';
+import { cite } from '../sources/citing';
+import { CreateIncidentInput } from './dto/incident.inputs';
 import { IncidentFilter, IncidentOrder } from './dto/incident-filter.input';
 import { IncidentBucket, IncidentDimension } from './dto/incident-stats';
 import { Incident } from './incident.entity';
@@ -75,14 +81,32 @@ export class IncidentsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly regions: RegionsService,
+    private readonly editing: EditingService,
   ) {}
+
+  /** An incident with its citations (and their new sources), people (and new people) and the
+   * responses that answer it: one transaction, so all of it is written or none. */
+  create(input: CreateIncidentInput, ctx: WriteContext): Promise<Incident> {
+    return this.editing.transaction(async (m) => {
+      const incident = await this.editing.create(m, Incident, valuesOf(input, ['citations', 'involvements', 'responseIds']), ctx);
+      for (const citation of input.citations ?? []) await cite(this.editing, m, citation, { incidentId: incident.id }, ctx);
+      for (const involvement of input.involvements ?? []) {
+        const personId = involvement.personId ?? (await this.editing.create(m, Person, valuesOf(involvement.person!), ctx)).id;
+        await this.editing.create(m, Involvement, { ...valuesOf(involvement, ['personId', 'person']), incidentId: incident.id, personId }, ctx);
+      }
+      for (const responseId of new Set(input.responseIds ?? [])) {
+        await this.editing.create(m, ResponseIncident, { responseId, incidentId: incident.id }, ctx);
+      }
+      return incident;
+    });
+  }
 
   /** The visible incidents matching `filter`: the one query behind the list, the stats and the
    * exports, so they always agree. Related records (citations, sources, responses) count only
    * when the viewer may see them, so no filter reveals a hidden record. */
   async matching(given: IncidentFilter | null | undefined, viewer: Viewer, argument = 'filter'): Promise<SelectQueryBuilder<Incident>> {
     const filter = given ?? {};
-    const qb = onlyVisible(this.dataSource.getRepository(Incident).createQueryBuilder('i'), 'i', viewer);
+    const qb = onlyVisible(this.dataSource.getRepository(Incident).createQueryBuilder('i'), 'i', viewer, { includeDeleted: filter.includeDeleted });
     qb.setParameter(LEVELS, viewer.readableLevels);
     if (filter.regions?.length) {
       qb.andWhere('i.region_code IN (:...regionCodes)', { regionCodes: await this.regions.expand(filter.regions, `${argument}.regions`) });

@@ -1,6 +1,8 @@
+import { EditingService, writeContext } from '../editing/editing.service';
+import { CreateOrganizationInput, UpdateOrganizationInput } from './dto/organization.inputs';
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
-import { Args, Context, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { UuidPipe } from '../common/validation.pipe';
 import { VigilContext } from '../common/vigil-context';
@@ -15,7 +17,23 @@ const OrganizationConnection = Connection(Organization, 'Organization');
 
 @Resolver(() => Organization)
 export class OrganizationsResolver {
-  constructor(private readonly service: OrganizationsService) {}
+  constructor(
+    private readonly service: OrganizationsService,
+    private readonly editing: EditingService,
+  ) {}
+
+  @Mutation(() => Organization, { description: 'Creates a organization.' })
+  @RequiresRole(Role.EDITOR)
+  createOrganization(@Args('input') input: CreateOrganizationInput, @Context() ctx: VigilContext) {
+    return this.editing.createRecord(Organization, input, writeContext(ctx, 'createOrganization'));
+  }
+
+  @Mutation(() => Organization, { description: 'Changes a organization, based on the version you read (CONFLICT when it changed since).' })
+  @RequiresRole(Role.EDITOR)
+  updateOrganization(@Args('input') input: UpdateOrganizationInput, @Context() ctx: VigilContext) {
+    return this.editing.updateRecord(Organization, input, writeContext(ctx, 'updateOrganization'));
+  }
+
 
   @Query(() => Organization, { nullable: true })
   @RequiresRole(Role.PUBLIC)

@@ -16,7 +16,7 @@ export class OrganizationsService {
 
   list(given: OrganizationFilter | null | undefined, page: PageArgs, viewer: Viewer) {
     const filter = given ?? {};
-    const qb = onlyVisible(this.dataSource.getRepository(Organization).createQueryBuilder('o'), 'o', viewer);
+    const qb = onlyVisible(this.dataSource.getRepository(Organization).createQueryBuilder('o'), 'o', viewer, { includeDeleted: filter.includeDeleted });
     if (filter.kinds?.length) qb.andWhere('o.kind IN (:...kinds)', { kinds: filter.kinds });
     if (filter.search) qb.andWhere('o.name ILIKE :search', { search: likePattern(filter.search) });
     return paginate(qb, 'o', [{ expression: 'o.name', direction: 'ASC' }], page);

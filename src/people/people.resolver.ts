@@ -1,6 +1,8 @@
+import { EditingService, writeContext } from '../editing/editing.service';
+import { CreateInvolvementInput, CreatePersonInput, UpdateInvolvementInput, UpdatePersonInput } from './dto/person.inputs';
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
-import { Args, Context, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { UuidPipe } from '../common/validation.pipe';
 import { VigilContext } from '../common/vigil-context';
@@ -14,7 +16,35 @@ const PersonConnection = Connection(Person, 'Person');
 
 @Resolver(() => Person)
 export class PeopleResolver {
-  constructor(private readonly service: PeopleService) {}
+  constructor(
+    private readonly service: PeopleService,
+    private readonly editing: EditingService,
+  ) {}
+
+  @Mutation(() => Person, { description: 'Creates a person.' })
+  @RequiresRole(Role.EDITOR)
+  createPerson(@Args('input') input: CreatePersonInput, @Context() ctx: VigilContext) {
+    return this.editing.createRecord(Person, input, writeContext(ctx, 'createPerson'));
+  }
+
+  @Mutation(() => Person, { description: 'Changes a person, based on the version you read (CONFLICT when it changed since).' })
+  @RequiresRole(Role.EDITOR)
+  updatePerson(@Args('input') input: UpdatePersonInput, @Context() ctx: VigilContext) {
+    return this.editing.updateRecord(Person, input, writeContext(ctx, 'updatePerson'));
+  }
+
+  @Mutation(() => Involvement, { description: 'Creates a person\'s part in an incident.' })
+  @RequiresRole(Role.EDITOR)
+  createInvolvement(@Args('input') input: CreateInvolvementInput, @Context() ctx: VigilContext) {
+    return this.editing.createRecord(Involvement, input, writeContext(ctx, 'createInvolvement'));
+  }
+
+  @Mutation(() => Involvement, { description: 'Changes a person\'s part in an incident (person and incident are fixed), based on the version you read (CONFLICT when it changed since).' })
+  @RequiresRole(Role.EDITOR)
+  updateInvolvement(@Args('input') input: UpdateInvolvementInput, @Context() ctx: VigilContext) {
+    return this.editing.updateRecord(Involvement, input, writeContext(ctx, 'updateInvolvement'));
+  }
+
 
   @Query(() => Person, { nullable: true })
   @RequiresRole(Role.PUBLIC)

@@ -27,7 +27,7 @@ export class PeopleService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   list(filter: PersonFilter | undefined, order: PersonOrder, page: PageArgs, viewer: Viewer) {
-    const qb = onlyVisible(this.dataSource.getRepository(Person).createQueryBuilder('p'), 'p', viewer);
+    const qb = onlyVisible(this.dataSource.getRepository(Person).createQueryBuilder('p'), 'p', viewer, { includeDeleted: filter?.includeDeleted });
     if (filter?.pseudonym) qb.andWhere(`p.pseudonym ILIKE :pseudonym`, { pseudonym: likePattern(filter.pseudonym) });
     if (filter?.name) {
       qb.andWhere(`(p.full_name ILIKE :name OR p.other_names ILIKE :name)`, { name: likePattern(filter.name) });

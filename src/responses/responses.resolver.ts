@@ -1,6 +1,8 @@
+import { EditingService, writeContext } from '../editing/editing.service';
+import { CreateAdvocacyResponseInput, ResponseLinksInput, UpdateAdvocacyResponseInput } from './dto/response.inputs';
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
-import { Args, Context, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { DatedOrder } from '../common/filters';
 import { UuidPipe } from '../common/validation.pipe';
@@ -20,7 +22,35 @@ const AdvocacyResponseConnection = Connection(AdvocacyResponse, 'AdvocacyRespons
 
 @Resolver(() => AdvocacyResponse)
 export class ResponsesResolver {
-  constructor(private readonly service: ResponsesService) {}
+  constructor(
+    private readonly service: ResponsesService,
+    private readonly editing: EditingService,
+  ) {}
+
+  @Mutation(() => AdvocacyResponse, { description: 'Creates a response with what it answers, its organizers and citations, all or nothing.' })
+  @RequiresRole(Role.EDITOR)
+  createAdvocacyResponse(@Args('input') input: CreateAdvocacyResponseInput, @Context() ctx: VigilContext) {
+    return this.service.create(input, writeContext(ctx, 'createAdvocacyResponse', input.reason));
+  }
+
+  @Mutation(() => AdvocacyResponse, { description: 'Changes a response, based on the version you read (CONFLICT when it changed since).' })
+  @RequiresRole(Role.EDITOR)
+  updateAdvocacyResponse(@Args('input') input: UpdateAdvocacyResponseInput, @Context() ctx: VigilContext) {
+    return this.editing.updateRecord(AdvocacyResponse, input, writeContext(ctx, 'updateAdvocacyResponse'));
+  }
+
+  @Mutation(() => AdvocacyResponse, { description: 'Links a response to incidents and situations it answers, and to organizers. Existing links are kept.' })
+  @RequiresRole(Role.EDITOR)
+  linkResponse(@Args('input') input: ResponseLinksInput, @Context() ctx: VigilContext) {
+    return this.service.link(input, writeContext(ctx, 'linkResponse', input.reason));
+  }
+
+  @Mutation(() => AdvocacyResponse, { description: 'Removes links of a response (soft: restorable with restoreRecord, in the history).' })
+  @RequiresRole(Role.EDITOR)
+  unlinkResponse(@Args('input') input: ResponseLinksInput, @Context() ctx: VigilContext) {
+    return this.service.unlink(input, writeContext(ctx, 'unlinkResponse', input.reason));
+  }
+
 
   @Query(() => AdvocacyResponse, { nullable: true })
   @RequiresRole(Role.PUBLIC)

@@ -1,6 +1,8 @@
+import { EditingService, writeContext } from '../editing/editing.service';
+import { CreateSituationInput, UpdateSituationInput } from './dto/situation.inputs';
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
-import { Args, Context, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { DatedOrder } from '../common/filters';
 import { UuidPipe } from '../common/validation.pipe';
@@ -18,7 +20,23 @@ const SituationConnection = Connection(Situation, 'Situation');
 
 @Resolver(() => Situation)
 export class SituationsResolver {
-  constructor(private readonly service: SituationsService) {}
+  constructor(
+    private readonly service: SituationsService,
+    private readonly editing: EditingService,
+  ) {}
+
+  @Mutation(() => Situation, { description: 'Creates a situation.' })
+  @RequiresRole(Role.EDITOR)
+  createSituation(@Args('input') input: CreateSituationInput, @Context() ctx: VigilContext) {
+    return this.editing.createRecord(Situation, input, writeContext(ctx, 'createSituation'));
+  }
+
+  @Mutation(() => Situation, { description: 'Changes a situation, based on the version you read (CONFLICT when it changed since).' })
+  @RequiresRole(Role.EDITOR)
+  updateSituation(@Args('input') input: UpdateSituationInput, @Context() ctx: VigilContext) {
+    return this.editing.updateRecord(Situation, input, writeContext(ctx, 'updateSituation'));
+  }
+
 
   @Query(() => Situation, { nullable: true })
   @RequiresRole(Role.PUBLIC)

@@ -19,7 +19,7 @@ export class SituationsService {
 
   async list(given: PlaceAndTimeFilter | null | undefined, orderBy: DatedOrder, page: PageArgs, viewer: Viewer) {
     const filter = given ?? {};
-    const qb = onlyVisible(this.dataSource.getRepository(Situation).createQueryBuilder('s'), 's', viewer);
+    const qb = onlyVisible(this.dataSource.getRepository(Situation).createQueryBuilder('s'), 's', viewer, { includeDeleted: filter.includeDeleted });
     if (filter.regions?.length) {
       qb.andWhere('s.region_code IN (:...regionCodes)', { regionCodes: await this.regions.expand(filter.regions, 'filter.regions') });
     }

@@ -1,6 +1,8 @@
+import { EditingService, writeContext } from '../editing/editing.service';
+import { CreateCitationInput, CreateSourceInput, UpdateCitationInput, UpdateSourceInput } from './dto/source.inputs';
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
-import { Args, Context, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { DatedOrder } from '../common/filters';
 import { UuidPipe } from '../common/validation.pipe';
@@ -18,7 +20,35 @@ const SourceConnection = Connection(Source, 'Source');
 
 @Resolver(() => Source)
 export class SourcesResolver {
-  constructor(private readonly service: SourcesService) {}
+  constructor(
+    private readonly service: SourcesService,
+    private readonly editing: EditingService,
+  ) {}
+
+  @Mutation(() => Source, { description: 'Creates a source.' })
+  @RequiresRole(Role.EDITOR)
+  createSource(@Args('input') input: CreateSourceInput, @Context() ctx: VigilContext) {
+    return this.editing.createRecord(Source, input, writeContext(ctx, 'createSource'));
+  }
+
+  @Mutation(() => Source, { description: 'Changes a source, based on the version you read (CONFLICT when it changed since).' })
+  @RequiresRole(Role.EDITOR)
+  updateSource(@Args('input') input: UpdateSourceInput, @Context() ctx: VigilContext) {
+    return this.editing.updateRecord(Source, input, writeContext(ctx, 'updateSource'));
+  }
+
+  @Mutation(() => Citation, { description: 'Creates a citation (what it cites is fixed).' })
+  @RequiresRole(Role.EDITOR)
+  createCitation(@Args('input') input: CreateCitationInput, @Context() ctx: VigilContext) {
+    return this.editing.createRecord(Citation, input, writeContext(ctx, 'createCitation'));
+  }
+
+  @Mutation(() => Citation, { description: 'Changes a citation (what it cites is fixed), based on the version you read (CONFLICT when it changed since).' })
+  @RequiresRole(Role.EDITOR)
+  updateCitation(@Args('input') input: UpdateCitationInput, @Context() ctx: VigilContext) {
+    return this.editing.updateRecord(Citation, input, writeContext(ctx, 'updateCitation'));
+  }
+
 
   @Query(() => Source, { nullable: true })
   @RequiresRole(Role.PUBLIC)

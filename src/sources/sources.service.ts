@@ -17,7 +17,7 @@ export class SourcesService {
 
   list(given: SourceFilter | null | undefined, orderBy: DatedOrder, page: PageArgs, viewer: Viewer) {
     const filter = given ?? {};
-    const qb = onlyVisible(this.dataSource.getRepository(Source).createQueryBuilder('s'), 's', viewer);
+    const qb = onlyVisible(this.dataSource.getRepository(Source).createQueryBuilder('s'), 's', viewer, { includeDeleted: filter.includeDeleted });
     if (filter.kinds?.length) qb.andWhere('s.kind IN (:...kinds)', { kinds: filter.kinds });
     if (filter.reliabilities?.length) qb.andWhere('s.reliability IN (:...reliabilities)', { reliabilities: filter.reliabilities });
     if (filter.publisher) qb.andWhere('s.publisher ILIKE :publisher', { publisher: likePattern(filter.publisher.trim()) });

@@ -1,3 +1,4 @@
+import { IncludeDeleted } from '../../common/filters';
 import { Field, InputType } from '@nestjs/graphql';
 import { IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
 import { OrganizationKind } from '../organization.entity';
@@ -14,4 +15,7 @@ export class OrganizationFilter {
   @IsString()
   @MaxLength(200)
   search?: string;
+
+  @IncludeDeleted()
+  includeDeleted?: boolean;
 }

@@ -1,3 +1,4 @@
+import { IncludeDeleted } from '../../common/filters';
 import { Field, InputType, registerEnumType } from '@nestjs/graphql';
 import { IsOptional, IsString, Length } from 'class-validator';
 import { FiltersOn, sortsOn } from '../../access/sensitive.decorator';
@@ -17,6 +18,9 @@ export class PersonFilter {
   @IsString()
   @Length(1, 200)
   name?: string;
+
+  @IncludeDeleted()
+  includeDeleted?: boolean;
 }
 
 export enum PersonOrder {

@@ -1,0 +1,375 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, EntityMetadata, QueryFailedError } from 'typeorm';
+import { AccessLevel, rank } from '../access/access-level';
+import { VISIBILITY_DEPENDENCIES } from '../access/record-visibility';
+import { highestSensitivity } from '../access/sensitive.decorator';
+import { Viewer } from '../access/viewer';
+import { AuditAction } from '../audit/audit-event.entity';
+import { AuditService } from '../audit/audit.service';
+import { ConflictError, NotFoundError, UserInputError } from '../common/errors';
+import { VigilContext } from '../common/vigil-context';
+import { CountInput, countFieldsOf, DateInput, dateFieldsOf } from '../common/write-inputs';
+import { UpdateInput } from './dto/write.inputs';
+import { VigilRecord } from '../common/vigil-record';
+import { RecordClass, RecordType, recordTypeOf } from './record-type';
+import { Revision, RevisionAction } from './revision.entity';
+
+/** Who writes, through which operation, and why. */
+export interface WriteContext {
+  viewer: Viewer;
+  operation: string;
+  reason?: string | null;
+  requestId?: string | null;
+}
+
+/** The write context of a GraphQL mutation. */
+export function writeContext(ctx: VigilContext, operation: string, reason?: string | null): WriteContext {
+  return { viewer: ctx.viewer, requestId: ctx.requestId, operation: `Mutation.${operation}`, reason: reason ?? null };
+}
+
+/** Column values of a validated input: dates and counts in their stored form, fields left out
+ * left out, and the properties in `exclude` (nested records, the reason) skipped. */
+export function valuesOf(input: object, exclude: string[] = []): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined || exclude.includes(key) || key === 'reason') continue;
+    values[key] = value instanceof DateInput ? dateFieldsOf(value) : value instanceof CountInput ? countFieldsOf(value) : value;
+  }
+  return values;
+}
+
+type State = Record<string, unknown>;
+type Changes = Record<string, { before: unknown; after: unknown }>;
+
+const AUDIT_ACTION: Record<RevisionAction, Exclude<AuditAction, AuditAction.READ | AuditAction.EXPORT>> = {
+  [RevisionAction.CREATE]: AuditAction.CREATE,
+  [RevisionAction.UPDATE]: AuditAction.UPDATE,
+  [RevisionAction.REVERT]: AuditAction.UPDATE,
+  [RevisionAction.DELETE]: AuditAction.DELETE,
+  [RevisionAction.RESTORE]: AuditAction.RESTORE,
+  [RevisionAction.BASELINE]: AuditAction.UPDATE,
+};
+
+function actorOf(viewer: Viewer): string {
+  return viewer.label ?? (viewer.accountId ? `account ${viewer.accountId}` : 'anonymous');
+}
+
+function plain(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  return value === undefined ? null : value;
+}
+
+/** Property paths and values of a record's own columns (ids, timestamps, versions and generated
+ * columns left out; `deletedAt` kept, so a revision says whether the record was deleted). */
+export function stateOf(metadata: EntityMetadata, record: object): State {
+  const state: State = {};
+  for (const column of metadata.columns) {
+    if (column.isPrimary || column.isCreateDate || column.isUpdateDate || column.isVersion || column.generatedType) continue;
+    state[column.propertyPath] = plain(column.getEntityValue(record));
+  }
+  return state;
+}
+
+/** `before` with the columns of the properties present in `values` replaced (an embedded value,
+ * such as a date, replaces all of its columns). */
+export function applied(metadata: EntityMetadata, before: State, values: object): State {
+  const after = { ...before };
+  for (const column of metadata.columns) {
+    const property = column.propertyPath.split('.')[0];
+    if (column.propertyPath in before && property in values) after[column.propertyPath] = plain(column.getEntityValue(values));
+  }
+  return after;
+}
+
+export function diff(before: State, after: State): Changes {
+  const changes: Changes = {};
+  for (const path of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (JSON.stringify(before[path] ?? null) !== JSON.stringify(after[path] ?? null)) {
+      changes[path] = { before: before[path] ?? null, after: after[path] ?? null };
+    }
+  }
+  return changes;
+}
+
+/** Nested column values for an UPDATE from property paths (`date.start` -> { date: { start } }). */
+function nested(paths: State): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [path, value] of Object.entries(paths)) {
+    const parts = path.split('.');
+    let at = out;
+    for (const part of parts.slice(0, -1)) at = (at[part] ??= {}) as Record<string, unknown>;
+    at[parts.at(-1)!] = value;
+  }
+  return out;
+}
+
+/** Known database rules, by constraint name, as the input path they concern. */
+function pathOfConstraint(constraint: string | undefined): string {
+  const m = /_(date|published|victims|deaths|signatures|participants)_rules$/.exec(constraint ?? '');
+  return m ? `input.${m[1]}` : 'input';
+}
+
+/** A database refusal as the caller's error, never a 500 and never the database's message (which
+ * quotes values). Anything else is rethrown as is. */
+export function translateDatabaseError(error: unknown): unknown {
+  if (!(error instanceof QueryFailedError)) return error;
+  const driver = error.driverError as { code?: string; constraint?: string; column?: string };
+  switch (driver.code) {
+    case '23514':
+      return UserInputError.of(pathOfConstraint(driver.constraint), `breaks the rule ${driver.constraint ?? 'of the table'}`);
+    case '23502':
+      return UserInputError.of(driver.column ? `input.${driver.column}` : 'input', 'is required');
+    case '23503':
+      return UserInputError.of('input', 'refers to a record that does not exist');
+    case '23505':
+      return new ConflictError('An identical record or link already exists', { constraint: driver.constraint ?? null });
+    case '22P02':
+    case '22003':
+    case '22007':
+    case '22008':
+      return UserInputError.of('input', 'holds a value of the wrong form or out of range');
+    case '40001':
+    case '40P01':
+      return new ConflictError('Another change to the same records ran at the same time; try again');
+    default:
+      return error;
+  }
+}
+
+/**
+ * The one way records are written: every create, update, delete, restore, revert and purge of every
+ * record type goes through here, inside the caller's transaction, so that each write:
+ * - checks the version it was based on under a row lock (no lost updates: CONFLICT otherwise);
+ * - adds a revision holding the new state and what changed (history, restorable);
+ * - adds an audit entry naming the fields changed, never their values.
+ */
+@Injectable()
+export class EditingService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Runs `work` in one transaction: all of it is written, or nothing. */
+  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.dataSource.transaction(work);
+    } catch (error) {
+      throw translateDatabaseError(error);
+    }
+  }
+
+  /** Creates one record from a validated input, in a transaction of its own. */
+  createRecord<T extends VigilRecord>(entity: new () => T, input: object & { reason?: string | null }, ctx: WriteContext): Promise<T> {
+    return this.transaction((m) => this.create(m, entity, valuesOf(input), { ...ctx, reason: input.reason ?? null }));
+  }
+
+  /** Applies a validated update input, in a transaction of its own. */
+  updateRecord<T extends VigilRecord>(entity: new () => T, input: UpdateInput<object>, ctx: WriteContext): Promise<T> {
+    return this.transaction((m) => this.update(m, entity, input.id, input.version, valuesOf(input.changes), { ...ctx, reason: input.reason ?? null }));
+  }
+
+  async create<T extends VigilRecord>(manager: EntityManager, entity: new () => T, values: object, ctx: WriteContext): Promise<T> {
+    const metadata = manager.connection.getMetadata(entity);
+    const inserted = await manager.save(manager.create(entity, values as T));
+    const record = await manager.findOneOrFail(entity, { where: { id: inserted.id } as never, withDeleted: true });
+    const state = stateOf(metadata, record);
+    await this.record(manager, entity, record, RevisionAction.CREATE, diff({}, state), state, ctx);
+    return record;
+  }
+
+  /** Applies `values` (property -> value; embedded values whole) to the record at `version`. */
+  async update<T extends VigilRecord>(
+    manager: EntityManager,
+    entity: new () => T,
+    id: string,
+    version: number,
+    values: object,
+    ctx: WriteContext,
+  ): Promise<T> {
+    const current = await this.lockAt(manager, entity, id, version);
+    const metadata = manager.connection.getMetadata(entity);
+    const before = stateOf(metadata, current);
+    const after = applied(metadata, before, values);
+    return this.write(manager, entity, current, before, after, RevisionAction.UPDATE, ctx);
+  }
+
+  async softDelete<T extends VigilRecord>(manager: EntityManager, entity: new () => T, id: string, version: number, ctx: WriteContext): Promise<T> {
+    const current = await this.lockAt(manager, entity, id, version);
+    if (current.deletedAt) throw UserInputError.of('input.id', 'the record is already deleted');
+    const before = stateOf(manager.connection.getMetadata(entity), current);
+    return this.write(manager, entity, current, before, { ...before, deletedAt: new Date().toISOString() }, RevisionAction.DELETE, ctx);
+  }
+
+  async restore<T extends VigilRecord>(manager: EntityManager, entity: new () => T, id: string, version: number, ctx: WriteContext): Promise<T> {
+    const current = await this.lockAt(manager, entity, id, version);
+    if (!current.deletedAt) throw UserInputError.of('input.id', 'the record is not deleted');
+    const before = stateOf(manager.connection.getMetadata(entity), current);
+    return this.write(manager, entity, current, before, { ...before, deletedAt: null }, RevisionAction.RESTORE, ctx);
+  }
+
+  /** Gives the record the content it had at `toVersion` (not its deletion mark), as a new revision. */
+  async revert<T extends VigilRecord>(
+    manager: EntityManager,
+    entity: new () => T,
+    id: string,
+    version: number,
+    toVersion: number,
+    ctx: WriteContext,
+  ): Promise<T> {
+    const current = await this.lockAt(manager, entity, id, version);
+    const target = await manager.findOne(Revision, { where: { subjectType: recordTypeOf(entity), subjectId: id, version: toVersion } });
+    if (!target) throw UserInputError.of('input.toVersion', `the record has no revision ${toVersion}`);
+    const before = stateOf(manager.connection.getMetadata(entity), current);
+    const after = { ...before, ...target.state, deletedAt: before.deletedAt };
+    return this.write(manager, entity, current, before, after, RevisionAction.REVERT, ctx, toVersion);
+  }
+
+  /** Removes a deleted record for good, with its history and the links and citations that depend
+   * on it. Records that refer to it in their own content (an incident's situation) must be changed
+   * first. The audit log keeps who purged what and why, never the values. */
+  async purge(manager: EntityManager, entity: RecordClass, id: string, ctx: WriteContext): Promise<number> {
+    const record = await manager.findOne(entity, { where: { id }, withDeleted: true, lock: { mode: 'pessimistic_write' } });
+    if (!record) throw new NotFoundError(entity.name);
+    if (!record.deletedAt) throw UserInputError.of('input.id', 'only a deleted record can be purged: delete it first');
+    const metadata = manager.connection.getMetadata(entity);
+    const dependents: { entity: RecordClass; id: string }[] = [];
+    for (const other of manager.connection.entityMetadatas) {
+      for (const relation of other.manyToOneRelations) {
+        if (relation.inverseEntityMetadata.target !== entity) continue;
+        const column = relation.joinColumns[0].databaseName;
+        const rows: { id: string }[] = await manager.query(`SELECT id FROM ${other.tableName} WHERE ${column} = $1 FOR UPDATE`, [id]);
+        if (!rows.length) continue;
+        if (!VISIBILITY_DEPENDENCIES[other.name]) {
+          throw new ConflictError(
+            `${rows.length} ${other.name} record(s) still refer to this ${entity.name} (${relation.propertyName}); change or purge them first`,
+            { referencedBy: other.name, count: rows.length },
+          );
+        }
+        dependents.push(...rows.map((r) => ({ entity: other.target as RecordClass, id: r.id })));
+      }
+    }
+    for (const target of [...dependents, { entity, id }]) {
+      const type = recordTypeOf(target.entity);
+      await manager.delete(Revision, { subjectType: type, subjectId: target.id });
+      await manager.delete(target.entity, { id: target.id });
+      await this.audit.recordWrite(
+        manager,
+        ctx.viewer,
+        {
+          action: AuditAction.PURGE,
+          operation: ctx.operation,
+          subjectType: manager.connection.getMetadata(target.entity).name,
+          subjectId: target.id,
+          fields: [],
+          level: target.id === id ? record.confidentiality : AccessLevel.PUBLIC,
+          reason: target.id === id ? (ctx.reason ?? null) : `purged with ${metadata.name} ${id}`,
+        },
+        ctx.requestId ?? null,
+      );
+    }
+    return dependents.length + 1;
+  }
+
+  /** The record's history, oldest first. */
+  revisions(type: RecordType, id: string): Promise<Revision[]> {
+    return this.dataSource.getRepository(Revision).find({ where: { subjectType: type, subjectId: id }, order: { version: 'ASC' } });
+  }
+
+  /** The record at `version`, locked for this transaction; NOT_FOUND or CONFLICT otherwise. */
+  private async lockAt<T extends VigilRecord>(manager: EntityManager, entity: new () => T, id: string, version: number): Promise<T> {
+    const record = await manager.findOne(entity, { where: { id } as never, withDeleted: true, lock: { mode: 'pessimistic_write' } });
+    if (!record) throw new NotFoundError(manager.connection.getMetadata(entity).name);
+    if (record.version !== version) {
+      throw new ConflictError(
+        `The record changed since version ${version}: it is at version ${record.version}. Reload it, reapply your change and send version ${record.version}.`,
+        { currentVersion: record.version, givenVersion: version },
+      );
+    }
+    return record;
+  }
+
+  private async write<T extends VigilRecord>(
+    manager: EntityManager,
+    entity: new () => T,
+    current: T,
+    before: State,
+    after: State,
+    action: RevisionAction,
+    ctx: WriteContext,
+    revertedTo: number | null = null,
+  ): Promise<T> {
+    const changes = diff(before, after);
+    if (Object.keys(changes).length === 0) return current; // nothing to write: no new version
+    await this.baseline(manager, entity, current, before);
+    const values = nested(Object.fromEntries(Object.keys(changes).map((path) => [path, after[path]])));
+    if (values.deletedAt) values.deletedAt = new Date(values.deletedAt as string);
+    // The version column and updatedAt advance with every UPDATE (TypeORM adds both).
+    await manager.createQueryBuilder().update(entity).set(values as never).where('id = :id', { id: current.id }).execute();
+    const record = await manager.findOneOrFail(entity, { where: { id: current.id } as never, withDeleted: true });
+    await this.record(manager, entity, record, action, changes, after, ctx, revertedTo);
+    return record;
+  }
+
+  /** A record loaded in bulk has no history: keep its state before the first change. */
+  private async baseline<T extends VigilRecord>(manager: EntityManager, entity: new () => T, current: T, state: State): Promise<void> {
+    const type = recordTypeOf(entity);
+    if (await manager.exists(Revision, { where: { subjectType: type, subjectId: current.id } })) return;
+    await manager.insert(Revision, {
+      subjectType: type,
+      subjectId: current.id,
+      version: current.version,
+      action: RevisionAction.BASELINE,
+      accountId: null,
+      actor: 'loaded before its history began',
+      changedFields: [],
+      changes: null,
+      state: state as never, // jsonb: TypeORM's deep-partial type does not fit free-form JSON
+    });
+  }
+
+  private async record<T extends VigilRecord>(
+    manager: EntityManager,
+    entity: new () => T,
+    record: T,
+    action: RevisionAction,
+    changes: Changes,
+    state: State,
+    ctx: WriteContext,
+    revertedTo: number | null = null,
+  ): Promise<void> {
+    const changedFields = Object.keys(changes);
+    await manager.insert(Revision, {
+      subjectType: recordTypeOf(entity),
+      subjectId: record.id,
+      version: record.version,
+      action,
+      accountId: ctx.viewer.accountId,
+      actor: actorOf(ctx.viewer),
+      reason: ctx.reason ?? null,
+      revertedTo,
+      changedFields,
+      changes: changes as never, // jsonb, as above
+      state: state as never,
+    });
+    const properties = [...new Set(changedFields.map((path) => path.split('.')[0]))];
+    const fieldLevel = highestSensitivity(entity, properties);
+    const level = rank(record.confidentiality) > rank(fieldLevel) ? record.confidentiality : fieldLevel;
+    const name = manager.connection.getMetadata(entity).name;
+    await this.audit.recordWrite(
+      manager,
+      ctx.viewer,
+      {
+        action: AUDIT_ACTION[action],
+        operation: ctx.operation,
+        subjectType: name,
+        subjectId: record.id,
+        fields: properties.map((p) => `${name}.${p}`),
+        level,
+        reason: ctx.reason ?? null,
+      },
+      ctx.requestId ?? null,
+    );
+  }
+}
