@@ -9,7 +9,7 @@ import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { getDirective } from '@graphql-tools/utils';
 import { getNamedType, GraphQLSchema, isObjectType } from 'graphql';
 import { AccessLevel } from '../../src/access/access-level';
-import { sensitiveDirective } from '../../src/access/graphql-access';
+import { requiresRoleDirective, sensitiveDirective } from '../../src/access/graphql-access';
 import { CLEARANCE, Role, roleAtLeast } from '../../src/access/role';
 import { SENSITIVE_FIELDS } from '../../src/access/sensitive.decorator';
 import { Viewer } from '../../src/access/viewer';
@@ -86,6 +86,15 @@ const PATHS: Record<string, (f: AccessFixture) => Path[]> = {
       pick: (d, id) => byId(d.root?.involvements, id),
     },
   ],
+  Revision: (f) => [
+    {
+      via: ['Query.revisions'],
+      requires: Role.EDITOR,
+      query: 'query($id: ID!) { root: revisions(type: INCIDENT, id: $id) { SEL } }',
+      variables: { id: f.incidentId },
+      pick: (d, id) => byId(d.root, id),
+    },
+  ],
   AuditEvent: () => [
     {
       via: ['Query.auditEvents'],
@@ -121,7 +130,22 @@ describe('protected fields, generated from their declarations', () => {
     // Accounts for every role exist before the audit subject is chosen (creating them is audited).
     for (const role of ROLES) if (role !== Role.PUBLIC) await t.tokenFor(role);
     const [audit] = await t.dataSource.query(`SELECT id FROM audit_event WHERE changes IS NOT NULL ORDER BY id LIMIT 1`);
-    Object.assign(subjectIds, { Incident: f.incidentId, Person: f.personId, Involvement: f.involvementId, AuditEvent: String(audit.id) });
+    // A revision of the fixture incident, made through the API, holding a protected value.
+    const [{ version }] = await t.dataSource.query(`SELECT version FROM incident WHERE id = $1`, [f.incidentId]);
+    const edit = await t.gql(
+      `mutation($input: UpdateIncidentInput!) { updateIncident(input: $input) { id } }`,
+      { input: { id: f.incidentId, version, changes: { internalNotes: 'revised notes 7c1f' } } },
+      Role.EDITOR,
+    );
+    expect(edit.body.errors).toBeUndefined();
+    const [revision] = await t.dataSource.query(`SELECT id FROM revision WHERE subject_id = $1 AND action = 'UPDATE'`, [f.incidentId]);
+    Object.assign(subjectIds, {
+      Incident: f.incidentId,
+      Person: f.personId,
+      Involvement: f.involvementId,
+      AuditEvent: String(audit.id),
+      Revision: String(revision.id),
+    });
     for (const d of DECLARED) {
       const entity = ENTITIES.find((e) => e.name === d.type) ?? AuditEvent;
       const row = await t.dataSource.getRepository(entity).findOneByOrFail({ id: subjectIds[d.type] });
@@ -150,7 +174,8 @@ describe('protected fields, generated from their declarations', () => {
     it('walks every field that leads to a type with protected fields', () => {
       const leadsTo = new Set<string>();
       for (const type of Object.values(schema.getTypeMap())) {
-        if (!isObjectType(type) || type.name.startsWith('__') || type.name.endsWith('Edge')) continue;
+        // Mutations are covered by the test below: they require a role that reads every level.
+        if (!isObjectType(type) || type.name.startsWith('__') || type.name.endsWith('Edge') || type === schema.getMutationType()) continue;
         for (const field of Object.values(type.getFields())) {
           const target = getNamedType(field.type).name;
           if (TYPES.some((t) => target === t || target === `${t}Connection`)) leadsTo.add(`${type.name}.${field.name}`);
@@ -160,6 +185,28 @@ describe('protected fields, generated from their declarations', () => {
       expect([...leadsTo].filter((c) => !walked.has(c))).toEqual([]);
       expect(TYPES.filter((type) => !PATHS[type])).toEqual([]);
     });
+  });
+
+  it('lets only roles that read every level run mutations whose results lead to protected fields', () => {
+    const highest = AccessLevel.CONFIDENTIAL;
+    const reaches = (start: string): boolean => {
+      const seen = new Set<string>();
+      const queue = [start];
+      while (queue.length) {
+        const type = schema.getType(queue.pop()!);
+        if (!isObjectType(type) || seen.has(type.name)) continue;
+        seen.add(type.name);
+        if (TYPES.includes(type.name)) return true;
+        for (const f of Object.values(type.getFields())) queue.push(getNamedType(f.type).name);
+      }
+      return false;
+    };
+    for (const field of Object.values(schema.getMutationType()!.getFields())) {
+      if (!reaches(getNamedType(field.type).name)) continue;
+      const role = getDirective(schema, field, requiresRoleDirective.name)?.[0]?.role as Role | undefined;
+      const label = `Mutation.${field.name}`;
+      expect({ label, readsEverything: !!role && new Viewer(role).mayRead(highest) }).toEqual({ label, readsEverything: true });
+    }
   });
 
   const cases = DECLARED.flatMap((d) => ROLES.map((role) => ({ ...d, role, coordinate: `${d.type}.${d.field}` })));
