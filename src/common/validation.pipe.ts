@@ -110,3 +110,15 @@ export class UuidPipe implements PipeTransform<unknown, string> {
     return value;
   }
 }
+
+/** For a count argument (`first`): a whole number from 1 to `max`, named when it is not. */
+export class LimitPipe implements PipeTransform<unknown, number> {
+  constructor(private readonly max: number) {}
+
+  transform(value: unknown, metadata: ArgumentMetadata): number {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > this.max) {
+      throw UserInputError.of(metadata.data ?? 'first', `must be a whole number from 1 to ${this.max}`);
+    }
+    return value;
+  }
+}

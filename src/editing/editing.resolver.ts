@@ -1,9 +1,9 @@
-import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, GraphQLISODateTime, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
-import { UuidPipe } from '../common/validation.pipe';
+import { LimitPipe, UuidPipe } from '../common/validation.pipe';
 import { VigilContext } from '../common/vigil-context';
-import { PurgeRecordInput, PurgeResult, RecordChange, RecordVersionInput, RevertRecordInput } from './dto/write.inputs';
+import { PurgeRecordInput, PurgeResult, RecordChange, RecordVersionInput, Removal, RevertRecordInput } from './dto/write.inputs';
 import { EditingService, writeContext } from './editing.service';
 import { RECORD_CLASSES, RecordType } from './record-type';
 import { Revision } from './revision.entity';
@@ -24,6 +24,20 @@ export class EditingResolver {
     @Args('id', { type: () => ID }, UuidPipe) id: string,
   ) {
     return this.editing.revisions(type, id);
+  }
+
+  @Query(() => [Removal], {
+    description:
+      'Records you could see that were deleted, purged or hidden from you at or after `since`, oldest first: what a local copy ' +
+      'must drop (lists\' updatedSince brings what changed). For more than `first`, ask again from the last `at`.',
+  })
+  @RequiresRole(Role.PUBLIC)
+  removedSince(
+    @Args('since', { type: () => GraphQLISODateTime }) since: Date,
+    @Args('first', { type: () => Int, defaultValue: 1000 }, new LimitPipe(10_000)) first: number,
+    @Context() ctx: VigilContext,
+  ) {
+    return this.editing.removedSince(since, first, ctx.viewer);
   }
 
   @Mutation(() => RecordChange, { description: 'Soft-deletes a record: hidden everywhere, restorable, visible to editors with includeDeleted.' })

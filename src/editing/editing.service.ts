@@ -12,8 +12,15 @@ import { VigilContext } from '../common/vigil-context';
 import { CountInput, countFieldsOf, DateInput, dateFieldsOf } from '../common/write-inputs';
 import { UpdateInput } from './dto/write.inputs';
 import { VigilRecord } from '../common/vigil-record';
-import { RecordClass, RecordType, recordTypeOf } from './record-type';
+import { RECORD_CLASSES, RecordClass, RecordType, recordTypeOf, RemovalReason } from './record-type';
 import { Revision, RevisionAction } from './revision.entity';
+
+export interface Removal {
+  type: RecordType;
+  id: string;
+  at: Date;
+  why: RemovalReason;
+}
 
 /** Who writes, through which operation, and why. */
 export interface WriteContext {
@@ -270,6 +277,31 @@ export class EditingService {
       );
     }
     return dependents.length + 1;
+  }
+
+  /** Ids of records the viewer could see that have since been deleted, purged or hidden above the
+   * viewer's level, at or after `since`, oldest first: what a local copy must drop (updatedSince on
+   * the lists brings what changed or came back). Purges and hidings are read from the audit log and
+   * the revisions; a record the viewer never could see is never named. */
+  async removedSince(since: Date, limit: number, viewer: Viewer): Promise<Removal[]> {
+    const levels = viewer.readableLevels;
+    const deleted = (Object.entries(RECORD_CLASSES) as [RecordType, RecordClass][]).map(([type, entity]) => {
+      const table = this.dataSource.getMetadata(entity).tableName;
+      return `SELECT '${type}' AS type, id::text, deleted_at AS at, 'DELETED' AS why FROM ${table} WHERE deleted_at >= $1 AND confidentiality::text = ANY($2)`;
+    });
+    const names = Object.fromEntries((Object.entries(RECORD_CLASSES) as [RecordType, RecordClass][]).map(([type, entity]) => [entity.name, type]));
+    const rows: { type: string; id: string; at: Date; why: RemovalReason }[] = await this.dataSource.query(
+      `SELECT * FROM (
+         ${deleted.join(' UNION ALL ')}
+         UNION ALL SELECT subject_type, subject_id, occurred_at, 'PURGED' FROM audit_event
+           WHERE action = 'PURGE' AND occurred_at >= $1 AND level::text = ANY($2)
+         UNION ALL SELECT subject_type::text, subject_id::text, occurred_at, 'HIDDEN' FROM revision
+           WHERE 'confidentiality' = ANY(changed_fields) AND occurred_at >= $1
+             AND changes->'confidentiality'->>'before' = ANY($2) AND NOT (changes->'confidentiality'->>'after' = ANY($2))
+       ) removals ORDER BY at, id LIMIT $3`,
+      [since, levels, limit],
+    );
+    return rows.map((r) => ({ type: (names[r.type] ?? r.type) as RecordType, id: r.id, at: r.at, why: r.why }));
   }
 
   /** The record's history, oldest first. */

@@ -50,3 +50,15 @@ export function recordTypeOf(entity: Function): RecordType {
   if (!found) throw new Error(`${entity.name} is not an editable record`);
   return found;
 }
+
+/** Why a record left a viewer's view (the removedSince feed). */
+export enum RemovalReason {
+  DELETED = 'DELETED',
+  PURGED = 'PURGED',
+  /** Its confidentiality was raised above the viewer's level. */
+  HIDDEN = 'HIDDEN',
+}
+registerEnumType(RemovalReason, {
+  name: 'RemovalReason',
+  description: 'DELETED (soft, may come back), PURGED (gone for good), HIDDEN (now above your level).',
+});

@@ -259,4 +259,35 @@ describe('editing: conflicts, history, deletes and purges', () => {
       expect(n).toBe(0);
     });
   });
+
+  describe('removedSince: keeping a local copy current', () => {
+    const FEED = `query($since: DateTime!) { removedSince(since: $since) { type id why at } }`;
+
+    it('names what a viewer could see and has since been deleted, purged or hidden from them, and nothing they never saw', async () => {
+      const since = new Date().toISOString();
+      const deleted = await newIncident('Will be deleted');
+      const purged = await newIncident('Will be purged');
+      const hidden = await newIncident('Will be made confidential');
+      const secret = await newIncident('Confidential from the start', { confidentiality: 'CONFIDENTIAL' });
+      await t.gql(DELETE, { input: { type: 'INCIDENT', id: deleted.id, version: 1 } }, Role.EDITOR);
+      await t.gql(DELETE, { input: { type: 'INCIDENT', id: purged.id, version: 1 } }, Role.EDITOR);
+      await t.gql(PURGE, { input: { type: 'INCIDENT', id: purged.id, reason: 'test' } }, Role.ADMIN);
+      await t.gql(UPDATE, { input: { id: hidden.id, version: 1, changes: { confidentiality: 'RESTRICTED' } } }, Role.EDITOR);
+      await t.gql(DELETE, { input: { type: 'INCIDENT', id: secret.id, version: 1 } }, Role.EDITOR);
+
+      const feed = async (role: Role) => {
+        const { body } = await t.gql(FEED, { since }, role);
+        expect(body.errors).toBeUndefined();
+        return body.data!.removedSince.filter((r: { type: string }) => r.type === 'INCIDENT').map((r: { id: string; why: string }) => `${r.why} ${r.id}`);
+      };
+      expect(await feed(Role.PUBLIC)).toEqual([`DELETED ${deleted.id}`, `PURGED ${purged.id}`, `HIDDEN ${hidden.id}`]); // oldest first
+      // A researcher may still read the RESTRICTED one: not hidden from them. Editors saw the confidential one.
+      expect(await feed(Role.RESEARCHER)).toEqual([`DELETED ${deleted.id}`, `PURGED ${purged.id}`]);
+      expect((await feed(Role.EDITOR)).sort()).toEqual([`DELETED ${deleted.id}`, `DELETED ${secret.id}`, `PURGED ${purged.id}`].sort());
+
+      const { body } = await t.gql(`{ removedSince(since: "2020-01-01T00:00:00Z", first: 0) { id } }`, {}, Role.PUBLIC);
+      expect(body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+      expect(body.errors![0].message).toContain('first');
+    });
+  });
 });

@@ -4,7 +4,7 @@ import { IsDefined, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, Ma
 import { AccessLevel } from '../../access/access-level';
 import { Omittable } from '../../common/optional';
 import { REASON_DESCRIPTION, TEXT } from '../../common/write-inputs';
-import { RecordType } from '../record-type';
+import { RecordType, RemovalReason } from '../record-type';
 
 const ID_MESSAGE = { message: 'must be an id (UUID)' };
 
@@ -124,4 +124,19 @@ export class PurgeResult {
 
   @Field(() => Int, { description: 'Records removed: the record and the links and citations that depended on it.' })
   removed!: number;
+}
+
+@ObjectType({ description: 'A record you could see that has since been deleted, purged or hidden from you.' })
+export class Removal {
+  @Field(() => RecordType)
+  type!: RecordType;
+
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => GraphQLISODateTime)
+  at!: Date;
+
+  @Field(() => RemovalReason)
+  why!: RemovalReason;
 }
