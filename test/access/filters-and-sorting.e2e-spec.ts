@@ -5,9 +5,9 @@
  */
 import { getDirective } from '@graphql-tools/utils';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { isEnumType, isInputObjectType } from 'graphql';
+import { getNamedType, GraphQLInputType, GraphQLSchema, isEnumType, isInputObjectType } from 'graphql';
 import { AccessLevel } from '../../src/access/access-level';
-import { sensitiveDirective } from '../../src/access/graphql-access';
+import { requiresRoleDirective, sensitiveDirective } from '../../src/access/graphql-access';
 import { Role } from '../../src/access/role';
 import { Viewer } from '../../src/access/viewer';
 import { AccessFixture, buildAccessFixture, SECRET } from '../support/access-fixture';
@@ -24,6 +24,37 @@ interface ArgumentCase {
 }
 
 const nodeIds = (conn: any) => conn.edges.map((e: any) => e.node.id);
+
+/** A deleted record of each list's type, made in beforeAll: what includeDeleted reveals. */
+const deleted: Record<string, string> = {};
+const LISTS: Record<string, { list: string; table: string }> = {
+  IncidentFilter: { list: 'incidents', table: 'incident' },
+  SituationFilter: { list: 'situations', table: 'situation' },
+  SourceFilter: { list: 'sources', table: 'source' },
+  ResponseFilter: { list: 'advocacyResponses', table: 'advocacy_response' },
+  PersonFilter: { list: 'people', table: 'person' },
+  OrganizationFilter: { list: 'organizations', table: 'organization' },
+};
+const NEW_RECORDS: Record<string, { mutation: string; type: string; input: Record<string, unknown> }> = {
+  incident: { mutation: 'createIncident', type: 'INCIDENT', input: { kind: 'DETENTION', headline: 'Deleted', date: { edtf: '2017' }, regionCode: 'RU' } },
+  situation: { mutation: 'createSituation', type: 'SITUATION', input: { name: 'Deleted', date: { edtf: '2017' } } },
+  source: { mutation: 'createSource', type: 'SOURCE', input: { kind: 'NEWS_REPORT', publisher: 'Deleted', title: 'Deleted', published: { edtf: '2017' } } },
+  advocacy_response: { mutation: 'createAdvocacyResponse', type: 'ADVOCACY_RESPONSE', input: { kind: 'PETITION', title: 'Deleted', date: { edtf: '2017' } } },
+  person: { mutation: 'createPerson', type: 'PERSON', input: { pseudonym: 'Deleted' } },
+  organization: { mutation: 'createOrganization', type: 'ORGANIZATION', input: { name: 'Deleted', kind: 'NGO' } },
+};
+const includeDeletedCases: Record<string, ArgumentCase> = Object.fromEntries(
+  Object.entries(LISTS).map(([filter, { list, table }]) => [
+    `${filter}.includeDeleted`,
+    {
+      query: `query($d: Boolean!) { ${list}(filter: { includeDeleted: $d }, first: 100) { edges { node { id deletedAt } } } }`,
+      variables: () => ({ d: true }),
+      wrongGuess: () => ({ d: false }),
+      ids: (d: any) => nodeIds(d[list]),
+      subject: () => deleted[table],
+    },
+  ]),
+);
 
 const CASES: Record<string, ArgumentCase> = {
   'PersonFilter.name': {
@@ -47,22 +78,66 @@ const CASES: Record<string, ArgumentCase> = {
     ids: (d) => nodeIds(d.incidents),
     subject: (f) => f.incidentId,
   },
+  ...includeDeletedCases,
 };
 
 describe('filters and sorts on protected fields', () => {
   let t: TestApp;
   let f: AccessFixture;
   const levels: Record<string, AccessLevel> = {};
+  const writeLevels: Record<string, AccessLevel> = {};
+  let schema: GraphQLSchema;
+
+  /** Input types reachable from the arguments of a root type's fields. */
+  const inputsOf = (root: { getFields(): Record<string, { args: readonly { type: GraphQLInputType }[] }> }): Set<string> => {
+    const seen = new Set<string>();
+    const visit = (type: GraphQLInputType) => {
+      const named = getNamedType(type);
+      if (seen.has(named.name)) return;
+      seen.add(named.name);
+      if (isInputObjectType(named)) for (const f of Object.values(named.getFields())) visit(f.type);
+    };
+    for (const field of Object.values(root.getFields())) for (const arg of field.args) visit(arg.type);
+    return seen;
+  };
 
   beforeAll(async () => {
     t = await startTestApp();
     f = await buildAccessFixture(t.dataSource);
-    const schema = t.app.get(GraphQLSchemaHost).schema;
+    // A deleted record of each listed type, written and deleted through the API.
+    for (const [table, { mutation, input, type }] of Object.entries(NEW_RECORDS)) {
+      const made = await t.gql(`mutation($input: ${mutation[0].toUpperCase()}${mutation.slice(1)}Input!) { r: ${mutation}(input: $input) { id } }`, { input }, Role.EDITOR);
+      deleted[table] = made.body.data!.r.id;
+      const gone = await t.gql(`mutation($input: RecordVersionInput!) { deleteRecord(input: $input) { id } }`, { input: { type, id: deleted[table], version: 1 } }, Role.EDITOR);
+      expect(gone.body.errors).toBeUndefined();
+    }
+    schema = t.app.get(GraphQLSchemaHost).schema;
+    const queryInputs = inputsOf(schema.getQueryType()!);
     for (const type of Object.values(schema.getTypeMap())) {
       const members = isInputObjectType(type) ? Object.values(type.getFields()) : isEnumType(type) ? type.getValues() : [];
       for (const member of members) {
         const level = getDirective(schema, member, sensitiveDirective.name)?.[0]?.level;
-        if (level) levels[`${type.name}.${member.name}`] = level;
+        if (!level) continue;
+        // Inputs only mutations take are checked below: mutations require a role that reads them.
+        if (queryInputs.has(type.name)) levels[`${type.name}.${member.name}`] = level;
+        else writeLevels[`${type.name}.${member.name}`] = level;
+      }
+    }
+  });
+
+  it('carries each write input field\'s level, and only mutations that require a role reading it take it', () => {
+    expect(writeLevels).toMatchObject({
+      'CreatePersonInput.fullName': AccessLevel.RESTRICTED,
+      'PersonChanges.contact': AccessLevel.CONFIDENTIAL,
+      'IncidentChanges.latitude': AccessLevel.RESTRICTED,
+      'NewInvolvementInput.description': AccessLevel.RESTRICTED,
+    });
+    for (const field of Object.values(schema.getMutationType()!.getFields())) {
+      const role = getDirective(schema, field, requiresRoleDirective.name)?.[0]?.role as Role;
+      const carried = [...inputsOf({ getFields: () => ({ [field.name]: field }) } as never)]
+        .flatMap((name) => Object.entries(writeLevels).filter(([c]) => c.startsWith(`${name}.`)));
+      for (const [coordinate, level] of carried) {
+        expect({ mutation: field.name, coordinate, mayRead: new Viewer(role).mayRead(level) }).toEqual({ mutation: field.name, coordinate, mayRead: true });
       }
     }
   });
@@ -77,6 +152,7 @@ describe('filters and sorts on protected fields', () => {
       'PersonFilter.name': AccessLevel.RESTRICTED,
       'PersonOrder.FULL_NAME': AccessLevel.RESTRICTED,
       'IncidentFilter.within': AccessLevel.RESTRICTED,
+      ...Object.fromEntries(Object.keys(includeDeletedCases).map((c) => [c, AccessLevel.CONFIDENTIAL])),
     });
   });
 
