@@ -51,6 +51,19 @@ function referencesIn(value: unknown, path: string, found: Reference[] = []): Re
   return found;
 }
 
+/** Text holding a NUL character: PostgreSQL cannot store it in text, so it is bad input here
+ * rather than a database error later. */
+function nulProblems(value: unknown, path: string, found: InputProblem[] = []): InputProblem[] {
+  if (typeof value === 'string') {
+    if (value.includes('\0')) found.push({ path, message: 'must not contain a NUL character' });
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => nulProblems(v, `${path}[${i}]`, found));
+  } else if (value && typeof value === 'object' && !(value instanceof Date)) {
+    for (const [k, v] of Object.entries(value)) nulProblems(v, path ? `${path}.${k}` : k, found);
+  }
+  return found;
+}
+
 /** The references that name no record, or a deleted one: one query per table. */
 async function missingReferences(value: object, prefix: string, db: DataSource | EntityManager): Promise<InputProblem[]> {
   const references = referencesIn(value, prefix);
@@ -81,6 +94,7 @@ export async function validateWrite<T extends object>(
 ): Promise<T> {
   const instance = plainToInstance(type, value) as T;
   const found = problems(validateSync(instance, { forbidUnknownValues: false }), prefix);
+  found.push(...nulProblems(instance, prefix));
   found.push(...(await missingReferences(instance, prefix, db)));
   if (found.length > 0) throw new UserInputError(found);
   return instance;

@@ -290,4 +290,13 @@ describe('editing: conflicts, history, deletes and purges', () => {
       expect(body.errors![0].message).toContain('first');
     });
   });
+
+  describe('text that PostgreSQL cannot store', () => {
+    it('refuses a NUL character as bad input naming the field, in writes and in filters', async () => {
+      const write = await t.gql(CREATE, { input: { kind: 'DETENTION', headline: 'nul \u0000 here', date: { edtf: '2017' }, regionCode: 'RU' } }, Role.EDITOR);
+      expect(write.body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', problems: [{ path: 'input.headline', message: 'must not contain a NUL character' }] });
+      const read = await t.gql(`query($s: String!) { incidents(filter: { search: $s }) { totalCount } }`, { s: 'a\u0000b' });
+      expect(read.body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', problems: [{ path: 'filter.search' }] });
+    });
+  });
 });
