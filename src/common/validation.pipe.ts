@@ -8,11 +8,16 @@ import { referencesOf } from './validators';
 function problems(errors: ValidationError[], prefix: string): InputProblem[] {
   return errors.flatMap((e) => {
     const path = prefix ? (/^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : `${prefix}.${e.property}`) : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({
-      path,
+    const own = Object.entries(e.constraints ?? {}).flatMap(([constraint, text]) => {
       // class-validator prefixes messages with the property name; the path already says it.
-      message: message.startsWith(`${e.property} `) ? message.slice(e.property.length + 1) : message,
-    }));
+      const message = text.startsWith(`${e.property} `) ? text.slice(e.property.length + 1) : text;
+      // A list of ids is checked item by item (`each`): name the bad items, as a missing record is.
+      if (constraint === 'isUuid' && Array.isArray(e.value)) {
+        const bad = e.value.flatMap((v, i) => (typeof v === 'string' && UUID.test(v) ? [] : [{ path: `${path}[${i}]`, message }]));
+        if (bad.length) return bad;
+      }
+      return [{ path, message }];
+    });
     return [...own, ...problems(e.children ?? [], path)];
   });
 }

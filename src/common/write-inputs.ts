@@ -77,8 +77,9 @@ export class DateInput {
       return 'give either edtf or start/end/precision/openEnd, not both';
     }
     try {
-      parseEdtf(String(value));
-      return null;
+      // The EDTF grammar takes 29 February of any year; PostgreSQL would refuse 2017-02-29.
+      const { start, end } = parseEdtf(String(value));
+      return isCalendarDate(start) && (end === null || isCalendarDate(end)) ? null : 'is not a date that exists';
     } catch (e) {
       return e instanceof EdtfError ? e.message : 'is not a valid EDTF date';
     }

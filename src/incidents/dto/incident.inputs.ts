@@ -1,6 +1,6 @@
 import { Field, IntersectionType, Float, ID, InputType, PartialType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsDefined, IsEnum, IsNumber, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsDefined, IsEnum, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateNested } from 'class-validator';
 import { Writes } from '../../access/sensitive.decorator';
 import { Omittable } from '../../common/optional';
 import { IsRegionCode, RefersTo } from '../../common/validators';
@@ -14,11 +14,23 @@ import { NewCitationInput } from '../../sources/dto/source.inputs';
 import { Incident } from '../incident.entity';
 import { IncidentKind } from '../incident-kind';
 
-/** Latitude and longitude go together: one without the other is no place. */
-const Paired = (other: 'latitude' | 'longitude') =>
-  objectRule<IncidentInput>('coordinatesPaired', (value, o) =>
-    (value === null || value === undefined) === (o[other] === null || o[other] === undefined) ? null : `needs ${other} too`,
-  );
+/** How far a coordinate is given: left out, cleared (null), or a value. */
+const presence = (v: unknown) => (v === undefined ? 0 : v === null ? 1 : 2);
+
+/** A latitude or longitude within ±`limit`, given together with the other: both values, both null
+ * (cleared) or both left out, since one without the other is no place. An update that clears one
+ * would leave the other alone, so null counts as given. A mismatch is reported on the one given. */
+const Coordinate = (self: 'latitude' | 'longitude', other: 'latitude' | 'longitude', limit: number) =>
+  objectRule<IncidentInput>('coordinate', (value, o) => {
+    const mine = presence(value);
+    const theirs = presence(o[other]);
+    if (mine > theirs) return mine === 2 ? `needs ${other} too` : `clears ${self} but not ${other}: clear both`;
+    if (mine < 2) return null;
+    if (typeof value !== 'number' || !Number.isFinite(value)) return 'must be a number';
+    if (value < -limit) return `must not be less than -${limit}`;
+    if (value > limit) return `must not be greater than ${limit}`;
+    return null;
+  });
 
 @InputType({ description: 'An incident: one act or a set of acts at one time and place, as reported.' })
 export class IncidentInput extends RecordFields {
@@ -55,20 +67,12 @@ export class IncidentInput extends RecordFields {
 
   @Field(() => Float, { nullable: true })
   @Writes(Incident, 'latitude')
-  @Paired('longitude')
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(-90)
-  @Max(90)
+  @Coordinate('latitude', 'longitude', 90)
   latitude?: number | null;
 
   @Field(() => Float, { nullable: true })
   @Writes(Incident, 'longitude')
-  @Paired('latitude')
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(-180)
-  @Max(180)
+  @Coordinate('longitude', 'latitude', 180)
   longitude?: number | null;
 
   @Field(() => LocationPrecision, { nullable: true })
