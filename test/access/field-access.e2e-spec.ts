@@ -148,7 +148,7 @@ describe('protected fields, generated from their declarations', () => {
     });
     for (const d of DECLARED) {
       const entity = ENTITIES.find((e) => e.name === d.type) ?? AuditEvent;
-      const row = await t.dataSource.getRepository(entity).findOneByOrFail({ id: subjectIds[d.type] });
+      const row = await t.dataSource.getRepository<{ id: string }>(entity).findOneByOrFail({ id: subjectIds[d.type] });
       expected[`${d.type}.${d.field}`] = JSON.parse(JSON.stringify((row as unknown as Record<string, unknown>)[d.field]));
     }
   });
