@@ -1,21 +1,30 @@
 import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { VigilExceptionFilter } from './common/exception.filter';
 import { VigilValidationPipe } from './common/validation.pipe';
+import { registerHttpSecurity } from './security/http-security';
+import { securityOptions } from './security/security-options';
 
 /** Builds the Nest application on Fastify, ready to listen or to be called by tests. */
 export async function createApp(options: AppOptions): Promise<NestFastifyApplication> {
+  const security = securityOptions(options.security);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(options),
-    new FastifyAdapter({ bodyLimit: 1024 * 1024 }),
+    new FastifyAdapter({ bodyLimit: security.bodyLimit, trustProxy: security.trustProxy }),
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
   // Logs written while the app was built were buffered (bufferLogs); write them, and stop buffering.
   app.flushLogs();
+  // Before init: its hooks then run before authentication (added during init), so a flood is
+  // refused before it costs a token lookup.
+  // @nestjs/platform-fastify brings its own copy of fastify; the plugins are typed against the
+  // top-level one. Both are fastify 5, the same at run time.
+  await registerHttpSecurity(app.getHttpAdapter().getInstance() as unknown as FastifyInstance, security);
   app.useGlobalPipes(new VigilValidationPipe(app.get(getDataSourceToken())));
   app.useGlobalFilters(new VigilExceptionFilter());
   await app.init();

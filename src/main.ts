@@ -4,6 +4,7 @@ import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/config';
 import { openDatabase } from './database/open-database';
 import { prepareDatabase } from './database/prepare';
+import { securityOptionsFromConfig } from './security/from-config';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -17,7 +18,12 @@ async function main(): Promise<void> {
       (prepared.demoLoaded ? ', demo data loaded' : ''),
   );
 
-  const app = await createApp({ databaseUrl: url, logLevel: config.LOG_LEVEL });
+  const app = await createApp({
+    databaseUrl: url,
+    logLevel: config.LOG_LEVEL,
+    security: securityOptionsFromConfig(config),
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000,
+  });
   await app.listen(config.PORT, config.HOST);
   logger.log(`Vigil GraphQL listening on http://localhost:${config.PORT}/graphql (health: /health)`);
 

@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ANONYMOUS, Viewer } from '../access/viewer';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../security/database-unavailable';
 import { AccountsService } from './accounts.service';
 
 declare module 'fastify' {
@@ -37,7 +38,17 @@ export class AuthenticationHook implements OnModuleInit {
         request.viewer = ANONYMOUS;
         return;
       }
-      const result = await this.accounts.authenticate(header);
+      let result: Awaited<ReturnType<AccountsService['authenticate']>>;
+      try {
+        result = await this.accounts.authenticate(header);
+      } catch (error) {
+        // The token cannot be checked while PostgreSQL is down: a 503 to retry, not a 500.
+        if (!isDatabaseUnavailable(error)) throw error;
+        return reply
+          .code(503)
+          .header('Retry-After', '5')
+          .send({ data: null, errors: [{ message: DATABASE_UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+      }
       if (result.ok) {
         request.viewer = result.viewer;
         return;

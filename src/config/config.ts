@@ -1,6 +1,23 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { DEFAULT_SECURITY_OPTIONS as LIMITS, Exposure } from '../security/security-options';
+
+/** An environment variable holding a whole number in [min, max], `fallback` when unset. */
+function WholeNumber(name: string, min: number, max: number, fallback: number): PropertyDecorator {
+  const message = `${name} must be a whole number between ${min} and ${max}`;
+  const decorators = [
+    Transform(({ value }) => (value === undefined || value === '' ? fallback : Number(value))),
+    IsInt({ message }),
+    Min(min, { message }),
+    Max(max, { message }),
+  ];
+  return (target, property) => decorators.forEach((decorate) => decorate(target, property));
+}
+
+const EXPOSURES = Object.values(Exposure);
+const ORIGIN = 'https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?';
+const PROXY = '[0-9A-Fa-f.:/]+|loopback|linklocal|uniquelocal';
 
 /** Environment variables Vigil reads. Each one is documented in the README's configuration table. */
 export class VigilConfig {
@@ -40,6 +57,120 @@ export class VigilConfig {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
+
+  /** Longest a single SQL statement of a request may run; 0: no limit. */
+  @WholeNumber('DATABASE_STATEMENT_TIMEOUT_SECONDS', 0, 3600, 30)
+  DATABASE_STATEMENT_TIMEOUT_SECONDS = 30;
+
+  // Limits on GraphQL requests (src/security/graphql-limits.ts).
+  @WholeNumber('GRAPHQL_MAX_DEPTH', 2, 100, LIMITS.maxDepth)
+  GRAPHQL_MAX_DEPTH = LIMITS.maxDepth;
+
+  @WholeNumber('GRAPHQL_MAX_COST', 100, 100_000_000, LIMITS.maxCost)
+  GRAPHQL_MAX_COST = LIMITS.maxCost;
+
+  @WholeNumber('GRAPHQL_MAX_ALIASES', 0, 10_000, LIMITS.maxAliases)
+  GRAPHQL_MAX_ALIASES = LIMITS.maxAliases;
+
+  @WholeNumber('GRAPHQL_MAX_BATCH', 1, 100, LIMITS.maxBatch)
+  GRAPHQL_MAX_BATCH = LIMITS.maxBatch;
+
+  @WholeNumber('GRAPHQL_MAX_TOKENS', 100, 1_000_000, LIMITS.maxTokens)
+  GRAPHQL_MAX_TOKENS = LIMITS.maxTokens;
+
+  /** Default: `researchers` in production, `everyone` otherwise (loadConfig). */
+  @IsIn(EXPOSURES, { message: `GRAPHQL_INTROSPECTION must be one of ${EXPOSURES.join(', ')}` })
+  GRAPHQL_INTROSPECTION: Exposure = Exposure.EVERYONE;
+
+  /** "Did you mean ...?" in error messages. Default as GRAPHQL_INTROSPECTION. */
+  @IsIn(EXPOSURES, { message: `GRAPHQL_SUGGESTIONS must be one of ${EXPOSURES.join(', ')}` })
+  GRAPHQL_SUGGESTIONS: Exposure = Exposure.EVERYONE;
+
+  /** Default: false in production, true otherwise (loadConfig). */
+  @Transform(({ value }) => parseBoolean(value, true))
+  @IsBoolean({ message: 'GRAPHIQL must be true or false' })
+  GRAPHIQL = true;
+
+  // HTTP protections (src/security/http-security.ts).
+  @WholeNumber('MAX_BODY_BYTES', 1024, 100 * 1024 * 1024, LIMITS.bodyLimit)
+  MAX_BODY_BYTES = LIMITS.bodyLimit;
+
+  /** Comma-separated origins (https://app.example.org) allowed to call the API from a browser. */
+  @Matches(new RegExp(`^(${ORIGIN}(\\s*,\\s*${ORIGIN})*)?$`), {
+    message: 'CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.org (scheme, host and port only)',
+  })
+  CORS_ORIGINS = '';
+
+  /** false, true, a number of proxy hops, or comma-separated proxy addresses or CIDR ranges. */
+  @Matches(new RegExp(`^(true|false|[0-9]{1,2}|(${PROXY})(\\s*,\\s*(${PROXY}))*)$`), {
+    message: 'TRUST_PROXY must be false, true, a number of hops, or comma-separated proxy addresses or CIDR ranges',
+  })
+  TRUST_PROXY = 'false';
+
+  // Rate limits (src/security/rate-limits.ts); 0 turns a limit off.
+  @WholeNumber('RATE_LIMIT_WINDOW_SECONDS', 1, 86_400, LIMITS.rateLimitWindowMs / 1000)
+  RATE_LIMIT_WINDOW_SECONDS = LIMITS.rateLimitWindowMs / 1000;
+
+  @WholeNumber('RATE_LIMIT_PER_ADDRESS', 0, 1_000_000, LIMITS.rateLimitPerAddress)
+  RATE_LIMIT_PER_ADDRESS = LIMITS.rateLimitPerAddress;
+
+  @WholeNumber('RATE_LIMIT_PER_TOKEN', 0, 1_000_000, LIMITS.rateLimitPerToken)
+  RATE_LIMIT_PER_TOKEN = LIMITS.rateLimitPerToken;
+
+  @WholeNumber('AUTH_FAILURE_LIMIT', 0, 1_000_000, LIMITS.authFailureLimit)
+  AUTH_FAILURE_LIMIT = LIMITS.authFailureLimit;
+
+  @WholeNumber('AUTH_FAILURE_WINDOW_SECONDS', 1, 86_400, LIMITS.authFailureWindowMs / 1000)
+  AUTH_FAILURE_WINDOW_SECONDS = LIMITS.authFailureWindowMs / 1000;
+}
+
+/** Defaults that differ in production: nothing that helps a stranger map the API, no demo data. */
+const PRODUCTION_DEFAULTS: Record<string, string> = {
+  DEMO_DATA: 'false',
+  GRAPHQL_INTROSPECTION: Exposure.RESEARCHERS,
+  GRAPHQL_SUGGESTIONS: Exposure.RESEARCHERS,
+  GRAPHIQL: 'false',
+};
+
+/** Passwords found in examples, images and tutorials; a database holding testimony of abuse must
+ * not be one guess away. Compared case-insensitively. */
+const WELL_KNOWN_PASSWORDS = new Set([
+  'postgres', 'postgrespassword', 'password', 'password1', 'password123', 'passw0rd', 'changeme', 'change-me', 'changeit',
+  'secret', 'admin', 'root', 'vigil', 'vigil-embedded', 'example', 'test', 'default', 'letmein', '123456', '12345678', '...',
+]);
+export const MIN_DATABASE_PASSWORD_LENGTH = 12;
+
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part; // not percent-encoded: judged as written
+  }
+}
+
+/** What keeps a production configuration from starting, one line per variable. Values are never
+ * quoted: they are secrets. */
+function productionProblems(config: VigilConfig): string[] {
+  const problems: string[] = [];
+  if (!config.DATABASE_URL) {
+    problems.push('DATABASE_URL: must be set in production (the embedded PostgreSQL is for development only)');
+  } else {
+    let url: URL;
+    try {
+      url = new URL(config.DATABASE_URL);
+    } catch {
+      return ['DATABASE_URL: is not a valid URL'];
+    }
+    const password = decoded(url.password);
+    const user = decoded(url.username);
+    if (!password) problems.push('DATABASE_URL: has no password; production needs one');
+    else if (WELL_KNOWN_PASSWORDS.has(password.toLowerCase()) || password.toLowerCase() === user.toLowerCase())
+      problems.push('DATABASE_URL: its password is a well-known default; set a random one (e.g. `openssl rand -hex 24`)');
+    else if (password.length < MIN_DATABASE_PASSWORD_LENGTH)
+      problems.push(`DATABASE_URL: its password is shorter than ${MIN_DATABASE_PASSWORD_LENGTH} characters`);
+  }
+  if (config.DEMO_DATA) problems.push('DEMO_DATA: must be false in production (the demo data is not a real record)');
+  return problems;
 }
 
 function parseBoolean(value: unknown, fallback: boolean): unknown {
@@ -57,6 +188,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
   const known = Object.keys(new VigilConfig()).concat('DATABASE_URL');
   const raw: Record<string, unknown> = {};
+  if (env.NODE_ENV === 'production') Object.assign(raw, PRODUCTION_DEFAULTS);
   for (const key of known) if (env[key] !== undefined) raw[key] = env[key];
   const config = plainToInstance(VigilConfig, raw);
   const errors = validateSync(config, { skipMissingProperties: false });
@@ -68,6 +200,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
       return `  ${e.property}${shown}: ${reasons}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (config.NODE_ENV === 'production') {
+    const problems = productionProblems(config);
+    if (problems.length > 0) throw new ConfigError(`Refusing to start in production:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
   return config;
 }

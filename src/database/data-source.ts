@@ -3,9 +3,21 @@ import { MIGRATIONS } from '../../migrations';
 import { ENTITIES } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
+/** Longest wait for a connection, new or from the pool: when PostgreSQL is down or every
+ * connection is busy, a request fails after this rather than hanging. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+
+export interface ConnectionLimits {
+  /** Longest a single statement may run (PostgreSQL's statement_timeout); 0 or unset: no limit.
+   * Set for the service; not for migrations, the demo loader or the generator, whose statements
+   * may rightly run long. */
+  statementTimeoutMs?: number;
+}
+
 /** The one place Vigil's TypeORM connection is described; `synchronize` is never on: the schema
  * changes only through migrations/. */
-export function dataSourceOptions(url: string): DataSourceOptions {
+export function dataSourceOptions(url: string, limits: ConnectionLimits = {}): DataSourceOptions {
+  const statementTimeout = limits.statementTimeoutMs ? { statement_timeout: limits.statementTimeoutMs } : {};
   return {
     type: 'postgres',
     url,
@@ -19,7 +31,16 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     uuidExtension: 'pgcrypto',
     installExtensions: false,
     migrationsRun: false,
-    extra: { max: 20, application_name: 'vigil' },
+    extra: {
+      max: 20,
+      application_name: 'vigil',
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      // A server that vanished without closing the socket (host down, network cut) is noticed by
+      // TCP keepalive instead of a query waiting forever.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      ...statementTimeout,
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import { AccountRole, Role } from '../../src/access/role';
 import { Viewer } from '../../src/access/viewer';
 import { AccountsService } from '../../src/accounts/accounts.service';
 import { createApp } from '../../src/app.factory';
+import { SecurityOptions } from '../../src/security/security-options';
 import { createTestDatabase } from './test-database';
 
 export interface GraphQLBody<T = Record<string, any>> {
@@ -38,13 +39,18 @@ export interface TestApp {
 export const TEST_OPERATOR = new Viewer(Role.ADMIN, null, 'test setup');
 
 /** The real application on its own copy of a migrated database (with the demo data by default). */
-export async function startTestApp(options: { demo?: boolean; captureLogs?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { demo?: boolean; captureLogs?: boolean; security?: Partial<SecurityOptions> } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase({ demoData: options.demo !== false });
   const logLines: string[] = [];
   const app = await createApp({
     databaseUrl: database.url,
     logLevel: options.captureLogs ? 'trace' : 'silent',
     queryCache: false,
+    // Every test request comes from 127.0.0.1, and some tests send bad tokens on purpose: the
+    // rate limits are tested on their own (test/hardening) with low values.
+    security: { rateLimitPerAddress: 0, rateLimitPerToken: 0, authFailureLimit: 0, ...options.security },
     ...(options.captureLogs ? { logDestination: { write: (line: string) => void logLines.push(line) } } : {}),
   });
   const server = app.getHttpServer();
@@ -70,7 +76,9 @@ export async function startTestApp(options: { demo?: boolean; captureLogs?: bool
   const t: TestApp = {
     app,
     dataSource: app.get<DataSource>(getDataSourceToken()),
-    http: () => request(server),
+    // Like any API client, not a browser form: with the CSRF check's preflight header, so a GET
+    // /graphql is accepted (test/hardening tests the refusal without it).
+    http: () => request.agent(server).set('apollo-require-preflight', 'true'),
     async gql(query, variables, as = Role.PUBLIC) {
       const token = typeof as === 'object' ? as.token : as === Role.PUBLIC ? null : (await credentials(as)).token;
       const req = request(server).post('/graphql');

@@ -1,0 +1,106 @@
+import { Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
+import { Viewer } from '../access/viewer';
+import { formatGraphQLErrors, sanitizeError } from '../common/graphql-errors';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, isStatementTimeout } from './database-unavailable';
+import { mayUse } from './graphql-limits';
+import { isRefusalCode, REFUSAL_STATUS, RequestRefused } from './refusal';
+import { SecurityOptions } from './security-options';
+
+type MercuriusExecution = ExecutionResult & { statusCode?: number };
+interface FormatterContext {
+  viewer?: Viewer;
+  reply?: FastifyReply;
+}
+
+const logger = new Logger('Database');
+const TOKEN_LIMIT = /^Syntax Error: Document contains more that (\d+) tokens/;
+const SUGGESTION = /\s*Did you mean .*\?$/;
+
+/** An error Fastify or Mercurius raised about the HTTP request itself, as a refusal with a message
+ * of our own: theirs can quote the body (a JSON parse error shows the text around the fault). */
+function httpRefusal(original: { code?: unknown; statusCode?: unknown }, options: SecurityOptions, context: FormatterContext): RequestRefused | null {
+  const code = typeof original.code === 'string' ? original.code : '';
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    const length = Number(context.reply?.request.headers['content-length']);
+    return new RequestRefused('REQUEST_TOO_LARGE', `The request body is larger than the limit of ${options.bodyLimit} bytes`, {
+      limit: options.bodyLimit,
+      ...(Number.isFinite(length) ? { measured: length } : {}),
+    });
+  }
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return new RequestRefused('UNSUPPORTED_MEDIA_TYPE', 'Send GraphQL requests as application/json (or application/graphql)');
+  }
+  if (code.startsWith('FST_ERR_CTP_')) return new RequestRefused('BAD_REQUEST', 'The request body is not valid JSON');
+  if (code === 'MER_ERR_METHOD_NOT_ALLOWED') {
+    context.reply?.header('Allow', 'POST');
+    return new RequestRefused('METHOD_NOT_ALLOWED', 'Mutations are accepted only with POST');
+  }
+  return null;
+}
+
+/** One error as the caller should see it: refusals named by their code, a database outage as
+ * SERVICE_UNAVAILABLE, Mercurius's wrapper of several validation errors unwrapped. */
+function interpret(error: GraphQLError, options: SecurityOptions, context: FormatterContext): GraphQLError[] {
+  if (isRefusalCode(error.extensions?.code)) return [error];
+  const original = error.originalError as (Error & { code?: unknown; statusCode?: unknown; errors?: unknown[] }) | undefined;
+  if (original) {
+    const refusal = httpRefusal(original, options, context);
+    if (refusal) return [refusal];
+    if (Array.isArray(original.errors)) {
+      return original.errors.flatMap((inner) => interpret(inner instanceof GraphQLError ? inner : new GraphQLError(String(inner)), options, context));
+    }
+    if (isDatabaseUnavailable(original)) {
+      logger.warn(`Database unavailable (${String(original.code ?? original.name)}) at ${error.path?.join('.') ?? 'request'}`);
+      return [new GraphQLError(DATABASE_UNAVAILABLE_MESSAGE, { path: error.path, extensions: { code: 'SERVICE_UNAVAILABLE' } })];
+    }
+    if (isStatementTimeout(original)) {
+      logger.warn(`Statement timeout at ${error.path?.join('.') ?? 'request'}`);
+      return [
+        new GraphQLError('The database took too long to answer; ask for less (smaller pages, narrower filters) or try again later', {
+          path: error.path,
+          extensions: { code: 'SERVICE_UNAVAILABLE' },
+        }),
+      ];
+    }
+  }
+  const tokens = TOKEN_LIMIT.exec(error.message);
+  if (tokens) {
+    return [
+      new RequestRefused('QUERY_TOO_LARGE', `The query has more than ${options.maxTokens} tokens; the limit is ${options.maxTokens}`, {
+        limit: options.maxTokens,
+      }),
+    ];
+  }
+  return [error];
+}
+
+function withoutSuggestions(error: GraphQLFormattedError): GraphQLFormattedError {
+  return SUGGESTION.test(error.message) ? { ...error, message: error.message.replace(SUGGESTION, '') } : error;
+}
+
+/** Mercurius's error formatter: the project's (src/common/graphql-errors.ts) for everything but
+ * refusals, which keep their code and HTTP status (the highest among them); database outages are
+ * reported as SERVICE_UNAVAILABLE (503 when nothing could be answered), and "Did you mean ...?"
+ * is cut for viewers who may not have suggestions. */
+export function createGraphQLErrorFormatter(options: SecurityOptions) {
+  return (execution: MercuriusExecution, context: unknown): { statusCode: number; response: ExecutionResult } => {
+    const ctx = (context ?? {}) as FormatterContext;
+    const errors = (execution.errors ?? []).flatMap((error) => interpret(error, options, ctx));
+    const refusals = errors.filter((e): e is GraphQLError => isRefusalCode(e.extensions?.code));
+    let result: { statusCode: number; response: ExecutionResult };
+    if (refusals.length > 0) {
+      const statusCode = Math.max(...refusals.map((e) => REFUSAL_STATUS[e.extensions.code as keyof typeof REFUSAL_STATUS]));
+      const formatted = errors.map((e) => (isRefusalCode(e.extensions?.code) ? e.toJSON() : sanitizeError(e)));
+      result = { statusCode, response: { data: execution.data ?? null, errors: formatted as unknown as GraphQLError[] } };
+    } else {
+      result = formatGraphQLErrors({ ...execution, errors });
+    }
+    if (!mayUse(ctx.viewer, options.suggestions) && result.response.errors) {
+      const trimmed = (result.response.errors as unknown as GraphQLFormattedError[]).map(withoutSuggestions);
+      result.response = { ...result.response, errors: trimmed as unknown as GraphQLError[] };
+    }
+    return result;
+  };
+}

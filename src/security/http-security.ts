@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit, { normalizeIP } from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { RefusalCode, refusalBody, RefusalDetails, REFUSAL_STATUS } from './refusal';
+import { SecurityOptions } from './security-options';
+
+export const GRAPHQL_PATH = '/graphql';
+const HEALTH_PATH = '/health';
+
+/** The route a request was matched to (`/graphql`), as Fastify's router decoded it: the raw URL
+ * could spell the same path differently (`/%67raphql`) or carry a query string. */
+function routeOf(request: FastifyRequest): string | undefined {
+  return request.routeOptions.url;
+}
+
+function refuse(reply: FastifyReply, code: RefusalCode, message: string, details: RefusalDetails = {}): FastifyReply {
+  return reply.code(REFUSAL_STATUS[code]).type('application/json; charset=utf-8').send(refusalBody(code, message, details));
+}
+
+// --- Content-Security-Policy ------------------------------------------------------------------
+
+/** The API answers JSON only: nothing it sends may load, run or be framed. */
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/** GraphiQL's page (mercurius/static) loads React, GraphiQL and its stylesheet from unpkg.com, both
+ * from the page and from its service worker (which caches them), and styles itself inline. */
+export const GRAPHIQL_CSP = [
+  "default-src 'self'",
+  "script-src 'self' https://unpkg.com",
+  "style-src 'self' 'unsafe-inline' https://unpkg.com",
+  "img-src 'self' data: https://unpkg.com",
+  "font-src 'self' data: https://unpkg.com",
+  "connect-src 'self' https://unpkg.com",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+// --- CSRF -------------------------------------------------------------------------------------
+
+/** Content types a browser sends cross-site without a preflight (the CORS "simple" ones). */
+const SIMPLE_CONTENT_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
+/** Headers that no cross-site form, link or image can carry, so a browser must preflight a request
+ * that has one (Apollo Server's names, so Apollo clients pass as they are). */
+export const PREFLIGHT_HEADERS = ['apollo-require-preflight', 'x-apollo-operation-name'] as const;
+
+/** Whether a browser could have sent this request cross-site without asking first (the Apollo
+ * rule): no content type, or a simple one, and none of the preflight headers. */
+export function mightBeCrossSiteForgery(request: FastifyRequest): boolean {
+  const contentType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (contentType !== '' && !SIMPLE_CONTENT_TYPES.has(contentType)) return false;
+  return !PREFLIGHT_HEADERS.some((header) => {
+    const value = request.headers[header];
+    return typeof value === 'string' && value.trim() !== '';
+  });
+}
+
+// --- Rate limits ------------------------------------------------------------------------------
+
+/** Distinct addresses and tokens whose counters are kept (least recently seen dropped first). */
+const COUNTER_CAPACITY = 100_000;
+
+/** The client address the limits count against: the connection's, or with TRUST_PROXY the one the
+ * trusted proxy reports; an IPv6 address counts by its /64, which one subscriber usually holds. */
+function addressOf(request: FastifyRequest): string {
+  return normalizeIP(request.ip);
+}
+
+/** Counts a token by a hash of the header: the token itself is never kept, and a request is
+ * counted before authentication costs a database lookup. An invented token gets a counter of its
+ * own, but it fails authentication, which the stricter per-address limit below counts. */
+function tokenKey(authorization: string): string {
+  return `token:${createHash('sha256').update(authorization).digest('base64url')}`;
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+/** Registers, on the Fastify instance and before the application's routes and authentication:
+ * security headers, CORS, rate limits (per token, per address, and for failed authentication per
+ * address), CSRF protection and the batch size limit for /graphql. Request size is Fastify's
+ * bodyLimit (app.factory.ts). */
+export async function registerHttpSecurity(fastify: FastifyInstance, options: SecurityOptions): Promise<void> {
+  await fastify.register(fastifyHelmet, {
+    global: true,
+    contentSecurityPolicy: false, // set below, by path
+    frameguard: { action: 'deny' },
+  });
+  fastify.addHook('onRequest', async (request, reply) => {
+    const route = routeOf(request) ?? '';
+    const graphiqlPage = options.graphiql && (route === '/graphiql' || route.startsWith('/graphiql/'));
+    reply.header('content-security-policy', graphiqlPage ? GRAPHIQL_CSP : API_CSP);
+  });
+
+  if (options.corsOrigins.length > 0) {
+    await fastify.register(fastifyCors, {
+      origin: options.corsOrigins,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['authorization', 'content-type', ...PREFLIGHT_HEADERS],
+      exposedHeaders: ['retry-after', 'www-authenticate'],
+      credentials: false, // bearer tokens only: no cookies to send along
+      maxAge: 600,
+    });
+  }
+
+  await fastify.register(fastifyRateLimit, { global: false });
+  type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
+  const limiter = (max: number, timeWindow: number, keyGenerator: (request: FastifyRequest) => string): Limiter =>
+    // `cache` (the store's capacity) is read by the store but missing from the option type.
+    fastify.createRateLimit({ max, timeWindow, keyGenerator, cache: COUNTER_CAPACITY } as Parameters<FastifyInstance['createRateLimit']>[0]);
+  const byAddress = limiter(options.rateLimitPerAddress, options.rateLimitWindowMs, (request) => `address:${addressOf(request)}`);
+  const byToken = limiter(options.rateLimitPerToken, options.rateLimitWindowMs, (request) => tokenKey(request.headers.authorization ?? ''));
+  // Read before authenticating, counted on every 401. The store refuses once its count exceeds
+  // `max`; `limit` failures are allowed, so `max` is one less.
+  const authFailures = limiter(Math.max(0, options.authFailureLimit - 1), options.authFailureWindowMs, (request) => `auth:${addressOf(request)}`);
+  const consult = async (limit: Limiter, request: FastifyRequest, increment: boolean) => {
+    const result = await limit(request, { increment });
+    return result.isAllowed ? null : result;
+  };
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (routeOf(request) === HEALTH_PATH) return;
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined && options.authFailureLimit > 0) {
+      const failures = await consult(authFailures, request, false);
+      if (failures?.isExceeded) {
+        reply.header('retry-after', String(failures.ttlInSeconds));
+        return refuse(
+          reply,
+          'RATE_LIMITED',
+          `Too many failed authentications from this address: the limit is ${options.authFailureLimit} per ${seconds(options.authFailureWindowMs)}; ` +
+            `try again in ${failures.ttlInSeconds} s`,
+          { limit: options.authFailureLimit, retryAfter: failures.ttlInSeconds },
+        );
+      }
+    }
+    const [limit, counter, who] =
+      authorization !== undefined
+        ? [options.rateLimitPerToken, byToken, 'with this token']
+        : [options.rateLimitPerAddress, byAddress, 'from this address without a token'];
+    if (limit === 0) return;
+    const counted = await consult(counter, request, true);
+    if (counted?.isExceeded) {
+      reply.header('retry-after', String(counted.ttlInSeconds));
+      return refuse(
+        reply,
+        'RATE_LIMITED',
+        `Too many requests ${who}: the limit is ${limit} per ${seconds(options.rateLimitWindowMs)}; try again in ${counted.ttlInSeconds} s`,
+        { limit, retryAfter: counted.ttlInSeconds },
+      );
+    }
+  });
+
+  fastify.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode === 401 && options.authFailureLimit > 0 && routeOf(request) !== HEALTH_PATH) {
+      await consult(authFailures, request, true);
+    }
+  });
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (routeOf(request) !== GRAPHQL_PATH || (request.method !== 'GET' && request.method !== 'POST')) return;
+    if (mightBeCrossSiteForgery(request)) {
+      return refuse(
+        reply,
+        'CSRF_REFUSED',
+        'This request could have been sent by another web site (a simple content type and no preflight header): ' +
+          `send JSON as application/json, or add the header ${PREFLIGHT_HEADERS[0]}: true`,
+      );
+    }
+  });
+
+  fastify.addHook('preValidation', async (request, reply) => {
+    if (request.method !== 'POST' || routeOf(request) !== GRAPHQL_PATH || !Array.isArray(request.body)) return;
+    const count = request.body.length;
+    if (options.maxBatch <= 1) {
+      return refuse(reply, 'TOO_MANY_OPERATIONS', 'Batched requests are not accepted here: send one operation per request', {
+        limit: 1,
+        measured: count,
+      });
+    }
+    if (count > options.maxBatch) {
+      return refuse(reply, 'TOO_MANY_OPERATIONS', `The request holds ${count} operations; the limit is ${options.maxBatch}`, {
+        limit: options.maxBatch,
+        measured: count,
+      });
+    }
+  });
+}
