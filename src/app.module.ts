@@ -15,19 +15,23 @@ import { viewerOf } from './accounts/authentication.hook';
 import { AuditAction } from './audit/audit-event.entity';
 import { AuditModule } from './audit/audit.module';
 import { AuditService } from './audit/audit.service';
-import { formatGraphQLErrors } from './common/graphql-errors';
 import { Loaders } from './common/loaders';
 import { VigilContext } from './common/vigil-context';
 import { dataSourceOptions } from './database/data-source';
 import { EditingModule } from './editing/editing.module';
+import { ExportsModule } from './exports/exports.module';
 import { HealthController } from './health/health.controller';
 import { IncidentsModule } from './incidents/incidents.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PeopleModule } from './people/people.module';
 import { RegionsModule } from './regions/regions.module';
 import { ResponsesModule } from './responses/responses.module';
+import { createGraphQLErrorFormatter } from './security/graphql-error-policy';
+import { graphqlLimitHooks } from './security/graphql-limits';
+import { SecurityOptions, securityOptions } from './security/security-options';
 import { SituationsModule } from './situations/situations.module';
 import { SourcesModule } from './sources/sources.module';
+import { TimelineModule } from './timeline/timeline.module';
 
 export interface AppOptions {
   /** PostgreSQL URL; null builds the app without connecting (schema generation). */
@@ -38,6 +42,11 @@ export interface AppOptions {
   queryCache?: boolean;
   /** Where logs go (default stdout); tests capture them to prove no protected value is logged. */
   logDestination?: pino.DestinationStream;
+  /** Limits and HTTP protections (src/security/security-options.ts); what is not given takes its
+   * default. The test app raises the rate limits: every test request comes from 127.0.0.1. */
+  security?: Partial<SecurityOptions>;
+  /** Longest a single SQL statement may run, in milliseconds; 0: no limit. Default 30 s. */
+  statementTimeoutMs?: number;
 }
 
 /** A URL without its query string. */
@@ -48,6 +57,7 @@ export function pathOf(url: string | undefined): string {
 @Module({})
 export class AppModule {
   static register(options: AppOptions): DynamicModule {
+    const security = securityOptions(options.security);
     return {
       module: AppModule,
       imports: [
@@ -68,7 +78,9 @@ export class AppModule {
           ],
         }),
         TypeOrmModule.forRoot({
-          ...dataSourceOptions(options.databaseUrl ?? 'postgresql://localhost/unused'),
+          ...dataSourceOptions(options.databaseUrl ?? 'postgresql://localhost/unused', {
+            statementTimeoutMs: options.statementTimeoutMs ?? 30_000,
+          }),
           manualInitialization: options.databaseUrl === null,
         }),
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
@@ -78,7 +90,11 @@ export class AppModule {
             path: '/graphql',
             autoSchemaFile: true,
             sortSchema: true,
-            graphiql: true,
+            graphiql: security.graphiql,
+            // Batches are allowed up to security.maxBatch operations (checked in
+            // src/security/http-security.ts); their cost and aliases add up.
+            allowBatchedQueries: security.maxBatch > 1,
+            graphql: { parseOptions: { maxTokens: security.maxTokens } },
             ...(options.queryCache === false ? { cache: false } : {}),
             buildSchemaOptions: { directives: ACCESS_DIRECTIVES },
             transformSchema: enforceAccess,
@@ -87,6 +103,7 @@ export class AppModule {
               return { viewer, loaders: new Loaders(dataSource, viewer), access: new AccessRecorder(), requestId: request?.id ?? null };
             },
             hooks: {
+              ...graphqlLimitHooks(security),
               // Protected values go out only once their reading is in the audit log.
               onResolution: async (execution, context) => {
                 const ctx = context as unknown as VigilContext;
@@ -105,7 +122,7 @@ export class AppModule {
                 }
               },
             },
-            errorFormatter: formatGraphQLErrors,
+            errorFormatter: createGraphQLErrorFormatter(security),
           }),
         }),
         TerminusModule,
@@ -119,6 +136,8 @@ export class AppModule {
         PeopleModule,
         SourcesModule,
         ResponsesModule,
+        TimelineModule,
+        ExportsModule,
       ],
       controllers: [HealthController],
     };

@@ -1,6 +1,8 @@
+import { getDirective } from '@graphql-tools/utils';
+import { GraphQLSchema, isEnumType } from 'graphql';
 import { AccessLevel } from './access-level';
 import { AccessRecorder } from './access-recorder';
-import { ForbiddenFieldError } from './graphql-access';
+import { ForbiddenFieldError, sensitiveDirective } from './graphql-access';
 import { SENSITIVE_FIELDS, SENSITIVE_FILTERS, sensitivityOf } from './sensitive.decorator';
 import { Viewer } from './viewer';
 
@@ -56,4 +58,33 @@ export function assertMayFilter(viewer: Viewer, filter: object | null | undefine
       throw new ForbiddenFieldError(`${d.target.name}.${d.property}`, `${argument}.${d.property}`);
     }
   }
+}
+
+/** Something an export writes that reads one declared property: a column, a GeoJSON geometry. */
+export interface ReadsProperty {
+  entity: Function;
+  property: string;
+}
+
+/** The level of what `column` reads: its property's @Sensitive declaration, PUBLIC when none. */
+export function levelOf(column: ReadsProperty): AccessLevel {
+  return sensitivityOf(column.entity, column.property);
+}
+
+/** Of `columns`, those `viewer` may read, in the given order: an export's header. The same rule as
+ * readableProperties, for columns that read properties of several entities (a region's name). */
+export function readableColumns<C extends ReadsProperty>(viewer: Viewer, columns: readonly C[]): C[] {
+  return columns.filter((c) => readableProperties(viewer, c.entity, [c.property]).length === 1);
+}
+
+/** Refuses a sort value the viewer may not use (an `orderBy` from an export's query string): the
+ * value's `@sensitive` directive in the built schema, put there by sortsOn, as the GraphQL
+ * enforcement reads it. FORBIDDEN naming the parameter. */
+export function assertMaySort(viewer: Viewer, schema: GraphQLSchema, enumName: string, value: string, argument: string): void {
+  const type = schema.getType(enumName);
+  if (!isEnumType(type)) throw new Error(`${enumName} is not an enum of the schema`);
+  const enumValue = type.getValues().find((v) => v.value === value || v.name === value);
+  if (!enumValue) return;
+  const level = getDirective(schema, enumValue, sensitiveDirective.name)?.[0]?.level as AccessLevel | undefined;
+  if (level && !viewer.mayRead(level)) throw new ForbiddenFieldError(`${enumName}.${enumValue.name}`, argument);
 }

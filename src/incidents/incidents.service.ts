@@ -140,9 +140,14 @@ export class IncidentsService {
     return qb;
   }
 
-  async list(filter: IncidentFilter | null | undefined, orderBy: IncidentOrder, page: PageArgs, viewer: Viewer) {
+  /** The sort keys of `orderBy`, for the list and the exports alike. */
+  sortKeys(orderBy: IncidentOrder, filter: IncidentFilter | null | undefined): SortKey[] {
     if (orderBy === IncidentOrder.RELEVANCE && !filter?.search) throw UserInputError.of('orderBy', 'RELEVANCE needs filter.search');
-    return paginate(await this.matching(filter, viewer), 'i', ORDERS[orderBy], page);
+    return ORDERS[orderBy];
+  }
+
+  async list(filter: IncidentFilter | null | undefined, orderBy: IncidentOrder, page: PageArgs, viewer: Viewer) {
+    return paginate(await this.matching(filter, viewer), 'i', this.sortKeys(orderBy, filter), page);
   }
 
   /** Incidents matching `filter`, grouped by `groupBy`: counts, victims and deaths summed as

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { onlyVisible, visibleCondition } from '../access/record-visibility';
 import { Viewer } from '../access/viewer';
 import { PageArgs } from '../common/connection';
@@ -80,7 +80,13 @@ export class ResponsesService {
     for (const o of links.organizers ?? []) await add(ResponseOrganizer, { organizationId: o.organizationId, role: o.role ?? OrganizerRole.ORGANIZER });
   }
 
-  async list(given: ResponseFilter | null | undefined, orderBy: DatedOrder, page: PageArgs, viewer: Viewer) {
+  async list(filter: ResponseFilter | null | undefined, orderBy: DatedOrder, page: PageArgs, viewer: Viewer) {
+    return paginate(await this.matching(filter, viewer), 'r', datedOrderKeys(orderBy, 'r', filter?.search), page);
+  }
+
+  /** The visible responses matching `filter`: the one query behind the list, the exports and the
+   * timeline. */
+  async matching(given: ResponseFilter | null | undefined, viewer: Viewer): Promise<SelectQueryBuilder<AdvocacyResponse>> {
     const filter = given ?? {};
     const qb = onlyVisible(this.dataSource.getRepository(AdvocacyResponse).createQueryBuilder('r'), 'r', viewer, { includeDeleted: filter.includeDeleted });
     if (filter.regions?.length) {
@@ -104,6 +110,6 @@ export class ResponsesService {
         { incidentId: filter.incidentId, link_levels: viewer.readableLevels },
       );
     }
-    return paginate(qb, 'r', datedOrderKeys(orderBy, 'r', filter.search), page);
+    return qb;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { onlyVisible } from '../access/record-visibility';
 import { Viewer } from '../access/viewer';
 import { PageArgs } from '../common/connection';
@@ -15,7 +15,12 @@ import { Source } from './source.entity';
 export class SourcesService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  list(given: SourceFilter | null | undefined, orderBy: DatedOrder, page: PageArgs, viewer: Viewer) {
+  list(filter: SourceFilter | null | undefined, orderBy: DatedOrder, page: PageArgs, viewer: Viewer) {
+    return paginate(this.matching(filter, viewer), 's', datedOrderKeys(orderBy, 's', filter?.search, 'published'), page);
+  }
+
+  /** The visible sources matching `filter`: the one query behind the list and the exports. */
+  matching(given: SourceFilter | null | undefined, viewer: Viewer): SelectQueryBuilder<Source> {
     const filter = given ?? {};
     const qb = onlyVisible(this.dataSource.getRepository(Source).createQueryBuilder('s'), 's', viewer, { includeDeleted: filter.includeDeleted });
     if (filter.kinds?.length) qb.andWhere('s.kind IN (:...kinds)', { kinds: filter.kinds });
@@ -24,6 +29,6 @@ export class SourcesService {
     applyDateRange(qb, 's', filter, 'filter', 'published');
     applyUpdatedSince(qb, 's', filter.updatedSince);
     applySearch(qb, 's', filter.search);
-    return paginate(qb, 's', datedOrderKeys(orderBy, 's', filter.search, 'published'), page);
+    return qb;
   }
 }

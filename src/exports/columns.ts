@@ -1,0 +1,322 @@
+import { AccessLevel } from '../access/access-level';
+import { levelOf, ReadsProperty } from '../access/field-access';
+import { visibleCondition } from '../access/record-visibility';
+import { Incident } from '../incidents/incident.entity';
+import { Organization } from '../organizations/organization.entity';
+import { Region } from '../regions/region.entity';
+import { AdvocacyResponse } from '../responses/advocacy-response.entity';
+import { Citation } from '../sources/citation.entity';
+import { Source } from '../sources/source.entity';
+import { neutraliseFormulaSql } from './formula';
+
+/**
+ * The columns of every export, in order: the header is stable, and a column is only ever added at
+ * the end of a group or left out for a viewer who may not read it. Each column reads one entity
+ * property, whose @Sensitive declaration decides who gets the column (readableColumns), so an
+ * export never has a second access rule. Documented in docs/data-dictionary.md (generated).
+ */
+
+/** What a column holds, as written: uuid, text and enum as text; date as YYYY-MM-DD; timestamp
+ * as ISO 8601 in UTC; integer and number as digits; boolean as true/false; list as values joined
+ * by LIST_SEPARATOR. */
+export type ColumnType = 'uuid' | 'text' | 'enum' | 'date' | 'timestamp' | 'integer' | 'number' | 'boolean' | 'list';
+
+export interface ExportColumn extends ReadsProperty {
+  name: string;
+  type: ColumnType;
+  /** SQL over the export's aliases, giving the value as JSON would hold it: dates and times are
+   * already ISO 8601 text, numbers numeric, booleans boolean. */
+  sql: string;
+  description: string;
+}
+
+/** Joins the values of a list cell (source URLs, ids, names). */
+export const LIST_SEPARATOR = ' | ';
+
+/** The parameter every visibility subquery of an export binds the viewer's readable levels to. */
+export const EXPORT_LEVELS = 'export_levels';
+
+const isoDate = (sql: string) => `to_char(${sql}, 'YYYY-MM-DD')`;
+const isoTimestamp = (sql: string) => `to_char(${sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** The EDTF form of a stored date, the same as formatEdtf (tested against it). */
+export function edtfSql(alias: string, prefix: string): string {
+  const p = `${alias}.${prefix}`;
+  const at = (d: string) =>
+    `CASE ${p}_precision WHEN 'YEAR' THEN to_char(${d}, 'YYYY') WHEN 'MONTH' THEN to_char(${d}, 'YYYY-MM') ELSE to_char(${d}, 'YYYY-MM-DD') END`;
+  const q = `CASE WHEN ${p}_approximate AND ${p}_uncertain THEN '%' WHEN ${p}_approximate THEN '~' WHEN ${p}_uncertain THEN '?' ELSE '' END`;
+  return (
+    `(${at(`${p}_start`)} || ${q} || CASE WHEN ${p}_open_end THEN '/..' ` +
+    `WHEN ${p}_end IS NOT NULL AND ${p}_end <> ${p}_start THEN '/' || ${at(`${p}_end`)} || ${q} ELSE '' END)`
+  );
+}
+
+/** The columns of an embedded DateWithPrecision (`prefix` is its column prefix and the columns'). */
+function dateColumns(entity: Function, alias: string, prefix: string, property: string, what: string): ExportColumn[] {
+  const p = `${alias}.${prefix}`;
+  const c = (name: string, type: ColumnType, sql: string, description: string): ExportColumn => ({
+    name: `${prefix}_${name}`,
+    type,
+    sql,
+    description,
+    entity,
+    property,
+  });
+  return [
+    c('start', 'date', isoDate(`${p}_start`), `First day of the period of ${what} the precision names ("2017-04" is 2017-04-01).`),
+    c('end', 'date', isoDate(`${p}_end`), 'For an interval, the first day of its last period; empty for a single date or an open end.'),
+    c('latest', 'date', `CASE WHEN ${p}_latest = 'infinity' THEN NULL ELSE ${isoDate(`${p}_latest`)} END`, 'Last day the date may refer to; empty when the span is open.'),
+    c('precision', 'enum', `${p}_precision`, 'DAY, MONTH or YEAR: how much of the date the sources give.'),
+    c('approximate', 'boolean', `${p}_approximate`, 'EDTF "~": the sources give the date roughly.'),
+    c('uncertain', 'boolean', `${p}_uncertain`, 'EDTF "?": the sources are unsure of the date.'),
+    c('open_end', 'boolean', `${p}_open_end`, 'The span continues with no known end ("since April 2017").'),
+    c('edtf', 'text', edtfSql(alias, prefix), 'The date in EDTF (ISO 8601-2), e.g. 2018-12~ or 2017-04/..'),
+    c('as_reported', 'text', `${p}_as_reported`, 'The date in the source\'s own words.'),
+  ];
+}
+
+/** The columns of an embedded CountEstimate. */
+function countColumns(entity: Function, alias: string, prefix: string, what: string): ExportColumn[] {
+  const c = (name: string, type: ColumnType, description: string): ExportColumn => ({
+    name: `${prefix}_${name}`,
+    type,
+    sql: `${alias}.${prefix}_${name}`,
+    description,
+    entity,
+    property: prefix,
+  });
+  return [
+    c('at_least', 'integer', `${what}: the lowest figure the sources support; empty when unknown.`),
+    c('best', 'integer', `${what}: the most likely figure; empty when unknown.`),
+    c('at_most', 'integer', `${what}: the highest figure the sources support; empty when unbounded or unknown.`),
+    c('basis', 'enum', 'DOCUMENTED (a figure a source states) or ESTIMATED; empty when nothing is known.'),
+    c('as_reported', 'text', 'The count in the source\'s own words.'),
+  ];
+}
+
+const col = (entity: Function, name: string, type: ColumnType, sql: string, description: string, property?: string): ExportColumn => ({
+  name,
+  type,
+  sql,
+  description,
+  entity,
+  property: property ?? name.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase()),
+});
+
+/** Source columns shared by incidents and responses, over the joined aggregate `cs`
+ * (provenanceJoin): visible citations of visible sources only, so no hidden source shows through
+ * its URL or a count. */
+function provenanceColumns(): ExportColumn[] {
+  return [
+    col(Citation, 'source_count', 'integer', 'coalesce(cs.source_count, 0)', 'Distinct sources cited that you may see.', 'sourceId'),
+    col(Source, 'independent_source_count', 'integer', 'coalesce(cs.independent_source_count, 0)', 'Distinct publishers among the cited sources you may see.', 'publisher'),
+    col(Source, 'source_urls', 'list', 'cs.source_urls', `URLs of the cited sources you may see, sorted, joined by "${LIST_SEPARATOR}".`, 'url'),
+  ];
+}
+
+const recordColumns = (entity: Function, alias: string): ExportColumn[] => [
+  col(entity, 'confidentiality', 'enum', `${alias}.confidentiality`, 'Who may see the record: PUBLIC, RESTRICTED or CONFIDENTIAL.'),
+  col(entity, 'created_at', 'timestamp', isoTimestamp(`${alias}.created_at`), 'When the record was created (UTC).'),
+  col(entity, 'updated_at', 'timestamp', isoTimestamp(`${alias}.updated_at`), 'When the record last changed (UTC); see updatedSince.'),
+  col(entity, 'deleted_at', 'timestamp', isoTimestamp(`${alias}.deleted_at`), 'When the record was deleted; set only in editors\' exports with includeDeleted=true.'),
+];
+
+/** Region columns over the joined region `reg`. */
+const regionColumns = (entity: Function, alias: string, where: string): ExportColumn[] => [
+  col(entity, 'region_code', 'text', `${alias}.region_code`, `ISO 3166 code of the country or subdivision ${where}.`),
+  col(Region, 'region_name', 'text', 'reg.name', 'The region\'s ISO 3166 name.', 'name'),
+  col(Region, 'country_code', 'text', 'reg.country_code', 'ISO 3166-1 alpha-2 code of the country the region is in.', 'countryCode'),
+];
+
+/** incidents.csv over `i` (the incident) and `reg` (its region). */
+export const INCIDENT_COLUMNS: readonly ExportColumn[] = [
+  col(Incident, 'id', 'uuid', 'i.id', 'The incident\'s id.'),
+  col(Incident, 'kind', 'enum', 'i.kind', 'What happened (docs/vocabularies.md).'),
+  col(Incident, 'headline', 'text', 'i.headline', 'One line saying what happened.'),
+  col(Incident, 'description', 'text', 'i.description', 'What happened, in more words.'),
+  ...dateColumns(Incident, 'i', 'date', 'date', 'the incident'),
+  ...regionColumns(Incident, 'i', 'where it happened'),
+  col(Incident, 'locality', 'text', 'i.locality', 'Town, district or place, as precise as is safe to publish.'),
+  col(Incident, 'latitude', 'number', 'i.latitude', 'Exact latitude (WGS 84).'),
+  col(Incident, 'longitude', 'number', 'i.longitude', 'Exact longitude (WGS 84).'),
+  col(Incident, 'location_precision', 'enum', 'i.location_precision', 'How exactly the place is known: EXACT, VICINITY, LOCALITY or REGION.'),
+  ...countColumns(Incident, 'i', 'victims', 'People harmed'),
+  ...countColumns(Incident, 'i', 'deaths', 'People killed'),
+  col(Incident, 'perpetrator_description', 'text', 'i.perpetrator_description', 'The perpetrator as the sources describe them.'),
+  col(Incident, 'verification_status', 'enum', 'i.verification_status', 'REPORTED, CORROBORATED, VERIFIED, DISPUTED or RETRACTED.'),
+  col(Incident, 'situation_id', 'uuid', 'sit.id', 'The situation (pattern of abuse) it belongs to; empty when none or you may not see it.'),
+  ...provenanceColumns(),
+  col(AdvocacyResponse, 'response_count', 'integer', 'coalesce(rs.response_count, 0)', 'Advocacy responses you may see that answer it.', 'id'),
+  col(Incident, 'internal_notes', 'text', 'i.internal_notes', 'Editors\' working notes.'),
+  ...recordColumns(Incident, 'i'),
+];
+
+/** responses.csv over `r` (the response) and `reg` (its region, if any). */
+export const RESPONSE_COLUMNS: readonly ExportColumn[] = [
+  col(AdvocacyResponse, 'id', 'uuid', 'r.id', 'The response\'s id.'),
+  col(AdvocacyResponse, 'kind', 'enum', 'r.kind', 'PETITION, STATEMENT, PROTEST, CAMPAIGN, FUNDRAISER, LEGAL_ACTION, LETTER, REPORT or OTHER.'),
+  col(AdvocacyResponse, 'title', 'text', 'r.title', 'Its title.'),
+  col(AdvocacyResponse, 'description', 'text', 'r.description', 'What was done, in more words.'),
+  ...dateColumns(AdvocacyResponse, 'r', 'date', 'date', 'the response'),
+  ...regionColumns(AdvocacyResponse, 'r', 'where it took place; empty for online or worldwide actions'),
+  col(AdvocacyResponse, 'venue', 'text', 'r.venue', 'Venue ("Russian Embassy, London").'),
+  col(AdvocacyResponse, 'organizers_description', 'text', 'r.organizers_description', 'Organizers not recorded as organizations, in the sources\' words.'),
+  col(
+    Organization,
+    'organizer_names',
+    'list',
+    'os.organizer_names',
+    `Names of the organizations you may see that organized it or took part, sorted, joined by "${LIST_SEPARATOR}".`,
+    'name',
+  ),
+  col(AdvocacyResponse, 'target', 'text', 'r.target', 'Whom it addresses.'),
+  ...countColumns(AdvocacyResponse, 'r', 'signatures', 'Signatures'),
+  ...countColumns(AdvocacyResponse, 'r', 'participants', 'Participants'),
+  col(AdvocacyResponse, 'outcome', 'text', 'r.outcome', 'What came of it.'),
+  col(AdvocacyResponse, 'url', 'text', 'r.url', 'Its own web page.'),
+  col(
+    Incident,
+    'incident_ids',
+    'list',
+    'ri.incident_ids',
+    `Ids of the incidents you may see that it answers (the id column of incidents.csv), sorted, joined by "${LIST_SEPARATOR}".`,
+    'id',
+  ),
+  ...provenanceColumns(),
+  ...recordColumns(AdvocacyResponse, 'r'),
+];
+
+/** sources.csv over `s`. */
+export const SOURCE_COLUMNS: readonly ExportColumn[] = [
+  col(Source, 'id', 'uuid', 's.id', 'The source\'s id.'),
+  col(Source, 'kind', 'enum', 's.kind', 'NEWS_REPORT, NGO_REPORT, TESTIMONY, OFFICIAL_STATEMENT, SOCIAL_MEDIA, COURT_DOCUMENT or OTHER.'),
+  col(Source, 'publisher', 'text', 's.publisher', 'Who published it.'),
+  col(Source, 'publisher_attribution', 'enum', 's.publisher_attribution', 'STATED in the document, or INFERRED by the editors.'),
+  col(Source, 'attribution_note', 'text', 's.attribution_note', 'How an inferred publisher or date was worked out.'),
+  col(Source, 'publisher_organization_id', 'uuid', 'po.id', 'The publisher as a recorded organization; empty when unknown or you may not see it.'),
+  col(Source, 'title', 'text', 's.title', 'Its title.'),
+  col(Source, 'author', 'text', 's.author', 'Its author.'),
+  col(Source, 'url', 'text', 's.url', 'Where it is published.'),
+  ...dateColumns(Source, 's', 'published', 'published', 'publication'),
+  col(Source, 'language', 'text', 's.language', 'BCP 47 language tag (en, ru).'),
+  col(Source, 'reliability', 'enum', 's.reliability', 'Reliability on the HURIDOCS ESF scale.'),
+  col(Source, 'archived_url', 'text', 's.archived_url', 'URL of an archived copy.'),
+  col(Source, 'content_hash', 'text', 's.content_hash', 'sha256:<hex> of the copy Vigil holds.'),
+  col(Citation, 'citation_count', 'integer', 'coalesce(cc.citation_count, 0)', 'Citations of it that you may see (the rows of citations.csv with this source_id).', 'sourceId'),
+  ...recordColumns(Source, 's'),
+];
+
+/** citations.csv over `c`. Foreign keys only: a citation is visible only when every record it
+ * names is, so each id is one the viewer may see (join with the other exports). */
+export const CITATION_COLUMNS: readonly ExportColumn[] = [
+  col(Citation, 'id', 'uuid', 'c.id', 'The citation\'s id.'),
+  col(Citation, 'source_id', 'uuid', 'c.source_id', 'The source cited (the id column of sources.csv).'),
+  col(Citation, 'incident_id', 'uuid', 'c.incident_id', 'The incident it supports, if that is its subject.'),
+  col(Citation, 'situation_id', 'uuid', 'c.situation_id', 'The situation it supports, if that is its subject.'),
+  col(Citation, 'response_id', 'uuid', 'c.response_id', 'The advocacy response it supports, if that is its subject.'),
+  col(Citation, 'claim', 'text', 'c.claim', 'What the excerpt supports ("date", "victim count").'),
+  col(Citation, 'excerpt', 'text', 'c.excerpt', 'The words of the source that support the claim.'),
+  col(Citation, 'locator', 'text', 'c.locator', 'Where in the source: page, paragraph, timestamp.'),
+  ...recordColumns(Citation, 'c'),
+];
+
+/** Properties of incidents.geojson features: the incident columns anyone may read. Protected
+ * columns stay out of a file made for maps, which get shared; exact coordinates, for those who
+ * may read them, are the geometry. */
+export const GEOJSON_PROPERTIES: readonly ExportColumn[] = INCIDENT_COLUMNS.filter((c) => levelOf(c) === AccessLevel.PUBLIC);
+
+/** The exact position of an incident, for the GeoJSON geometry. */
+export const INCIDENT_POSITION: readonly ExportColumn[] = INCIDENT_COLUMNS.filter((c) => c.name === 'latitude' || c.name === 'longitude');
+
+/** A relation an export's columns read, left-joined to its rows as `alias`. Aggregates are
+ * computed once for all the export's rows (a hash join), never once per row: `ids` is the SQL of
+ * the ids of the records the export matches (the list's own query), so a filtered export
+ * aggregates only its own records. */
+export interface ExportJoin {
+  alias: string;
+  sql: (ids: string) => string;
+  on: string;
+}
+
+const regionJoin = (alias: string): ExportJoin => ({ alias: 'reg', sql: () => '(SELECT code, name, country_code FROM region)', on: `reg.code = ${alias}.region_code` });
+
+/** Source counts and URLs per record over visible citations of visible sources. The citation is
+ * held to the rule here (its source is checked by the join, its subject by `ids`, which are
+ * visible records; a CHECK keeps its other subject columns null). */
+const provenanceJoin = (subjectColumn: string, alias: string): ExportJoin => ({
+  alias: 'cs',
+  sql: (ids) =>
+    `(SELECT c.${subjectColumn} AS subject_id, count(DISTINCT c.source_id)::int AS source_count, ` +
+    `count(DISTINCT lower(btrim(s.publisher)))::int AS independent_source_count, ` +
+    `string_agg(DISTINCT s.url, '${LIST_SEPARATOR}' ORDER BY s.url) AS source_urls ` +
+    `FROM citation c JOIN source s ON s.id = c.source_id WHERE c.${subjectColumn} IN (${ids}) ` +
+    `AND ${visibleCondition('Citation', 'c', EXPORT_LEVELS, { reachedBy: 'source_id' })} AND ${visibleCondition('Source', 's', EXPORT_LEVELS)} ` +
+    `GROUP BY c.${subjectColumn})`,
+  on: `cs.subject_id = ${alias}.id`,
+});
+
+export const INCIDENT_JOINS: readonly ExportJoin[] = [
+  regionJoin('i'),
+  { alias: 'sit', sql: () => `(SELECT v.id FROM situation v WHERE ${visibleCondition('Situation', 'v', EXPORT_LEVELS)})`, on: 'sit.id = i.situation_id' },
+  provenanceJoin('incident_id', 'i'),
+  {
+    alias: 'rs',
+    sql: (ids) =>
+      `(SELECT l.incident_id AS subject_id, count(*)::int AS response_count FROM response_incident l WHERE l.incident_id IN (${ids}) ` +
+      `AND ${visibleCondition('ResponseIncident', 'l', EXPORT_LEVELS, { reachedBy: 'incident_id' })} GROUP BY l.incident_id)`,
+    on: 'rs.subject_id = i.id',
+  },
+];
+
+export const RESPONSE_JOINS: readonly ExportJoin[] = [
+  regionJoin('r'),
+  {
+    alias: 'os',
+    sql: (ids) =>
+      `(SELECT l.response_id AS subject_id, string_agg(DISTINCT o.name, '${LIST_SEPARATOR}' ORDER BY o.name) AS organizer_names ` +
+      `FROM response_organizer l JOIN organization o ON o.id = l.organization_id WHERE l.response_id IN (${ids}) ` +
+      `AND ${visibleCondition('ResponseOrganizer', 'l', EXPORT_LEVELS, { reachedBy: 'response_id' })} GROUP BY l.response_id)`,
+    on: 'os.subject_id = r.id',
+  },
+  {
+    alias: 'ri',
+    sql: (ids) =>
+      `(SELECT l.response_id AS subject_id, string_agg(l.incident_id::text, '${LIST_SEPARATOR}' ORDER BY l.incident_id) AS incident_ids ` +
+      `FROM response_incident l WHERE l.response_id IN (${ids}) ` +
+      `AND ${visibleCondition('ResponseIncident', 'l', EXPORT_LEVELS, { reachedBy: 'response_id' })} GROUP BY l.response_id)`,
+    on: 'ri.subject_id = r.id',
+  },
+  provenanceJoin('response_id', 'r'),
+];
+
+export const SOURCE_JOINS: readonly ExportJoin[] = [
+  { alias: 'po', sql: () => `(SELECT o.id FROM organization o WHERE ${visibleCondition('Organization', 'o', EXPORT_LEVELS)})`, on: 'po.id = s.publisher_organization_id' },
+  {
+    alias: 'cc',
+    sql: (ids) =>
+      `(SELECT c.source_id AS subject_id, count(*)::int AS citation_count FROM citation c WHERE c.source_id IN (${ids}) ` +
+      `AND ${visibleCondition('Citation', 'c', EXPORT_LEVELS)} GROUP BY c.source_id)`,
+    on: 'cc.subject_id = s.id',
+  },
+];
+
+/** The joins `columns` read. */
+export function joinsFor(joins: readonly ExportJoin[], columns: readonly ExportColumn[]): ExportJoin[] {
+  return joins.filter((j) => columns.some((c) => c.sql.includes(`${j.alias}.`)));
+}
+
+/** The SQL of a column's CSV cell: text neutralised against formula injection, booleans as
+ * true/false; the rest as PostgreSQL writes it (digits, ISO text already). */
+export function csvCellSql(column: ExportColumn): string {
+  if (column.type === 'text' || column.type === 'list') return neutraliseFormulaSql(column.sql);
+  if (column.type === 'boolean') return `(${column.sql})::text`;
+  return column.sql;
+}
+
+/** Every CSV export, for the data dictionary. */
+export const CSV_EXPORTS: readonly { file: string; columns: readonly ExportColumn[] }[] = [
+  { file: 'incidents.csv', columns: INCIDENT_COLUMNS },
+  { file: 'responses.csv', columns: RESPONSE_COLUMNS },
+  { file: 'sources.csv', columns: SOURCE_COLUMNS },
+  { file: 'citations.csv', columns: CITATION_COLUMNS },
+];

@@ -1,0 +1,369 @@
+import { once } from 'node:events';
+import { pipeline, Readable, Transform } from 'node:stream';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import QueryStream from 'pg-query-stream';
+import { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { AccessLevel } from '../access/access-level';
+import { MAX_AUDITED_SUBJECTS } from '../access/access-recorder';
+import { levelOf, readableColumns } from '../access/field-access';
+import { onlyVisible } from '../access/record-visibility';
+import { Viewer } from '../access/viewer';
+import { AuditAction } from '../audit/audit-event.entity';
+import { AuditService } from '../audit/audit.service';
+import { applyUpdatedSince, DatedOrder, datedOrderKeys } from '../common/filters';
+import { SortKey } from '../common/keyset';
+import { IncidentFilter, IncidentOrder } from '../incidents/dto/incident-filter.input';
+import { IncidentsService } from '../incidents/incidents.service';
+import { ResponseFilter } from '../responses/dto/response-filter.input';
+import { ResponsesService } from '../responses/responses.service';
+import { Citation } from '../sources/citation.entity';
+import { SourceFilter } from '../sources/dto/source-filter.input';
+import { SourcesService } from '../sources/sources.service';
+import { TimelineEntryKind, TimelineOrder } from '../timeline/dto/timeline';
+import { TimelineService } from '../timeline/timeline.service';
+import {
+  CITATION_COLUMNS,
+  csvCellSql,
+  EXPORT_LEVELS,
+  ExportColumn,
+  ExportJoin,
+  GEOJSON_PROPERTIES,
+  INCIDENT_COLUMNS,
+  INCIDENT_JOINS,
+  INCIDENT_POSITION,
+  joinsFor,
+  RESPONSE_COLUMNS,
+  RESPONSE_JOINS,
+  SOURCE_COLUMNS,
+  SOURCE_JOINS,
+} from './columns';
+import { AuditedValue, ExportAccessRecorder, ProtectedCounts } from './export-audit';
+import { AuditUnavailableError, ClientGoneError, ExportsBusyError } from './export-errors';
+import { ExportSlots } from './export-slots';
+import { inlineParameters } from './sql-literals';
+import { TimelineRow, timelineEvent, timelineTitle } from './timelinejs';
+
+/** Who asks, and how the audit log names the request. */
+export interface ExportContext {
+  viewer: Viewer;
+  /** Aborted when the client goes away: the export's statement is then cancelled. */
+  signal?: AbortSignal;
+  /** `GET /exports/incidents.csv`: the audit entry's operation (the row count is appended). */
+  operation: string;
+  requestId: string | null;
+}
+
+/** An export's rows: the list's own query with the export's columns selected and its order. */
+interface ExportQuery {
+  qb: SelectQueryBuilder<ObjectLiteral>;
+  /** The matching records alone (no joins, no order), for counting what the export will write. */
+  base: SelectQueryBuilder<ObjectLiteral>;
+  /** The row's id, for the audit log's subjects. */
+  idSql: string;
+  /** The protected values its columns (or geometry) write; their SQL reads the record's own
+   * columns, as `base` has no joins. */
+  audited: AuditedValue[];
+}
+
+const UTF8_BOM = '\uFEFF';
+/** Longest an export's statement may run. The service's own limit (DATABASE_STATEMENT_TIMEOUT_SECONDS)
+ * is for requests that read a page; an export streams a whole table to a client that may read it
+ * slowly, and COPY is one statement. */
+const EXPORT_STATEMENT_TIMEOUT = '1h';
+/** PostgreSQL's work_mem for an export's statement (the default, 4MB, sends its sorts to disk). */
+const EXPORT_WORK_MEM = '64MB';
+/** Rows fetched per round trip by the JSON exports' cursors (pg-query-stream's default is 100). */
+const CURSOR_BATCH = 2000;
+
+function auditedOf(columns: readonly ExportColumn[]): AuditedValue[] {
+  return columns
+    .filter((c) => levelOf(c) !== AccessLevel.PUBLIC)
+    .map((c) => ({ coordinate: `${c.entity.name}.${c.property}`, level: levelOf(c), sql: c.sql }));
+}
+
+/** Selects exactly `expressions`, in order. Each is parenthesised: TypeORM takes a bare
+ * `alias.column` for an entity column and moves it among the entity's columns. */
+function select(qb: SelectQueryBuilder<ObjectLiteral>, expressions: [sql: string, alias: string][]): void {
+  expressions.forEach(([sql, alias], k) => (k === 0 ? qb.select(`(${sql})`, alias) : qb.addSelect(`(${sql})`, alias)));
+}
+
+/** Joins what `columns` read to the rows of `qb` (alias `alias`), with the viewer's levels for
+ * their visibility conditions. Call before ordering: the aggregates cover the matching ids.
+ * Returns the matching records as they were before the joins. */
+function join(
+  qb: SelectQueryBuilder<ObjectLiteral>,
+  alias: string,
+  joins: readonly ExportJoin[],
+  columns: readonly ExportColumn[],
+  viewer: Viewer,
+): SelectQueryBuilder<ObjectLiteral> {
+  qb.setParameter(EXPORT_LEVELS, viewer.readableLevels);
+  const base = qb.clone();
+  const ids = qb.clone().select(`${alias}.id`).getQuery();
+  for (const j of joinsFor(joins, columns)) qb.leftJoin(j.sql(ids), j.alias, j.on);
+  return base;
+}
+
+/** Orders by the list's sort keys, then the id in the last key's direction, as paginate does. */
+function order(qb: SelectQueryBuilder<ObjectLiteral>, keys: SortKey[], id: string): void {
+  const all: SortKey[] = [...keys, { expression: id, direction: keys.at(-1)?.direction ?? 'ASC' }];
+  all.forEach((key, k) => (k === 0 ? qb.orderBy(key.expression, key.direction) : qb.addOrderBy(key.expression, key.direction)));
+}
+
+/** A pass-through that writes `prefix` before the first byte and `suffix` after the last, and
+ * maps object rows to text when given `map`. */
+function framed(prefix: string, suffix: string, map?: (row: unknown, index: number) => string): Transform {
+  let index = 0;
+  return new Transform({
+    writableObjectMode: Boolean(map),
+    transform(chunk: unknown, _encoding, done) {
+      let text: string | Buffer;
+      try {
+        text = map ? map(chunk, index) : (chunk as Buffer);
+      } catch (error) {
+        done(error as Error);
+        return;
+      }
+      if (index++ === 0 && prefix) this.push(prefix);
+      done(null, text);
+    },
+    flush(done) {
+      if (index === 0 && prefix) this.push(prefix);
+      done(null, suffix || undefined);
+    },
+  });
+}
+
+/**
+ * The exports' SQL and streaming. Rows come from each list's own matching query (so an export
+ * holds exactly the rows the GraphQL list shows the same viewer), with columns chosen by the
+ * fields' declarations (readableColumns). Each export reads one REPEATABLE READ snapshot on its
+ * own connection: protected values are counted and audited in it before the first byte is sent,
+ * then the rows are streamed from it with constant memory.
+ */
+@Injectable()
+export class ExportsService {
+  private readonly logger = new Logger('Exports');
+  private readonly slots = new ExportSlots();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly incidents: IncidentsService,
+    private readonly responses: ResponsesService,
+    private readonly sources: SourcesService,
+    private readonly timeline: TimelineService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The visible incidents matching `filter` in the list's order, with what `columns` read. */
+  private async incidentRows(filter: IncidentFilter, orderBy: IncidentOrder, viewer: Viewer, columns: readonly ExportColumn[]) {
+    const keys = this.incidents.sortKeys(orderBy, filter);
+    const qb = (await this.incidents.matching(filter, viewer)) as unknown as SelectQueryBuilder<ObjectLiteral>;
+    const base = join(qb, 'i', INCIDENT_JOINS, columns, viewer);
+    order(qb, keys, 'i.id');
+    return { qb, base };
+  }
+
+  private csvQuery(rows: { qb: SelectQueryBuilder<ObjectLiteral>; base: SelectQueryBuilder<ObjectLiteral> }, columns: readonly ExportColumn[], idSql: string): ExportQuery {
+    select(rows.qb, columns.map((c) => [csvCellSql(c), c.name]));
+    return { ...rows, idSql, audited: auditedOf(columns) };
+  }
+
+  async incidentsCsv(filter: IncidentFilter, orderBy: IncidentOrder, ctx: ExportContext, bom: boolean): Promise<Readable> {
+    const columns = readableColumns(ctx.viewer, INCIDENT_COLUMNS);
+    return this.csv(this.csvQuery(await this.incidentRows(filter, orderBy, ctx.viewer, columns), columns, 'i.id'), ctx, bom);
+  }
+
+  async responsesCsv(filter: ResponseFilter, orderBy: DatedOrder, ctx: ExportContext, bom: boolean): Promise<Readable> {
+    const keys = datedOrderKeys(orderBy, 'r', filter.search);
+    const columns = readableColumns(ctx.viewer, RESPONSE_COLUMNS);
+    const qb = (await this.responses.matching(filter, ctx.viewer)) as unknown as SelectQueryBuilder<ObjectLiteral>;
+    const base = join(qb, 'r', RESPONSE_JOINS, columns, ctx.viewer);
+    order(qb, keys, 'r.id');
+    return this.csv(this.csvQuery({ qb, base }, columns, 'r.id'), ctx, bom);
+  }
+
+  async sourcesCsv(filter: SourceFilter, orderBy: DatedOrder, ctx: ExportContext, bom: boolean): Promise<Readable> {
+    const keys = datedOrderKeys(orderBy, 's', filter.search, 'published');
+    const columns = readableColumns(ctx.viewer, SOURCE_COLUMNS);
+    const qb = this.sources.matching(filter, ctx.viewer) as unknown as SelectQueryBuilder<ObjectLiteral>;
+    const base = join(qb, 's', SOURCE_JOINS, columns, ctx.viewer);
+    order(qb, keys, 's.id');
+    return this.csv(this.csvQuery({ qb, base }, columns, 's.id'), ctx, bom);
+  }
+
+  /** Citations of the sources matching `filter` (every visible citation without one). Its
+   * updatedSince applies to the citation itself, so a copy of citations.csv can be kept current. */
+  async citationsCsv(filter: SourceFilter, ctx: ExportContext, bom: boolean): Promise<Readable> {
+    const { updatedSince, includeDeleted, ...sourceFields } = filter;
+    const qb = onlyVisible(this.dataSource.getRepository(Citation).createQueryBuilder('c'), 'c', ctx.viewer, { includeDeleted }) as unknown as SelectQueryBuilder<ObjectLiteral>;
+    if (Object.values(sourceFields).some((v) => v !== undefined && v !== null)) {
+      const sources = this.sources.matching(Object.assign(new SourceFilter(), sourceFields, { includeDeleted }), ctx.viewer).select('s.id');
+      qb.andWhere(`c.source_id IN (${sources.getQuery()})`).setParameters(sources.getParameters());
+    }
+    applyUpdatedSince(qb, 'c', updatedSince);
+    const columns = readableColumns(ctx.viewer, CITATION_COLUMNS);
+    const base = join(qb, 'c', [], columns, ctx.viewer);
+    order(qb, [{ expression: 'c.created_at', direction: 'ASC' }], 'c.id');
+    return this.csv(this.csvQuery({ qb, base }, columns, 'c.id'), ctx, bom);
+  }
+
+  /** RFC 7946 FeatureCollection. PostgreSQL writes each feature's JSON; the geometry is the exact
+   * position only for viewers who may read both coordinates, and null otherwise. */
+  async incidentsGeoJson(filter: IncidentFilter, orderBy: IncidentOrder, ctx: ExportContext): Promise<Readable> {
+    const properties = readableColumns(ctx.viewer, GEOJSON_PROPERTIES);
+    const { qb, base } = await this.incidentRows(filter, orderBy, ctx.viewer, properties);
+    const position = readableColumns(ctx.viewer, INCIDENT_POSITION);
+    const located = position.length === INCIDENT_POSITION.length;
+    const json = (sql: string) => `coalesce(to_json(${sql})::text, 'null')`;
+    const propertiesSql = `'{' || ${properties.map((c, k) => `'${k ? ',' : ''}"${c.name}":' || ${json(c.sql)}`).join(' || ')} || '}'`;
+    const hasPosition = 'i.latitude IS NOT NULL AND i.longitude IS NOT NULL';
+    const geometrySql = located
+      ? `CASE WHEN ${hasPosition} THEN json_build_object('type', 'Point', 'coordinates', json_build_array(i.longitude, i.latitude))::text ELSE 'null' END`
+      : `'null'`;
+    select(qb, [[`'{"type":"Feature","id":' || to_json(i.id)::text || ',"geometry":' || ${geometrySql} || ',"properties":' || ${propertiesSql} || '}'`, 'feature']]);
+    const audited = located ? position.map((c) => ({ coordinate: `${c.entity.name}.${c.property}`, level: levelOf(c), sql: `CASE WHEN ${hasPosition} THEN 1 END` })) : [];
+    return this.session({ qb, base, idSql: 'i.id', audited }, ctx, (client) => {
+      const [sql, parameters] = qb.getQueryAndParameters();
+      return {
+        source: client.query(new QueryStream(sql, parameters, { batchSize: CURSOR_BATCH, rowMode: 'array' })),
+        through: framed('{"type":"FeatureCollection","features":[\n', '\n]}\n', (row, k) => `${k ? ',\n' : ''}${(row as [string])[0]}`),
+      };
+    });
+  }
+
+  /** Knight Lab TimelineJS JSON: incidents and responses merged in date order. No protected
+   * field is written, so nothing is audited; records are the lists' visible ones. */
+  async timelineJson(
+    filter: IncidentFilter,
+    entryKinds: TimelineEntryKind[] | undefined,
+    orderBy: TimelineOrder,
+    title: string | undefined,
+    ctx: ExportContext,
+  ): Promise<Readable> {
+    const { sql, parameters } = await this.timeline.exportQuery(filter, entryKinds, orderBy, ctx.viewer);
+    const prefix = `{${title ? `"title":${JSON.stringify(timelineTitle(title))},` : ''}"events":[\n`;
+    return this.session(null, ctx, (client) => ({
+      source: client.query(new QueryStream(sql, parameters, { batchSize: CURSOR_BATCH })),
+      through: framed(prefix, '\n]}\n', (row, k) => `${k ? ',\n' : ''}${JSON.stringify(timelineEvent(row as TimelineRow))}`),
+    }));
+  }
+
+  /** CSV written by PostgreSQL itself (COPY ... TO STDOUT), which takes no bind parameters: they
+   * are inlined with pg's own escaping (sql-literals.ts). */
+  private csv(query: ExportQuery, ctx: ExportContext, bom: boolean): Promise<Readable> {
+    return this.session(query, ctx, (client) => {
+      const [sql, parameters] = query.qb.getQueryAndParameters();
+      return {
+        source: client.query(copyTo(`COPY (${inlineParameters(sql, parameters)}) TO STDOUT WITH (FORMAT csv, HEADER)`)),
+        through: framed(bom ? UTF8_BOM : '', ''),
+      };
+    });
+  }
+
+  /**
+   * Runs an export on a connection of its own, in one read-only REPEATABLE READ snapshot: audits
+   * the protected values `query` writes (failing closed: nothing is sent when the audit log cannot
+   * be written), starts the stream, and waits for its first bytes so that a failing statement is an
+   * error response rather than a cut-off body. The connection is committed and returned when the
+   * stream ends, and discarded if it fails or the client goes away.
+   */
+  private async session(
+    query: ExportQuery | null,
+    ctx: ExportContext,
+    open: (client: PoolClient) => { source: Readable; through: Transform },
+  ): Promise<Readable> {
+    const slot = this.slots.take();
+    if (!slot) throw new ExportsBusyError();
+    let client: PoolClient;
+    let release: (error?: Error) => void;
+    try {
+      [client, release] = (await (this.dataSource.driver as PostgresDriver).obtainMasterConnection()) as [PoolClient, (error?: Error) => void];
+    } catch (error) {
+      slot();
+      throw error;
+    }
+    let released = false;
+    const finish = (error?: Error) => {
+      if (released) return;
+      released = true;
+      ctx.signal?.removeEventListener('abort', cancel);
+      release(error);
+      slot();
+    };
+    // A client that goes away must not leave its statement running (a sort over a million rows
+    // produces nothing for a while): cancel it, then drop the connection.
+    const cancel = () => {
+      if (released) return;
+      const pid = (client as unknown as { processID?: number | null }).processID;
+      if (pid) this.dataSource.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
+      finish(new ClientGoneError());
+    };
+    ctx.signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // An export's plan hashes and sorts whole tables: more memory than a page of a list needs.
+      // Parallel workers would each rebuild the same aggregates, and compete with the service for
+      // the cores; one process streams faster.
+      await client.query(`SET LOCAL work_mem = '${EXPORT_WORK_MEM}'`);
+      await client.query(`SET LOCAL statement_timeout = '${EXPORT_STATEMENT_TIMEOUT}'`);
+      await client.query('SET LOCAL max_parallel_workers_per_gather = 0');
+      if (query?.audited.length) await this.recordExport(client, query, ctx);
+      const { source, through } = open(client);
+      // Once the connection is dropped (client gone, failure), the stream reports it; nothing is
+      // left to tell, and an unheard 'error' would bring the process down.
+      source.on('error', () => undefined);
+      await once(source, 'readable', ctx.signal ? { signal: ctx.signal } : {});
+      return pipeline(source, through, (error) => {
+        if (error) finish(error);
+        else client.query('COMMIT').then(() => finish(), (e: Error) => finish(e));
+      });
+    } catch (error) {
+      finish(error instanceof Error ? error : new Error('export failed'));
+      throw ctx.signal?.aborted ? new ClientGoneError() : error;
+    }
+  }
+
+  /** Counts, in the export's snapshot, the rows and the protected values it will write, and
+   * records them in the audit log before anything is sent. */
+  private async recordExport(client: PoolClient, query: ExportQuery, ctx: ExportContext): Promise<void> {
+    const counts = await this.countProtected(client, query);
+    const recorder = new ExportAccessRecorder(query.audited, counts);
+    try {
+      await this.audit.recordAccess(ctx.viewer, AuditAction.EXPORT, recorder, {
+        operation: `${ctx.operation} (${counts.rows} rows)`,
+        requestId: ctx.requestId,
+      });
+    } catch (error) {
+      this.logger.error(`Could not write the audit log (${(error as { code?: string }).code ?? 'no code'}); withholding the export`);
+      throw new AuditUnavailableError();
+    }
+  }
+
+  /** One pass over the export's matching records, in its snapshot: rows, rows carrying each
+   * protected value, and the first subjects by id. */
+  private async countProtected(client: PoolClient, query: ExportQuery): Promise<ProtectedCounts> {
+    const base = query.base.clone();
+    select(base, [[query.idSql, 'id'], ...query.audited.map((a, k): [string, string] => [a.sql, `p${k}`])]);
+    const [sql, parameters] = base.getQueryAndParameters();
+    const carries = query.audited.map((_, k) => `p${k} IS NOT NULL`).join(' OR ');
+    const perValue = query.audited.map((_, k) => `count(p${k}) AS v${k}`).join(', ');
+    const {
+      rows: [counted],
+    } = await client.query<Record<string, string> & { ids: string[] | null }>(
+      `SELECT count(*) AS rows, count(*) FILTER (WHERE ${carries}) AS subjects, ${perValue}, ` +
+        `(array_agg(id::text ORDER BY id) FILTER (WHERE ${carries}))[1:${MAX_AUDITED_SUBJECTS}] AS ids FROM (${sql}) m`,
+      parameters,
+    );
+    return {
+      rows: Number(counted.rows),
+      subjects: Number(counted.subjects),
+      perValue: query.audited.map((_, k) => Number(counted[`v${k}`])),
+      ids: counted.ids ?? [],
+    };
+  }
+}

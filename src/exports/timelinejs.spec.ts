@@ -1,0 +1,79 @@
+import { DatePrecision } from '../dates/date-precision';
+import { displayDate, escapeHtml, safeUrl, timelineDate, timelineEvent, TimelineRow } from './timelinejs';
+
+const row = (values: Partial<TimelineRow> = {}): TimelineRow => ({
+  kind: 'INCIDENT',
+  id: '00000000-0000-4000-8000-000000000001',
+  date_start: '2017-04-01',
+  date_end: null,
+  date_precision: DatePrecision.MONTH,
+  date_approximate: false,
+  date_uncertain: false,
+  date_open_end: false,
+  date_as_reported: null,
+  headline: 'Abductions',
+  description: null,
+  record_kind: 'ABDUCTION',
+  region_name: 'Chechenskaya Respublika',
+  source_url: null,
+  source_title: null,
+  source_publisher: null,
+  ...values,
+});
+
+describe('TimelineJS events', () => {
+  it('gives a date only the parts its precision has: a month has no day, a year only the year', () => {
+    expect(timelineDate('2017-06-02', DatePrecision.DAY)).toEqual({ year: 2017, month: 6, day: 2 });
+    expect(timelineDate('2017-04-01', DatePrecision.MONTH)).toEqual({ year: 2017, month: 4 });
+    expect(timelineDate('2018-01-01', DatePrecision.YEAR)).toEqual({ year: 2018 });
+  });
+
+  it('has an end date for an interval, none for a single date or an open end', () => {
+    expect(timelineEvent(row({ date_end: '2017-06-01' }))).toMatchObject({ start_date: { year: 2017, month: 4 }, end_date: { year: 2017, month: 6 } });
+    expect(timelineEvent(row())).not.toHaveProperty('end_date');
+    const open = timelineEvent(row({ date_open_end: true }));
+    expect(open).not.toHaveProperty('end_date');
+    expect(open.start_date).toEqual({ year: 2017, month: 4, display_date: 'Since April 2017' });
+  });
+
+  it('says in words what TimelineJS would otherwise show as certain', () => {
+    expect(displayDate(row())).toBeUndefined();
+    expect(displayDate(row({ date_approximate: true, date_start: '2018-12-01', date_as_reported: 'late December' }))).toBe(
+      'About December 2018: “late December”',
+    );
+    expect(displayDate(row({ date_uncertain: true, date_precision: DatePrecision.YEAR, date_start: '2019-01-01' }))).toBe('2019 (uncertain)');
+    expect(displayDate(row({ date_approximate: true, date_precision: DatePrecision.DAY, date_start: '2017-06-02' }))).toBe('About 2 June 2017');
+    expect(displayDate(row({ date_approximate: true, date_end: '2017-06-01' }))).toBe('About April 2017 – June 2017');
+  });
+
+  it('escapes every text, since TimelineJS renders HTML', () => {
+    const event = timelineEvent(
+      row({
+        headline: '<script>alert(1)</script>',
+        description: 'A & B\n"quoted" \'single\'',
+        date_as_reported: '<b>late</b>',
+        source_url: 'https://example.org/a?b=1&c=2',
+        source_publisher: '<i>Pub</i>',
+        source_title: 'T',
+      }),
+    );
+    expect(event.text.headline).toBe('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(event.text.text).toBe('<p>A &amp; B<br>&quot;quoted&quot; &#39;single&#39;</p><p><em>abduction · Chechenskaya Respublika</em></p>');
+    expect(event.start_date.display_date).toBe('April 2017: “&lt;b&gt;late&lt;/b&gt;”');
+    expect(event.media).toEqual({ url: 'https://example.org/a?b=1&c=2', caption: '&lt;i&gt;Pub&lt;/i&gt;: T', link: 'https://example.org/a?b=1&c=2', link_target: '_blank' });
+    expect(escapeHtml(`<>&"'`)).toBe('&lt;&gt;&amp;&quot;&#39;');
+  });
+
+  it('links only http(s) sources: a javascript: URL never becomes media', () => {
+    expect(safeUrl('javascript:alert(1)')).toBeNull();
+    expect(safeUrl('data:text/html,<script>')).toBeNull();
+    expect(safeUrl('not a url')).toBeNull();
+    expect(safeUrl(' https://example.org/x ')).toBe('https://example.org/x');
+    expect(timelineEvent(row({ source_url: 'javascript:alert(1)' }))).not.toHaveProperty('media');
+  });
+
+  it('groups and names events by kind', () => {
+    expect(timelineEvent(row())).toMatchObject({ group: 'Incidents', unique_id: 'incident-00000000-0000-4000-8000-000000000001' });
+    expect(timelineEvent(row({ kind: 'RESPONSE', record_kind: 'PETITION' }))).toMatchObject({ group: 'Responses', unique_id: 'response-00000000-0000-4000-8000-000000000001' });
+  });
+});

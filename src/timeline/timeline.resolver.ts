@@ -1,0 +1,33 @@
+import { Args, Context, Query, Resolver } from '@nestjs/graphql';
+import { Role } from '../access/role';
+import { RequiresRole } from '../access/sensitive.decorator';
+import { Connection, PageArgs } from '../common/connection';
+import { VigilContext } from '../common/vigil-context';
+import { IncidentFilter } from '../incidents/dto/incident-filter.input';
+import { TimelineEntry, TimelineEntryKind, TimelineOrder } from './dto/timeline';
+import { TimelineService } from './timeline.service';
+
+const TimelineEntryConnection = Connection(TimelineEntry, 'TimelineEntry');
+
+@Resolver(() => TimelineEntry)
+export class TimelineResolver {
+  constructor(private readonly service: TimelineService) {}
+
+  @Query(() => TimelineEntryConnection, {
+    description:
+      'Incidents and advocacy responses merged in date order, each with its date and precision. Takes the incident list\'s filter: ' +
+      'every field selects incidents; regions, dateFrom, dateTo, dateMatch, search, updatedSince and includeDeleted also select responses, ' +
+      'and the fields about incidents only are ignored for them.',
+  })
+  @RequiresRole(Role.PUBLIC)
+  timeline(
+    @Args('filter', { type: () => IncidentFilter, nullable: true }) filter: IncidentFilter,
+    @Args('entryKinds', { type: () => [TimelineEntryKind], nullable: true, description: 'Which records to show; both when omitted.' })
+    entryKinds: TimelineEntryKind[] | null,
+    @Args('orderBy', { type: () => TimelineOrder, defaultValue: TimelineOrder.DATE_ASC }) orderBy: TimelineOrder,
+    @Args() page: PageArgs,
+    @Context() ctx: VigilContext,
+  ) {
+    return this.service.page(filter, entryKinds, orderBy, page, ctx.viewer);
+  }
+}

@@ -1,0 +1,201 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { SelectQueryBuilder } from 'typeorm';
+import { visibleCondition } from '../access/record-visibility';
+import { Viewer } from '../access/viewer';
+import { ConnectionShape, DEFAULT_PAGE_SIZE, PageArgs } from '../common/connection';
+import { decodeCursor, encodeCursor } from '../common/cursor';
+import { UserInputError } from '../common/errors';
+import { shiftPlaceholders } from '../exports/sql-literals';
+import { IncidentsService } from '../incidents/incidents.service';
+import { Incident } from '../incidents/incident.entity';
+import { Region } from '../regions/region.entity';
+import { AdvocacyResponse } from '../responses/advocacy-response.entity';
+import { ResponseFilter } from '../responses/dto/response-filter.input';
+import { ResponsesService } from '../responses/responses.service';
+import { IncidentFilter } from '../incidents/dto/incident-filter.input';
+import { RESPONSE_FILTER_FIELDS, TimelineEntry, TimelineEntryKind, TimelineOrder } from './dto/timeline';
+
+/** Where each kind sorts among records of the same day: incidents before the responses to them. */
+const RANK: Record<TimelineEntryKind, number> = { [TimelineEntryKind.INCIDENT]: 0, [TimelineEntryKind.RESPONSE]: 1 };
+
+/** The viewer's readable levels for the media subquery of the export. */
+const LEVELS = 'timeline_levels';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const MALFORMED = 'malformed cursor; pass an endCursor or edge cursor from this timeline, with the same orderBy';
+
+interface Position {
+  date: string;
+  rank: number;
+  id: string;
+}
+
+/** The response filter of an incident filter: the fields that mean the same for responses. */
+export function responseFilterOf(filter: IncidentFilter | null | undefined): ResponseFilter {
+  const response = new ResponseFilter();
+  for (const field of RESPONSE_FILTER_FIELDS) {
+    if (filter?.[field] !== undefined) Object.assign(response, { [field]: filter[field] });
+  }
+  return response;
+}
+
+function compare(a: Position, b: Position): number {
+  if (a.date !== b.date) return a.date < b.date ? -1 : 1;
+  if (a.rank !== b.rank) return a.rank - b.rank;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Incidents and advocacy responses in date order. Every SQL statement of the module is here; the
+ * records come from IncidentsService.matching and ResponsesService.matching, so the timeline shows
+ * exactly what the two lists show the same viewer. */
+@Injectable()
+export class TimelineService {
+  constructor(
+    private readonly incidents: IncidentsService,
+    private readonly responses: ResponsesService,
+  ) {}
+
+  /** The records of each kind asked for (both when none is named), each as its list's query over
+   * alias `i` or `r`. */
+  private async sides(filter: IncidentFilter | null | undefined, entryKinds: TimelineEntryKind[] | null | undefined, viewer: Viewer) {
+    const kinds = new Set(entryKinds?.length ? entryKinds : Object.values(TimelineEntryKind));
+    const sides: { kind: TimelineEntryKind; alias: string; qb: SelectQueryBuilder<Incident> | SelectQueryBuilder<AdvocacyResponse> }[] = [];
+    if (kinds.has(TimelineEntryKind.INCIDENT)) sides.push({ kind: TimelineEntryKind.INCIDENT, alias: 'i', qb: await this.incidents.matching(filter, viewer) });
+    if (kinds.has(TimelineEntryKind.RESPONSE)) {
+      sides.push({ kind: TimelineEntryKind.RESPONSE, alias: 'r', qb: await this.responses.matching(responseFilterOf(filter), viewer) });
+    }
+    return sides;
+  }
+
+  /** One page of the timeline. Keyset over (first day, kind, id): each kind's query fetches
+   * first+1 rows after the cursor, and the two are merged. */
+  async page(
+    filter: IncidentFilter | null | undefined,
+    entryKinds: TimelineEntryKind[] | null | undefined,
+    orderBy: TimelineOrder,
+    page: PageArgs,
+    viewer: Viewer,
+  ): Promise<ConnectionShape<TimelineEntry>> {
+    const descending = orderBy === TimelineOrder.DATE_DESC;
+    const signature = createHash('sha256').update(`timeline ${orderBy}`).digest('base64url').slice(0, 8);
+    const first = page.first ?? DEFAULT_PAGE_SIZE;
+    const after = page.after ? this.position(page.after, signature) : null;
+    const sides = await this.sides(filter, entryKinds, viewer);
+    const counts = sides.map((s) => s.qb.clone());
+
+    const fetched = await Promise.all(
+      sides.map(async ({ kind, alias, qb }) => {
+        const rank = RANK[kind];
+        if (after) {
+          // Index-friendly forms of (start, rank, id) > (cursor) for a side whose rank is fixed.
+          const [gt, ge] = descending ? ['<', '<='] : ['>', '>='];
+          const condition =
+            rank === after.rank
+              ? `(${alias}.date_start, ${alias}.id) ${gt} (CAST(:tl_date AS date), CAST(:tl_id AS uuid))`
+              : `${alias}.date_start ${(rank > after.rank) !== descending ? ge : gt} CAST(:tl_date AS date)`;
+          qb.andWhere(condition, { tl_date: after.date, tl_id: after.id });
+        }
+        const direction = descending ? 'DESC' : 'ASC';
+        qb.orderBy(`${alias}.date_start`, direction).addOrderBy(`${alias}.id`, direction).limit(first + 1);
+        const records: (Incident | AdvocacyResponse)[] = await qb.getMany();
+        return records.map((record) => ({ kind, record, position: { date: record.date.start, rank, id: record.id } }));
+      }),
+    );
+    const merged = fetched.flat().sort((a, b) => (descending ? -1 : 1) * compare(a.position, b.position));
+    const edges = merged.slice(0, first).map(({ kind, record, position }) => ({
+      cursor: encodeCursor([signature, position.date, position.rank, position.id]),
+      node: Object.assign(new TimelineEntry(), {
+        kind,
+        id: record.id,
+        date: record.date,
+        headline: record instanceof Incident ? record.headline : record.title,
+        recordKind: record.kind,
+        regionCode: record.regionCode,
+      }),
+    }));
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: merged.length > first,
+        hasPreviousPage: Boolean(after),
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+      // A getter: the COUNTs run only when totalCount is selected.
+      get totalCount() {
+        return Promise.all(counts.map((qb) => qb.getCount())).then((n) => n.reduce((a, b) => a + b, 0));
+      },
+    };
+  }
+
+  private position(cursor: string, signature: string): Position {
+    const [given, date, rank, id] = decodeCursor(cursor, 4);
+    const valid =
+      given === signature &&
+      typeof date === 'string' &&
+      /^\d{4}-\d{2}-\d{2}$/.test(date) &&
+      !Number.isNaN(Date.parse(date)) &&
+      (rank === 0 || rank === 1) &&
+      typeof id === 'string' &&
+      UUID.test(id);
+    if (!valid) throw UserInputError.of('after', MALFORMED);
+    return { date: date as string, rank: rank as number, id: id as string };
+  }
+
+  /**
+   * The whole timeline as one statement for the timeline.json export, in order: a row per record
+   * with its date, headline, description, region name and the first visible citation's source
+   * (the same citation order as `citations` in GraphQL) for TimelineJS's media. Rows are
+   * TimelineRow (src/exports/timelinejs.ts).
+   */
+  async exportQuery(
+    filter: IncidentFilter | null | undefined,
+    entryKinds: TimelineEntryKind[] | null | undefined,
+    orderBy: TimelineOrder,
+    viewer: Viewer,
+  ): Promise<{ sql: string; parameters: unknown[] }> {
+    const parts: [string, unknown[]][] = [];
+    for (const { kind, alias, qb } of await this.sides(filter, entryKinds, viewer)) {
+      const subject = kind === TimelineEntryKind.INCIDENT ? 'incident_id' : 'response_id';
+      const firstSource = (column: string) =>
+        `(SELECT s.${column} FROM citation c JOIN source s ON s.id = c.source_id WHERE c.${subject} = ${alias}.id AND s.url IS NOT NULL ` +
+        `AND ${visibleCondition('Citation', 'c', LEVELS, { reachedBy: subject })} ORDER BY c.created_at, c.id LIMIT 1)`;
+      const columns: [string, string][] = [
+        [`'${kind}'::text`, 'kind'],
+        [`${RANK[kind]}`, 'rank'],
+        [`${alias}.id::text`, 'id'],
+        [`to_char(${alias}.date_start, 'YYYY-MM-DD')`, 'date_start'],
+        [`to_char(${alias}.date_end, 'YYYY-MM-DD')`, 'date_end'],
+        [`${alias}.date_precision::text`, 'date_precision'],
+        [`${alias}.date_approximate`, 'date_approximate'],
+        [`${alias}.date_uncertain`, 'date_uncertain'],
+        [`${alias}.date_open_end`, 'date_open_end'],
+        [`${alias}.date_as_reported`, 'date_as_reported'],
+        [kind === TimelineEntryKind.INCIDENT ? 'i.headline' : 'r.title', 'headline'],
+        [`${alias}.description`, 'description'],
+        [`${alias}.kind::text`, 'record_kind'],
+        ['reg.name', 'region_name'],
+        [firstSource('url'), 'source_url'],
+        [firstSource('title'), 'source_title'],
+        [firstSource('publisher'), 'source_publisher'],
+      ];
+      qb.leftJoin(Region, 'reg', `reg.code = ${alias}.region_code`).setParameter(LEVELS, viewer.readableLevels);
+      // Parenthesised, so TypeORM keeps the order (a bare `alias.column` would be moved among the
+      // entity's columns) and both sides of the UNION line up.
+      columns.forEach(([sql, name], k) => (k === 0 ? qb.select(`(${sql})`, name) : qb.addSelect(`(${sql})`, name)));
+      parts.push(qb.getQueryAndParameters());
+    }
+    const parameters: unknown[] = [];
+    const selects = parts.map(([sql, params]) => {
+      const shifted = shiftPlaceholders(sql, parameters.length);
+      parameters.push(...params);
+      return `(${shifted})`;
+    });
+    const direction = orderBy === TimelineOrder.DATE_DESC ? 'DESC' : 'ASC';
+    return {
+      sql: `SELECT * FROM (${selects.join(' UNION ALL ')}) t ORDER BY t.date_start ${direction}, t.rank ${direction}, t.id ${direction}`,
+      parameters,
+    };
+  }
+}
