@@ -1,0 +1,565 @@
+import { basename } from 'node:path';
+import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
+import { Viewer } from '../access/viewer';
+import { AuditService } from '../audit/audit.service';
+import { ConflictError, InputProblem, NotFoundError, UserInputError } from '../common/errors';
+import { validateWrite } from '../common/validation.pipe';
+import { VigilRecord } from '../common/vigil-record';
+import { applied, diff, EditingService, stateOf, translateDatabaseError, valuesOf, WriteContext } from '../editing/editing.service';
+import { RegionsService } from '../regions/regions.service';
+import { OrganizerRole, ResponseIncident, ResponseOrganizer } from '../responses/response-links.entity';
+import { CsvRecord, CsvSyntaxError, fileSize, readCsv, readHeader } from './csv-reader';
+import { columnRoles, IMPORT_FORMATS, ImportFormat, ImportKind, recogniseHeader } from './import-formats';
+import { NO_PROGRESS, ImportProgress } from './progress';
+import { CellProblem, HeaderColumn, ProblemColumns, rowValues, RowValues } from './row-input';
+
+/** A problem with a file, a row or a cell. Never quotes a cell. */
+export interface ImportProblem {
+  file: string;
+  /** The line of the file (1 is the header); null for the whole file. */
+  line: number | null;
+  column: string | null;
+  message: string;
+}
+
+/** `incidents.csv:12 date_start` */
+export function whereOf(p: ImportProblem): string {
+  return `${p.file}${p.line !== null ? `:${p.line}` : ''}${p.column ? ` ${p.column}` : ''}`;
+}
+
+/** The import found problems and wrote nothing. Carries the first `listed` problems and how many
+ * there were in all; as a UserInputError, the command line prints each and exits with code 2. */
+export class ImportRefusedError extends UserInputError {
+  constructor(
+    readonly listed: ImportProblem[],
+    readonly total: number,
+  ) {
+    const more = total - listed.length;
+    super([
+      ...listed.map((p) => ({ path: whereOf(p), message: p.message })),
+      { path: 'import', message: `${total} problem${total === 1 ? '' : 's'}${more > 0 ? ` (${more} not listed)` : ''}: nothing was imported` },
+    ]);
+  }
+}
+
+/** A file whose header was read and recognised. */
+export interface FilePlan {
+  /** The path as given, which is how messages name the file. */
+  path: string;
+  format: ImportFormat;
+  header: string[];
+  bytes: number;
+}
+
+export interface FileSummary {
+  file: string;
+  kind: ImportKind;
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface ImportSummary {
+  files: FileSummary[];
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  seconds: number;
+}
+
+export interface ImportOptions {
+  /** Who imports: every write is recorded as theirs (the command line's operator). */
+  viewer: Viewer;
+  operation?: string;
+  progress?: ImportProgress;
+  /** Problems listed in the error (the rest are counted). */
+  maxListed?: number;
+}
+
+/** Rows looked up and written per batch. */
+const CHUNK = 500;
+const DEFAULT_LISTED = 1000;
+
+/** Collects problems, keeping the first `max`. */
+class Problems {
+  readonly listed: ImportProblem[] = [];
+  total = 0;
+
+  constructor(private readonly max: number) {}
+
+  add(problem: ImportProblem): void {
+    this.total++;
+    if (this.listed.length < this.max) this.listed.push(problem);
+  }
+
+  refuse(): ImportRefusedError {
+    return new ImportRefusedError(this.listed, this.total);
+  }
+}
+
+/**
+ * Reads the header of every file, recognises which export each is, and checks its columns:
+ * unknown, repeated or missing required columns refuse the file. Nothing is opened but the files.
+ * Plans come back in load order (sources, incidents, responses, citations; files of one kind in
+ * the order given).
+ */
+export async function planImport(paths: readonly string[], maxListed = DEFAULT_LISTED): Promise<FilePlan[]> {
+  const problems = new Problems(maxListed);
+  const plans: FilePlan[] = [];
+  const fileProblem = (file: string, message: string, column: string | null = null, line: number | null = null) => problems.add({ file, line, column, message });
+  if (paths.length === 0) fileProblem('import', 'name at least one file');
+  for (const path of paths) {
+    let header: (string | null)[] | null;
+    let bytes: number;
+    try {
+      bytes = await fileSize(path);
+      header = await readHeader(path);
+    } catch (error) {
+      if (error instanceof CsvSyntaxError) fileProblem(path, error.message, null, error.line);
+      else fileProblem(path, `cannot be read (${(error as { code?: string }).code ?? 'error'})`);
+      continue;
+    }
+    if (!header) {
+      fileProblem(path, 'is empty: a file starts with the header of its export');
+      continue;
+    }
+    const names = header.map((h) => h ?? '');
+    const format = recogniseHeader(names);
+    if (!format) {
+      fileProblem(path, 'is not an export of sources, incidents, responses or citations: its header is not one of theirs (docs/import.md)', null, 1);
+      continue;
+    }
+    const known = new Set(format.columns.map((c) => c.name));
+    const before = problems.total;
+    names.forEach((name, k) => {
+      if (!name) fileProblem(path, `column ${k + 1} has no name`, null, 1);
+      else if (!known.has(name)) fileProblem(path, `is not a column of ${format.file}`, name, 1);
+      else if (names.indexOf(name) !== k) fileProblem(path, 'appears twice in the header', name, 1);
+    });
+    for (const name of format.required) if (!names.includes(name)) fileProblem(path, `is missing: ${format.file} needs it`, name, 1);
+    if (problems.total === before) plans.push({ path, format, header: names, bytes });
+  }
+  if (problems.total) throw problems.refuse();
+  return plans.sort((a, b) => IMPORT_FORMATS.indexOf(a.format) - IMPORT_FORMATS.indexOf(b.format));
+}
+
+/** Links a response has that are not deleted, by response id. */
+interface ResponseLinks {
+  incidents: Map<string, Set<string>>;
+  organizations: Map<string, Set<string>>;
+}
+
+/** Who writes: the operator, through the import, naming the file in each revision and audit entry. */
+function contextFor(options: ImportOptions, plan: FilePlan): WriteContext {
+  return { viewer: options.viewer, operation: options.operation ?? 'cli import', reason: `import of ${basename(plan.path)}`, requestId: null };
+}
+
+/**
+ * Loads planned files in one transaction: all of them, or nothing. Every row becomes the API's
+ * write input and is validated by validateWrite with the API's rules, inside the transaction, so a
+ * reference to a record created earlier in the import is found. A row whose id is new is created
+ * with that id; one whose stored content equals the file's is left alone; one that differs is
+ * updated at its current version. Every write goes through EditingService (revision and audit
+ * entry). Problems do not stop the reading: every row is checked, and if any has a problem the
+ * transaction is rolled back and ImportRefusedError lists them.
+ */
+export async function runImport(dataSource: DataSource, plans: readonly FilePlan[], options: ImportOptions): Promise<ImportSummary> {
+  const started = process.hrtime.bigint();
+  const [{ regions }] = await dataSource.query<{ regions: number }[]>('SELECT count(*)::int AS regions FROM region');
+  // Incidents refer to regions; a database prepared only by the command line may not have them yet.
+  if (regions === 0) await RegionsService.sync(dataSource);
+  const editing = new EditingService(dataSource, new AuditService(dataSource));
+  const importer = new Importer(editing, options);
+  const files = await editing.transaction(async (manager) => {
+    const summaries: FileSummary[] = [];
+    for (const plan of plans) summaries.push(await importer.loadFile(manager, plan));
+    if (importer.problems.total) throw importer.problems.refuse();
+    return summaries;
+  });
+  const sum = (key: 'rows' | 'created' | 'updated' | 'unchanged') => files.reduce((n, f) => n + f[key], 0);
+  return {
+    files,
+    rows: sum('rows'),
+    created: sum('created'),
+    updated: sum('updated'),
+    unchanged: sum('unchanged'),
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+  };
+}
+
+/** planImport then runImport. */
+export async function importCsvFiles(dataSource: DataSource, paths: readonly string[], options: ImportOptions): Promise<ImportSummary> {
+  return runImport(dataSource, await planImport(paths, options.maxListed), options);
+}
+
+interface Row extends RowValues {
+  line: number;
+  /** The row's cells do not match the header: reported, not validated. */
+  unreadable?: boolean;
+}
+
+class Importer {
+  readonly problems: Problems;
+  private readonly progress: ImportProgress;
+  /** Ids seen so far per kind, with their line, so that an id given twice is reported. */
+  private readonly seen = new Map<ImportKind, Map<string, string>>();
+
+  constructor(
+    private readonly editing: EditingService,
+    private readonly options: ImportOptions,
+  ) {
+    this.problems = new Problems(options.maxListed ?? DEFAULT_LISTED);
+    this.progress = options.progress ?? NO_PROGRESS;
+  }
+
+  async loadFile(manager: EntityManager, plan: FilePlan): Promise<FileSummary> {
+    const summary: FileSummary = { file: plan.path, kind: plan.format.kind, rows: 0, created: 0, updated: 0, unchanged: 0 };
+    const columns = this.headerColumns(manager, plan);
+    const problemColumns = new ProblemColumns(plan.format);
+    const ctx = contextFor(this.options, plan);
+    this.progress.start(plan.path, plan.bytes);
+    let chunk: CsvRecord[] = [];
+    let header = true;
+    try {
+      for await (const record of readCsv(plan.path)) {
+        if (header) {
+          header = false;
+          continue;
+        }
+        chunk.push(record);
+        summary.rows++;
+        if (chunk.length === CHUNK) {
+          await this.loadChunk(manager, plan, columns, problemColumns, chunk, summary, ctx);
+          this.progress.update(record.bytes, summary.rows);
+          chunk = [];
+        }
+      }
+      if (chunk.length) await this.loadChunk(manager, plan, columns, problemColumns, chunk, summary, ctx);
+      this.progress.update(plan.bytes, summary.rows);
+    } catch (error) {
+      if (!(error instanceof CsvSyntaxError)) throw error;
+      // The rows before the break are still checked, so that the report is complete up to it.
+      if (chunk.length) await this.loadChunk(manager, plan, columns, problemColumns, chunk, summary, ctx);
+      this.problems.add({ file: plan.path, line: error.line, column: null, message: `${error.message}: the rest of the file was not read` });
+    } finally {
+      this.progress.stop();
+    }
+    return summary;
+  }
+
+  /** The header's columns with their roles; an empty cell leaves a field out (rather than
+   * nulling it) for references the export may hide, and for columns that cannot be null and have
+   * a default (the record's metadata says which). */
+  private headerColumns(manager: EntityManager, plan: FilePlan): HeaderColumn[] {
+    const roles = columnRoles(plan.format);
+    const metadata = manager.connection.getMetadata(plan.format.entity);
+    return plan.header.map((name) => {
+      const { column, role } = roles.get(name)!;
+      let emptyLeavesOut = false;
+      if (role.role === 'field') {
+        const stored = metadata.findColumnWithPropertyPath(role.path.join('.'));
+        emptyLeavesOut = plan.format.keptWhenEmpty.includes(name) || Boolean(stored && !stored.isNullable && stored.default !== undefined);
+      }
+      return { name, column, role, emptyLeavesOut };
+    });
+  }
+
+  /** Adds a row's problems, in the order of the file's columns (the row's own first). */
+  private report(plan: FilePlan, line: number, problems: CellProblem[]): void {
+    const position = (p: CellProblem) => (p.column === null ? -1 : plan.header.indexOf(p.column) === -1 ? plan.header.length : plan.header.indexOf(p.column));
+    const sorted = problems.map((p, k) => ({ p, k })).sort((a, b) => position(a.p) - position(b.p) || a.k - b.k);
+    for (const { p } of sorted) this.problems.add({ file: plan.path, line, column: p.column, message: p.message });
+  }
+
+  private async loadChunk(
+    manager: EntityManager,
+    plan: FilePlan,
+    columns: HeaderColumn[],
+    problemColumns: ProblemColumns,
+    records: CsvRecord[],
+    summary: FileSummary,
+    ctx: WriteContext,
+  ): Promise<void> {
+    const { format } = plan;
+    const seen = this.seen.get(format.kind) ?? new Map<string, string>();
+    this.seen.set(format.kind, seen);
+    const rows: Row[] = [];
+    for (const record of records) {
+      if (record.cells.length !== columns.length) {
+        const problem = { column: null, message: `has ${record.cells.length} cells where the header has ${columns.length}` };
+        rows.push({ line: record.line, id: null, input: {}, empty: new Set(), problems: [problem], unreadable: true });
+        continue;
+      }
+      const row: Row = { line: record.line, ...rowValues(columns, record.cells) };
+      if (row.id) {
+        const first = seen.get(row.id);
+        if (first) row.problems.push({ column: 'id', message: `is given twice: also on ${first}` });
+        else seen.set(row.id, `${plan.path}:${row.line}`);
+      }
+      rows.push(row);
+    }
+    const ids = rows.filter((r) => r.id && !r.unreadable).map((r) => r.id!);
+    const existing = new Map(
+      (ids.length ? await manager.find(format.entity, { where: { id: In(ids) }, withDeleted: true }) : []).map((r) => [r.id, r]),
+    );
+    const links = format.kind === 'responses' ? await this.responseLinks(manager, rows, existing) : null;
+    const attempt = async (careful: boolean): Promise<ChunkResult> => {
+      const result: ChunkResult = { problems: [], created: 0, updated: 0, unchanged: 0 };
+      for (const row of rows) await this.loadRow(manager, plan, problemColumns, row, existing.get(row.id ?? ''), links, result, ctx, careful);
+      return result;
+    };
+    // Optimistically, the chunk's writes under one savepoint. Should the database refuse a row that
+    // passed validation (a rule only it holds), the chunk is rolled back to the savepoint and done
+    // again, each row under a savepoint of its own, so that the refused row is named and the
+    // others still go on.
+    let result: ChunkResult;
+    await manager.query('SAVEPOINT vigil_import_chunk');
+    try {
+      result = await attempt(false);
+      await manager.query('RELEASE SAVEPOINT vigil_import_chunk');
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+      await manager.query('ROLLBACK TO SAVEPOINT vigil_import_chunk');
+      await manager.query('RELEASE SAVEPOINT vigil_import_chunk');
+      result = await attempt(true);
+    }
+    for (const { line, problems } of result.problems) this.report(plan, line, problems);
+    summary.created += result.created;
+    summary.updated += result.updated;
+    summary.unchanged += result.unchanged;
+  }
+
+  /** For responses: the links the existing ones have, and organizer names resolved to ids. */
+  private async responseLinks(manager: EntityManager, rows: Row[], existing: Map<string, VigilRecord>): Promise<ResponseLinks> {
+    const ids = [...existing.keys()];
+    const links: ResponseLinks = { incidents: new Map(), organizations: new Map() };
+    const group = (map: Map<string, Set<string>>, key: string, value: string) => (map.get(key) ?? map.set(key, new Set()).get(key)!).add(value);
+    if (ids.length) {
+      const incidents: { response_id: string; incident_id: string }[] = await manager.query(
+        'SELECT response_id, incident_id FROM response_incident WHERE response_id = ANY($1::uuid[]) AND deleted_at IS NULL',
+        [ids],
+      );
+      for (const l of incidents) group(links.incidents, l.response_id, l.incident_id);
+      const organizers: { response_id: string; organization_id: string }[] = await manager.query(
+        'SELECT response_id, organization_id FROM response_organizer WHERE response_id = ANY($1::uuid[]) AND deleted_at IS NULL',
+        [ids],
+      );
+      for (const l of organizers) group(links.organizations, l.response_id, l.organization_id);
+    }
+    const names = [...new Set(rows.flatMap((r) => r.organizerNames ?? []))];
+    const byName = new Map<string, string[]>();
+    if (names.length) {
+      const found: { id: string; name: string }[] = await manager.query(
+        'SELECT id, name FROM organization WHERE name = ANY($1::text[]) AND deleted_at IS NULL ORDER BY id',
+        [names],
+      );
+      for (const o of found) byName.set(o.name, [...(byName.get(o.name) ?? []), o.id]);
+    }
+    for (const row of rows) {
+      if (!row.organizerNames?.length) continue;
+      const linked = links.organizations.get(row.id ?? '') ?? new Set<string>();
+      const chosen: string[] = [];
+      row.organizerNames.forEach((name, k) => {
+        const candidates = byName.get(name) ?? [];
+        const id = candidates.find((c) => linked.has(c)) ?? (candidates.length === 1 ? candidates[0] : null);
+        if (id) chosen.push(id);
+        else {
+          row.problems.push({
+            column: 'organizer_names',
+            message: candidates.length
+              ? `item ${k + 1}: ${candidates.length} organizations have this name; link the right one through the API (linkResponse)`
+              : `item ${k + 1}: no organization has this name (organizations are not imported: create it first)`,
+          });
+        }
+      });
+      if (chosen.length === row.organizerNames.length) row.input.organizers = chosen.map((organizationId) => ({ organizationId }));
+    }
+    return links;
+  }
+
+  /** Validates a row as the API would, then creates, updates or leaves alone its record. */
+  private async loadRow(
+    manager: EntityManager,
+    plan: FilePlan,
+    problemColumns: ProblemColumns,
+    row: Row,
+    existing: VigilRecord | undefined,
+    links: ResponseLinks | null,
+    result: ChunkResult,
+    ctx: WriteContext,
+    careful: boolean,
+  ): Promise<void> {
+    const { format } = plan;
+    const problems = [...row.problems];
+    let input: object | null = null;
+    if (!row.unreadable) {
+      try {
+        input = await validateWrite(format.input, row.input, '', manager);
+      } catch (error) {
+        if (!(error instanceof UserInputError)) throw error;
+        problems.push(...inputProblems(problemColumns, error));
+      }
+    }
+    if (problems.length || !input || !row.id) {
+      result.problems.push({ line: row.line, problems: collapseEmpty(problems, row.empty) });
+      return;
+    }
+    const write = existing ? this.changes(manager, format, problemColumns, existing, input, row, links, ctx) : this.creation(manager, format, row.id, input, row, ctx);
+    if ('problems' in write) {
+      result.problems.push({ line: row.line, problems: write.problems });
+      return;
+    }
+    if (!write.run) {
+      result.unchanged++;
+      return;
+    }
+    if (!careful) {
+      await write.run();
+    } else {
+      try {
+        await this.inSavepoint(manager, write.run);
+      } catch (error) {
+        const refusal = translateDatabaseError(error);
+        if (refusal instanceof UserInputError) result.problems.push({ line: row.line, problems: inputProblems(problemColumns, refusal) });
+        else if (refusal instanceof ConflictError || refusal instanceof NotFoundError) result.problems.push({ line: row.line, problems: [{ column: null, message: refusal.message }] });
+        else throw refusal;
+        return;
+      }
+    }
+    result[write.outcome]++;
+  }
+
+  private async inSavepoint(manager: EntityManager, work: () => Promise<void>): Promise<void> {
+    await manager.query('SAVEPOINT vigil_import_row');
+    try {
+      await work();
+      await manager.query('RELEASE SAVEPOINT vigil_import_row');
+    } catch (error) {
+      await manager.query('ROLLBACK TO SAVEPOINT vigil_import_row');
+      await manager.query('RELEASE SAVEPOINT vigil_import_row');
+      throw error;
+    }
+  }
+
+  /** A new record with the file's id, and its created_at, updated_at and deleted_at when the file
+   * gives them (so that an export of the imported record shows the same times), then its links. */
+  private creation(manager: EntityManager, format: ImportFormat, id: string, input: object, row: Row, ctx: WriteContext): Write {
+    const times: Record<string, Date> = {};
+    if (row.createdAt) times.createdAt = row.createdAt;
+    if (row.updatedAt) times.updatedAt = row.updatedAt;
+    if (row.deletedAt) times.deletedAt = row.deletedAt;
+    return {
+      outcome: 'created',
+      run: async () => {
+        await this.editing.create(manager, format.entity, { ...valuesOf(input, [...format.links]), ...times, id }, ctx);
+        await this.addLinks(manager, format, id, missingLinks(format, id, input, null), ctx);
+      },
+    };
+  }
+
+  /** What it takes to bring an existing record to what the file says: its content (when it
+   * differs), whether it is deleted (when the file has deleted_at), the links it lacks. Nothing to
+   * do: no `run`. Times are the database's: an update is a change made now. */
+  private changes(
+    manager: EntityManager,
+    format: ImportFormat,
+    problemColumns: ProblemColumns,
+    existing: VigilRecord,
+    input: object,
+    row: Row,
+    links: ResponseLinks | null,
+    ctx: WriteContext,
+  ): Write | { problems: CellProblem[] } {
+    const values = valuesOf(input, [...format.links]);
+    const metadata = manager.connection.getMetadata(format.entity);
+    const before = stateOf(metadata, existing);
+    const changed = Object.keys(diff(before, applied(metadata, before, values)));
+    const fixed = [...new Set(changed.map((path) => path.split('.')[0]).filter((p) => format.fixed.includes(p)))];
+    if (fixed.length) {
+      return { problems: fixed.map((p) => problemColumns.problem(p, 'differs from the stored record and cannot change: delete the record and create a new one')) };
+    }
+    const deletion = row.deletedAt !== undefined && Boolean(row.deletedAt) !== Boolean(existing.deletedAt);
+    const lacking = missingLinks(format, existing.id, input, links);
+    if (!changed.length && !deletion && !lacking.incidentIds.length && !lacking.organizationIds.length) return { outcome: 'unchanged' };
+    return {
+      outcome: 'updated',
+      run: async () => {
+        let current = existing;
+        if (changed.length) current = await this.editing.update(manager, format.entity, existing.id, existing.version, values, ctx);
+        if (deletion) {
+          current = row.deletedAt
+            ? await this.editing.softDelete(manager, format.entity, current.id, current.version, ctx)
+            : await this.editing.restore(manager, format.entity, current.id, current.version, ctx);
+        }
+        await this.addLinks(manager, format, existing.id, lacking, ctx);
+      },
+    };
+  }
+
+  private async addLinks(manager: EntityManager, format: ImportFormat, responseId: string, lacking: Lacking, ctx: WriteContext): Promise<void> {
+    if (format.kind !== 'responses') return;
+    for (const incidentId of lacking.incidentIds) await this.editing.create(manager, ResponseIncident, { responseId, incidentId }, ctx);
+    for (const organizationId of lacking.organizationIds) {
+      await this.editing.create(manager, ResponseOrganizer, { responseId, organizationId, role: OrganizerRole.ORGANIZER }, ctx);
+    }
+  }
+}
+
+type Outcome = 'created' | 'updated' | 'unchanged';
+
+/** A row's writes, to run (none when the record is unchanged). */
+type Write = { outcome: Outcome; run?: () => Promise<void> };
+
+interface ChunkResult extends Record<Outcome, number> {
+  problems: { line: number; problems: CellProblem[] }[];
+}
+
+interface Lacking {
+  incidentIds: string[];
+  organizationIds: string[];
+}
+
+/** The links of a response's input that it does not have yet. Links are only ever added: an
+ * export lists only the links its viewer may see, so a link missing from a file is no reason to
+ * remove one. */
+function missingLinks(format: ImportFormat, responseId: string, input: object, links: ResponseLinks | null): Lacking {
+  if (format.kind !== 'responses') return { incidentIds: [], organizationIds: [] };
+  const { incidentIds, organizers } = input as { incidentIds?: string[]; organizers?: { organizationId: string }[] };
+  const incidents = links?.incidents.get(responseId) ?? new Set<string>();
+  const organizations = links?.organizations.get(responseId) ?? new Set<string>();
+  return {
+    incidentIds: [...new Set((incidentIds ?? []).map((i) => i.toLowerCase()))].filter((i) => !incidents.has(i)),
+    organizationIds: [...new Set((organizers ?? []).map((o) => o.organizationId.toLowerCase()))].filter((o) => !organizations.has(o)),
+  };
+}
+
+/** A database refusal of a row (or a write that found the record changed under it): the chunk is
+ * done again row by row to name it. Anything else is a fault, and ends the import. */
+function isRefusal(error: unknown): boolean {
+  return error instanceof QueryFailedError || error instanceof ConflictError || error instanceof NotFoundError;
+}
+
+/** UserInputError problems by column (database refusals name `input.<property>`, or `input`). */
+function inputProblems(problemColumns: ProblemColumns, error: UserInputError): CellProblem[] {
+  const found = (error.extensions.problems as InputProblem[] | undefined) ?? [{ path: '', message: error.message }];
+  return found.map((p) => (p.path === 'input' ? { column: null, message: p.message } : problemColumns.problem(p.path.replace(/^input\./, ''), p.message)));
+}
+
+/** A column whose cell is empty and breaks a rule is simply required: one message, not the
+ * rule's several ("must be a string", "must be longer than..."). A choice between columns ("give
+ * exactly one of ...") keeps its message. */
+function collapseEmpty(problems: CellProblem[], empty: Set<string>): CellProblem[] {
+  const out: CellProblem[] = [];
+  const required = new Set<string>();
+  for (const p of problems) {
+    if (p.column && empty.has(p.column) && !p.message.startsWith('item ') && !p.message.startsWith('give ')) {
+      if (!required.has(p.column)) out.push({ column: p.column, message: 'is required' });
+      required.add(p.column);
+    } else {
+      out.push(p);
+    }
+  }
+  return out;
+}

