@@ -1,0 +1,175 @@
+/* The three representative reads of issue 7, as Vigil's GraphQL and as the equivalent PostGraphile
+ * GraphQL over bench/postgraphile.sql, each with a normal form of its answer so the harness can
+ * check that both servers return the same data before measuring them. */
+
+export interface GraphQLBody {
+  query: string;
+  variables?: Record<string, unknown>;
+}
+
+export type ReadName = 'page' | 'monthly' | 'search';
+
+export interface Read {
+  name: ReadName;
+  title: string;
+  vigil(first: number): GraphQLBody;
+  postgraphile(first: number): GraphQLBody;
+  /** Page sizes at which statements are counted; null when the read has no page. */
+  pageSizes: number[] | null;
+  /** The answer's `data` in a form both servers share. */
+  normalizeVigil(data: unknown): unknown;
+  normalizePostGraphile(data: unknown): unknown;
+}
+
+export const PAGE_SIZE = 50;
+export const COUNTRY = 'RU';
+export const YEAR = 2017;
+export const SEARCH = 'detained prison';
+
+// The answers are walked loosely: a wrong shape fails the comparison, which is the point.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Loose = any;
+
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+const PAGE_VIGIL = `query Page($first: Int!, $regions: [String!], $from: String, $to: String) {
+  incidents(first: $first, filter: { regions: $regions, dateFrom: $from, dateTo: $to }) {
+    pageInfo { hasNextPage endCursor }
+    edges { node {
+      id headline kind date { start precision } regionCode victims { atLeast atMost best }
+      citations { excerpt source { publisher title } }
+      responses { kind title }
+    } }
+  }
+}`;
+
+const PAGE_POSTGRAPHILE = `query Page($first: Int!, $regions: [String], $from: Date, $to: Date) {
+  incidentsIn(regions: $regions, dateFrom: $from, dateTo: $to, first: $first) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id headline kind dateStart datePrecision regionCode victimsAtLeast victimsAtMost victimsBest
+      citationsByIncidentId(orderBy: [CREATED_AT_ASC, ID_ASC]) { nodes { excerpt sourceBySourceId { publisher title } } }
+      responseIncidentsByIncidentId(orderBy: [CREATED_AT_ASC, ID_ASC]) { nodes { advocacyResponseByResponseId { kind title } } }
+    }
+  }
+}`;
+
+const MONTHLY_VIGIL = `query Monthly($regions: [String!]) {
+  incidentStats(filter: { regions: $regions }, groupBy: [MONTH]) {
+    month incidents
+    victims { atLeast atMost best unknown }
+    deaths { atLeast atMost best unknown }
+    responses
+  }
+}`;
+
+const MONTHLY_POSTGRAPHILE = `query Monthly($regions: [String]) {
+  incidentMonthlyStats(regions: $regions) {
+    nodes {
+      month incidents victimsAtLeast victimsAtMost victimsBest victimsUnknown
+      deathsAtLeast deathsAtMost deathsBest deathsUnknown responses
+    }
+  }
+}`;
+
+const SEARCH_VIGIL = `query Search($first: Int!, $search: String) {
+  incidents(first: $first, filter: { search: $search }, orderBy: RELEVANCE) {
+    pageInfo { hasNextPage endCursor }
+    edges { node { id headline kind date { start precision } regionCode } }
+  }
+}`;
+
+const SEARCH_POSTGRAPHILE = `query Search($first: Int!, $search: String) {
+  searchIncidents(search: $search, first: $first) {
+    pageInfo { hasNextPage endCursor }
+    nodes { id headline kind dateStart datePrecision regionCode }
+  }
+}`;
+
+const pageVariables = (first: number) => ({ first, regions: [COUNTRY], from: `${YEAR}-01-01`, to: `${YEAR}-12-31` });
+
+export const READS: Read[] = [
+  {
+    name: 'page',
+    title: `page of ${PAGE_SIZE} incidents in ${COUNTRY} in ${YEAR} with citations, sources and responses`,
+    vigil: (first) => ({ query: PAGE_VIGIL, variables: pageVariables(first) }),
+    postgraphile: (first) => ({ query: PAGE_POSTGRAPHILE, variables: pageVariables(first) }),
+    pageSizes: [10, PAGE_SIZE],
+    normalizeVigil: (data: Loose) => ({
+      hasNextPage: data.incidents.pageInfo.hasNextPage,
+      incidents: data.incidents.edges.map(({ node: n }: Loose) => ({
+        id: n.id,
+        headline: n.headline,
+        kind: n.kind,
+        date: [n.date.start, n.date.precision],
+        regionCode: n.regionCode,
+        victims: [n.victims.atLeast, n.victims.atMost, n.victims.best],
+        citations: n.citations.map((c: Loose) => [c.excerpt, c.source?.publisher, c.source?.title]),
+        responses: n.responses.map((r: Loose) => [r.kind, r.title]),
+      })),
+    }),
+    normalizePostGraphile: (data: Loose) => ({
+      hasNextPage: data.incidentsIn.pageInfo.hasNextPage,
+      incidents: data.incidentsIn.nodes.map((n: Loose) => ({
+        id: n.id,
+        headline: n.headline,
+        kind: n.kind,
+        date: [n.dateStart, n.datePrecision],
+        regionCode: n.regionCode,
+        victims: [n.victimsAtLeast, n.victimsAtMost, n.victimsBest],
+        citations: n.citationsByIncidentId.nodes.map((c: Loose) => [c.excerpt, c.sourceBySourceId?.publisher, c.sourceBySourceId?.title]),
+        responses: n.responseIncidentsByIncidentId.nodes.map((r: Loose) => [r.advocacyResponseByResponseId.kind, r.advocacyResponseByResponseId.title]),
+      })),
+    }),
+  },
+  {
+    name: 'monthly',
+    title: `monthly aggregate for ${COUNTRY} (counts, victims and deaths as ranges, responses)`,
+    vigil: () => ({ query: MONTHLY_VIGIL, variables: { regions: [COUNTRY] } }),
+    postgraphile: () => ({ query: MONTHLY_POSTGRAPHILE, variables: { regions: [COUNTRY] } }),
+    pageSizes: null,
+    normalizeVigil: (data: Loose) =>
+      data.incidentStats.map((b: Loose) => [
+        b.month,
+        b.incidents,
+        ...['victims', 'deaths'].flatMap((k) => [b[k].atLeast, b[k].atMost, b[k].best, b[k].unknown].map(num)),
+        b.responses,
+      ]),
+    normalizePostGraphile: (data: Loose) =>
+      data.incidentMonthlyStats.nodes.map((b: Loose) => [
+        b.month,
+        b.incidents,
+        ...['victims', 'deaths'].flatMap((k) => [b[`${k}AtLeast`], b[`${k}AtMost`], b[`${k}Best`], b[`${k}Unknown`]].map(num)),
+        b.responses,
+      ]),
+  },
+  {
+    name: 'search',
+    title: `full-text search "${SEARCH}", ${PAGE_SIZE} most relevant`,
+    vigil: (first) => ({ query: SEARCH_VIGIL, variables: { first, search: SEARCH } }),
+    postgraphile: (first) => ({ query: SEARCH_POSTGRAPHILE, variables: { first, search: SEARCH } }),
+    pageSizes: [10, PAGE_SIZE],
+    normalizeVigil: (data: Loose) => ({
+      hasNextPage: data.incidents.pageInfo.hasNextPage,
+      incidents: data.incidents.edges.map(({ node: n }: Loose) => [n.id, n.headline, n.kind, n.date.start, n.date.precision, n.regionCode]),
+    }),
+    normalizePostGraphile: (data: Loose) => ({
+      hasNextPage: data.searchIncidents.pageInfo.hasNextPage,
+      incidents: data.searchIncidents.nodes.map((n: Loose) => [n.id, n.headline, n.kind, n.dateStart, n.datePrecision, n.regionCode]),
+    }),
+  },
+];
+
+/** Posts a GraphQL request; throws on an HTTP error or GraphQL errors. */
+export async function graphql(url: string, body: GraphQLBody): Promise<unknown> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await response.text();
+  let parsed: { data?: unknown; errors?: unknown[] };
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch {
+    throw new Error(`${url}: HTTP ${response.status}: ${text.slice(0, 300)}`);
+  }
+  if (!response.ok || parsed.errors) throw new Error(`${url}: HTTP ${response.status}: ${JSON.stringify(parsed.errors ?? parsed).slice(0, 600)}`);
+  return parsed.data;
+}

@@ -1,0 +1,387 @@
+/* `npm run bench`: issue 7's measurements in one run on one database. See bench/README.md.
+ *
+ *   npm run bench -- [--incidents 200000] [--seed 1] [--duration 10] [--connections 8]
+ *                    [--latency-duration 5] [--warmup 2] [--fresh] [--no-cache] [--profile]
+ *                    [--skip-export] [--out bench/results]
+ */
+import { execFileSync } from 'node:child_process';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { freePort } from '../src/database/free-port';
+import { measureExport, ExportFigures } from './csv-export';
+import {
+  BenchDatabase,
+  installPostGraphileSchema,
+  openBenchDatabase,
+  REPO,
+  resetStatementStatistics,
+  round,
+  statementStatistics,
+  StatementSummary,
+  StatementTotals,
+} from './database';
+import { LoadFigures, LoadTarget, run, Series } from './load';
+import { BenchServer, cleanup, startServer } from './processes';
+import { markdownReport } from './report';
+import { graphql, PAGE_SIZE, Read, ReadName, READS } from './requests';
+import type { RecordedStatement } from './protocol';
+
+export type Target = 'vigil' | 'postgraphile' | 'direct';
+export const TARGETS: Target[] = ['vigil', 'postgraphile', 'direct'];
+
+export interface Options {
+  incidents: number;
+  seed: number;
+  duration: number;
+  latencyDuration: number;
+  warmup: number;
+  connections: number;
+  rounds: number;
+  fresh: boolean;
+  noCache: boolean;
+  profile: boolean;
+  skipExport: boolean;
+  out: string;
+}
+
+export interface ReadResult {
+  name: ReadName;
+  title: string;
+  /** Vigil and PostGraphile returned the same data (normalised). */
+  sameData: boolean;
+  difference?: string;
+  /** Why Vigil's statement count differs between page sizes, when it does. */
+  statementNote?: string;
+  /** SQL statements per request, by page size ("all" when the read has none). */
+  statements: Record<Target, Record<string, number>>;
+  load: Partial<Record<Target, { loaded: LoadFigures; single: LoadFigures; database: StatementSummary | null }>>;
+}
+
+export interface Results {
+  startedAt: string;
+  finishedAt: string;
+  wallSeconds: number;
+  options: Options;
+  machine: { cpus: number; memoryGB: number; node: string; loadAverageStart: number[]; loadAverageEnd: number[] };
+  commit: string;
+  database: { origin: string; incidents: number; seed: number; generatedSeconds: number | null; postgres: string; pgStatStatements: boolean };
+  reads: ReadResult[];
+  export: ExportFigures | null;
+  vigilStatementsPerRead: Record<string, { text: string; wave: number }[]>;
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      incidents: { type: 'string', default: '200000' },
+      seed: { type: 'string', default: '1' },
+      duration: { type: 'string', default: '10' },
+      'latency-duration': { type: 'string' },
+      warmup: { type: 'string', default: '2' },
+      connections: { type: 'string', default: '8' },
+      rounds: { type: 'string', default: '2' },
+      fresh: { type: 'boolean', default: false },
+      'no-cache': { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      'skip-export': { type: 'boolean', default: false },
+      out: { type: 'string', default: join(REPO, 'bench', 'results') },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${readUsage()}\n`);
+    process.exit(0);
+  }
+  const int = (name: string, value: string | undefined, min: number) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number, at least ${min}`);
+    return n;
+  };
+  const duration = int('duration', values.duration, 1);
+  return {
+    incidents: int('incidents', values.incidents, 1000),
+    seed: int('seed', values.seed, 0),
+    duration,
+    latencyDuration: int('latency-duration', values['latency-duration'] ?? String(Math.max(3, Math.ceil(duration / 2))), 1),
+    warmup: int('warmup', values.warmup, 0),
+    connections: int('connections', values.connections, 1),
+    rounds: int('rounds', values.rounds, 1),
+    fresh: values.fresh!,
+    noCache: values['no-cache']!,
+    profile: values.profile!,
+    skipExport: values['skip-export']!,
+    out: resolve(values.out!),
+  };
+}
+
+function readUsage(): string {
+  return `npm run bench -- [options]
+  --incidents N         incidents to generate (default 200000; 1000000 for the million-row export)
+  --seed S              generator seed (default 1)
+  --duration S          seconds of load per server and read, at --connections (default 10)
+  --latency-duration S  seconds at one connection, for unloaded latency (default duration/2, at least 3)
+  --warmup S            seconds of discarded warm-up load per server and read (default 2)
+  --connections C       concurrent connections of the load generator (default 8)
+  --rounds R            split each duration in R rounds, servers taking turns, so that a burst of
+                        other work on the machine hits all of them alike (default 2)
+  --fresh               regenerate the cached database
+  --no-cache            generate into a throwaway directory, removed at the end
+  --profile             write a CPU profile of the Vigil process (.vigil/bench/logs/*.cpuprofile)
+  --skip-export         skip the CSV export measurement
+  --out DIR             where results go (default bench/results)
+Env: BENCH_DATABASE_URL  a PostgreSQL server (superuser URL) to use instead of the embedded one`;
+}
+
+const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+function commitOf(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const head = git('rev-parse', '--short', 'HEAD');
+    const dirty = git('status', '--porcelain', '--', 'src', 'migrations');
+    return dirty ? `${head} (with uncommitted changes in src/ or migrations/)` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Where the first difference between two normalised answers is, for the report. */
+function firstDifference(a: unknown, b: unknown, path = '$'): string {
+  if (isDeepStrictEqual(a, b)) return '';
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return `${path}: ${a.length} items vs ${b.length}`;
+    for (let i = 0; i < a.length; i++) {
+      const d = firstDifference(a[i], b[i], `${path}[${i}]`);
+      if (d) return d;
+    }
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const d = firstDifference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`);
+      if (d) return d;
+    }
+  }
+  return `${path}: ${JSON.stringify(a)?.slice(0, 200)} vs ${JSON.stringify(b)?.slice(0, 200)}`;
+}
+
+/** When a smaller page sends fewer statements, which tables' batches it did without. */
+function noteOnCounts(tablesBySize: Map<number, string[]>): string | undefined {
+  const sizes = [...tablesBySize.keys()].sort((a, b) => a - b);
+  const notes: string[] = [];
+  for (const size of sizes.slice(0, -1)) {
+    const larger = [...tablesBySize.get(sizes.at(-1)!)!];
+    for (const table of tablesBySize.get(size)!) larger.splice(larger.indexOf(table), larger.includes(table) ? 1 : 0);
+    const fewer = tablesBySize.get(sizes.at(-1)!)!.length - tablesBySize.get(size)!.length;
+    if (fewer > 0) {
+      notes.push(
+        `at first ${size}, ${fewer} statement(s) fewer: no batch on ${larger.join(', ')} ` +
+          '(a relation with nothing to load sends no statement: none of those incidents has one)',
+      );
+    } else if (fewer < 0) {
+      notes.push(`at first ${size}, ${-fewer} statement(s) more than at first ${sizes.at(-1)}`);
+    }
+  }
+  return notes.length ? notes.join('; ') : undefined;
+}
+
+async function countStatements(server: BenchServer, url: string, body: object, record = false): Promise<{ count: number; statements: RecordedStatement[] }> {
+  await server.resetStatements(record);
+  await graphql(url, body as never);
+  // Statements sent after the answer (none expected) would be missed; a short pause catches stragglers.
+  await new Promise((r) => setTimeout(r, 50));
+  return server.statements();
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const started = Date.now();
+  const startedAt = new Date().toISOString();
+  const loadAverageStart = loadavg().map((l) => round(l, 2));
+  const logDir = join(REPO, '.vigil', 'bench', 'logs');
+  mkdirSync(logDir, { recursive: true });
+  mkdirSync(options.out, { recursive: true });
+  const serviceScript = join(REPO, 'dist', 'src', 'main.js');
+  if (!existsSync(serviceScript)) throw new Error(`${serviceScript} is missing: run "npm run build" (npm run bench does)`);
+  log(`options: ${JSON.stringify(options)}; logs in ${relative(REPO, logDir)}`);
+
+  const db: BenchDatabase = await openBenchDatabase({ incidents: options.incidents, seed: options.seed, fresh: options.fresh, noCache: options.noCache, log });
+  log(`database ready (${db.origin}${db.generatedSeconds !== null ? `, generated in ${db.generatedSeconds.toFixed(0)} s` : ''}); PostgreSQL ${db.serverVersion}; pg_stat_statements ${db.pgStatStatements ? 'on' : 'off'}`);
+  await installPostGraphileSchema(db.url);
+
+  const [vigilPort, postgraphilePort, directPort] = [await freePort(), await freePort(), await freePort()];
+  log('starting Vigil');
+  const vigil = await startServer({
+    name: 'vigil',
+    script: serviceScript,
+    port: vigilPort,
+    readyPath: '/health',
+    logDir,
+    env: { DATABASE_URL: db.url, PORT: String(vigilPort), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+    execArgv: options.profile ? ['--cpu-prof', '--cpu-prof-dir', logDir] : [],
+  });
+  log('starting PostGraphile');
+  const postgraphile = await startServer({
+    name: 'postgraphile',
+    script: join(__dirname, 'postgraphile-server.js'),
+    port: postgraphilePort,
+    readyPath: '/health',
+    logDir,
+    env: { DATABASE_URL: db.url, PORT: String(postgraphilePort) },
+  });
+  const endpoints: Record<Exclude<Target, 'direct'>, string> = {
+    vigil: `${vigil.baseUrl}/graphql`,
+    postgraphile: `${postgraphile.baseUrl}/graphql`,
+  };
+
+  // Same data from both GraphQL servers, and the statements each sends per request.
+  const reads: ReadResult[] = [];
+  const plans: Record<string, RecordedStatement[]> = {};
+  for (const read of READS) {
+    const vigilData = read.normalizeVigil(await graphql(endpoints.vigil, read.vigil(PAGE_SIZE)));
+    const postgraphileData = read.normalizePostGraphile(await graphql(endpoints.postgraphile, read.postgraphile(PAGE_SIZE)));
+    const difference = firstDifference(vigilData, postgraphileData);
+    if (difference) log(`!! ${read.name}: Vigil and PostGraphile answers differ at ${difference}`);
+    const statements: ReadResult['statements'] = { vigil: {}, postgraphile: {}, direct: {} };
+    const tablesBySize = new Map<number, string[]>();
+    for (const first of read.pageSizes ?? [PAGE_SIZE]) {
+      const key = read.pageSizes ? `first ${first}` : 'all';
+      const recordedVigil = await countStatements(vigil, endpoints.vigil, read.vigil(first), true);
+      statements.vigil[key] = recordedVigil.count;
+      tablesBySize.set(first, recordedVigil.statements.map((s) => /\bFROM\s+"?(\w+)"?/i.exec(s.text)?.[1] ?? '?'));
+      if (first === PAGE_SIZE) plans[read.name] = recordedVigil.statements;
+      statements.postgraphile[key] = (await countStatements(postgraphile, endpoints.postgraphile, read.postgraphile(first))).count;
+    }
+    statements.direct = { [read.pageSizes ? `first ${PAGE_SIZE}` : 'all']: plans[read.name].length };
+    const statementNote = noteOnCounts(tablesBySize);
+    log(`${read.name}: same data ${difference ? 'NO' : 'yes'}; statements per request ${JSON.stringify(statements)}${statementNote ? ` (${statementNote})` : ''}`);
+    reads.push({
+      name: read.name,
+      title: read.title,
+      sameData: !difference,
+      ...(difference ? { difference } : {}),
+      ...(statementNote ? { statementNote } : {}),
+      statements,
+      load: {},
+    });
+  }
+
+  const plansFile = join(logDir, 'direct-sql-plans.json');
+  writeFileSync(plansFile, JSON.stringify(plans, null, 1));
+  log('starting the direct-SQL server');
+  const direct = await startServer({
+    name: 'direct-sql',
+    script: join(__dirname, 'direct-sql-server.js'),
+    port: directPort,
+    readyPath: '/health',
+    logDir,
+    env: { DATABASE_URL: db.url, PORT: String(directPort), PLANS: plansFile },
+  });
+  for (const read of READS) {
+    const response = await fetch(`${direct.baseUrl}/${read.name}`, { method: 'POST', body: '{}' });
+    if (!response.ok) throw new Error(`direct-SQL server: ${read.name}: HTTP ${response.status} ${await response.text()}`);
+    await response.arrayBuffer();
+  }
+
+  // The export first, while the service's memory holds nothing else of this run.
+  let exportFigures: ExportFigures | null = null;
+  if (!options.skipExport) {
+    log(`CSV export of ${options.incidents} incidents`);
+    exportFigures = await measureExport(vigil, db.url, log);
+    log(`  ${exportFigures.available ? JSON.stringify(exportFigures.vigil) : `not available: ${exportFigures.reason}`}`);
+  }
+
+  const servers: Record<Target, BenchServer> = { vigil, postgraphile, direct };
+  for (const read of READS) {
+    const result = reads.find((r) => r.name === read.name)!;
+    const targets: Record<Target, LoadTarget> = {
+      vigil: { url: endpoints.vigil, body: JSON.stringify(read.vigil(PAGE_SIZE)) },
+      postgraphile: { url: endpoints.postgraphile, body: JSON.stringify(read.postgraphile(PAGE_SIZE)) },
+      direct: { url: `${direct.baseUrl}/${read.name}`, body: '{}' },
+    };
+    const series = Object.fromEntries(
+      TARGETS.map((t) => [t, { loaded: new Series(options.connections), single: new Series(1), database: new StatementTotals() }]),
+    ) as Record<Target, { loaded: Series; single: Series; database: StatementTotals }>;
+    const timed = async (target: Target, kind: 'loaded' | 'single', seconds: number) => {
+      if (db.pgStatStatements) await resetStatementStatistics(db.url);
+      const cpuBefore = servers[target].cpuSeconds();
+      const outcome = await run(targets[target], kind === 'loaded' ? options.connections : 1, seconds);
+      series[target][kind].add(outcome, servers[target].cpuSeconds() - cpuBefore);
+      if (db.pgStatStatements) series[target].database.add(await statementStatistics(db.url));
+    };
+    log(`load: ${read.name}, ${options.rounds} round(s) of ${TARGETS.join(', ')}`);
+    for (let round = 0; round < options.rounds; round++) {
+      for (const target of TARGETS) {
+        if (round === 0 && options.warmup > 0) await run(targets[target], options.connections, options.warmup);
+        await timed(target, 'loaded', Math.max(1, options.duration / options.rounds));
+      }
+      for (const target of TARGETS) await timed(target, 'single', Math.max(1, options.latencyDuration / options.rounds));
+    }
+    for (const target of TARGETS) {
+      const { loaded, single, database } = series[target];
+      const figures = { loaded: loaded.figures(), single: single.figures() };
+      result.load[target] = { ...figures, database: db.pgStatStatements ? database.summary(loaded.requests + single.requests) : null };
+      const failures = figures.loaded.failures + figures.single.failures;
+      log(
+        `  ${target}: ${figures.loaded.rps} req/s, p50 ${figures.loaded.p50} ms, p99 ${figures.loaded.p99} ms at ${options.connections}; ` +
+          `p50 ${figures.single.p50} ms at 1; ${figures.loaded.serverCpuMsPerRequest} ms CPU per request` +
+          `${result.load[target]!.database ? `; ${result.load[target]!.database!.msPerRequest} ms in PostgreSQL` : ''}${failures ? `; ${failures} FAILED` : ''}`,
+      );
+    }
+  }
+
+  for (const server of [direct, postgraphile, vigil]) await server.stop();
+  await db.close();
+
+  const results: Results = {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    wallSeconds: Math.round((Date.now() - started) / 1000),
+    options: { ...options, out: relative(REPO, options.out) },
+    machine: { cpus: cpus().length, memoryGB: round(totalmem() / 2 ** 30, 1), node: process.version, loadAverageStart, loadAverageEnd: loadavg().map((l) => round(l, 2)) },
+    commit: commitOf(),
+    database: {
+      origin: db.origin,
+      incidents: options.incidents,
+      seed: options.seed,
+      generatedSeconds: db.generatedSeconds,
+      postgres: db.serverVersion,
+      pgStatStatements: db.pgStatStatements,
+    },
+    reads,
+    export: exportFigures,
+    vigilStatementsPerRead: Object.fromEntries(
+      Object.entries(plans).map(([name, list]) => [name, list.map((s) => ({ text: s.text.replace(/\s+/g, ' ').slice(0, 300), wave: s.wave }))]),
+    ),
+  };
+  const stem = join(options.out, `${startedAt.slice(0, 10)}-${options.incidents}`);
+  writeFileSync(`${stem}.json`, `${JSON.stringify(results, null, 2)}\n`);
+  const markdown = markdownReport(results);
+  writeFileSync(`${stem}.md`, markdown);
+  process.stdout.write(`\n${markdown}\n`);
+  log(`results: ${relative(REPO, stem)}.json and .md (${results.wallSeconds} s)`);
+}
+
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`${signal}: stopping the servers and PostgreSQL`);
+    void cleanup.runAll(log).then(() => process.exit(130));
+  });
+}
+// Last resort if the process exits some other way: no child outlives the harness.
+process.on('exit', () => {
+  for (const child of cleanup.children) child.kill('SIGKILL');
+});
+
+main().then(
+  () => cleanup.runAll(log).then(() => process.exit(0)),
+  (error: unknown) => {
+    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    void cleanup.runAll(log).then(() => process.exit(1));
+  },
+);
