@@ -138,17 +138,19 @@ describe('npm run vigil -- import', () => {
       headline: 'Recorded in error',
       date: { start: '2019', precision: 'YEAR' },
       regionCode: 'GE',
+      // What is deleted with it (its citation, the response's link to it) comes back with it.
+      citations: [{ source: { kind: 'NEWS_REPORT', publisher: 'A newspaper', title: 'Later retracted', published: { edtf: '2019-05' } }, claim: 'reported' }],
     });
     deletedId = deleted.id;
-    await gql('mutation($input: RecordVersionInput!) { deleteRecord(input: $input) { id version } }', { type: 'INCIDENT', id: deleted.id, version: deleted.version });
     const [organization] = await source.dataSource.query(`SELECT id FROM organization ORDER BY name LIMIT 1`);
     await gql('mutation($input: CreateAdvocacyResponseInput!) { createAdvocacyResponse(input: $input) { id version } }', {
       kind: 'STATEMENT',
       title: '@Statement on the February incident',
       date: { start: '2020-03', precision: 'MONTH' },
-      incidentIds: [injected.id],
+      incidentIds: [injected.id, deleted.id],
       organizers: [{ organizationId: organization.id, role: 'PARTNER' }],
     });
+    await gql('mutation($input: RecordVersionInput!) { deleteRecord(input: $input) { id version } }', { type: 'INCIDENT', id: deleted.id, version: deleted.version });
 
     exported = await exportAll(source.app, await source.tokenFor(Role.ADMIN));
     dir = await mkdtemp(join(tmpdir(), 'vigil-import-'));

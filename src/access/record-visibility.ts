@@ -70,6 +70,9 @@ export function visibleCondition(
      * query already holds to the rule (e.g. a citation reached by `incident_id = i.id`). Its
      * check is left out, and so are the other subject columns, which a CHECK keeps null. */
     reachedBy?: string;
+    /** Linked records count as visible even when soft-deleted (an editor's includeDeleted: the
+     * citations of a deleted incident are part of what was deleted, and of a faithful export). */
+    deletedLinks?: boolean;
   } = {},
 ): string {
   if (!TABLE_OF[entity]) throw new Error(`No visibility rule for ${entity}`);
@@ -80,9 +83,10 @@ export function visibleCondition(
   );
   for (const [i, d] of dependencies.entries()) {
     const dep = `${alias}_dep${i}`;
+    const notDeleted = options.deletedLinks ? '' : `${dep}.deleted_at IS NULL AND `;
     parts.push(
       `(${alias}.${d.column} IS NULL OR EXISTS (SELECT 1 FROM ${d.table} ${dep} WHERE ${dep}.id = ${alias}.${d.column} ` +
-        `AND ${dep}.deleted_at IS NULL AND ${dep}.confidentiality IN (:...${levelsParam})))`,
+        `AND ${notDeleted}${dep}.confidentiality IN (:...${levelsParam})))`,
     );
   }
   return parts.join(' AND ');
@@ -106,10 +110,11 @@ export function onlyVisible<T extends ObjectLiteral>(
 ): SelectQueryBuilder<T> {
   // Deleted records are for editors (the includeDeleted filter field is declared CONFIDENTIAL and
   // refused to others before this runs; checked again here).
-  if (options.includeDeleted && viewer.mayRead(AccessLevel.CONFIDENTIAL)) qb.withDeleted();
+  const withDeleted = Boolean(options.includeDeleted) && viewer.mayRead(AccessLevel.CONFIDENTIAL);
+  if (withDeleted) qb.withDeleted();
   const param = levelsParam(alias);
   const entity = qb.expressionMap.mainAlias?.metadata.name ?? '';
-  return qb.andWhere(visibleCondition(entity, alias, param, { deleted: false }), { [param]: viewer.readableLevels });
+  return qb.andWhere(visibleCondition(entity, alias, param, { deleted: false, deletedLinks: withDeleted }), { [param]: viewer.readableLevels });
 }
 
 /** The parameter name onlyVisible binds the viewer's readable levels to, for `alias`. */

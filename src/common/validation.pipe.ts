@@ -69,15 +69,23 @@ function nulProblems(value: unknown, path: string, found: InputProblem[] = []): 
   return found;
 }
 
+/** Options of validateWrite. */
+export interface WriteValidation {
+  /** A reference to a soft-deleted record is accepted. Only for the import, which restores what an
+   * editor's export holds: the citations and links of a deleted incident were made while it
+   * stood, and the file says so. The API refuses them. */
+  deletedReferences?: boolean;
+}
+
 /** The references that name no record, or a deleted one: one query per table. */
-async function missingReferences(value: object, prefix: string, db: DataSource | EntityManager): Promise<InputProblem[]> {
+async function missingReferences(value: object, prefix: string, db: DataSource | EntityManager, options: WriteValidation): Promise<InputProblem[]> {
   const references = referencesIn(value, prefix);
   const problems: InputProblem[] = [];
   for (const entity of new Set(references.map((r) => r.entity))) {
     const metadata = (db instanceof EntityManager ? db.connection : db).getMetadata(entity);
     const wanted = references.filter((r) => r.entity === entity);
     const rows: { id: string }[] = await db.query(
-      `SELECT id FROM ${metadata.tableName} WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL`,
+      `SELECT id FROM ${metadata.tableName} WHERE id = ANY($1::uuid[])${options.deletedReferences ? '' : ' AND deleted_at IS NULL'}`,
       [[...new Set(wanted.map((r) => r.id.toLowerCase()))]],
     );
     const existing = new Set(rows.map((r) => r.id));
@@ -96,11 +104,12 @@ export async function validateWrite<T extends object>(
   value: unknown,
   prefix: string,
   db: DataSource | EntityManager,
+  options: WriteValidation = {},
 ): Promise<T> {
   const instance = plainToInstance(type, value) as T;
   const found = problems(validateSync(instance, { forbidUnknownValues: false }), prefix);
   found.push(...nulProblems(instance, prefix));
-  found.push(...(await missingReferences(instance, prefix, db)));
+  found.push(...(await missingReferences(instance, prefix, db, options)));
   if (found.length > 0) throw new UserInputError(found);
   return instance;
 }

@@ -234,7 +234,9 @@ export const INCIDENT_POSITION: readonly ExportColumn[] = INCIDENT_COLUMNS.filte
  * aggregates only its own records. */
 export interface ExportJoin {
   alias: string;
-  sql: (ids: string) => string;
+  /** `deletedLinks`: the export includes deleted records (an editor's includeDeleted), so a link
+   * or citation counts even when a record it points at is deleted, as in the citations export. */
+  sql: (ids: string, deletedLinks: boolean) => string;
   on: string;
 }
 
@@ -245,12 +247,12 @@ const regionJoin = (alias: string): ExportJoin => ({ alias: 'reg', sql: () => '(
  * visible records; a CHECK keeps its other subject columns null). */
 const provenanceJoin = (subjectColumn: string, alias: string): ExportJoin => ({
   alias: 'cs',
-  sql: (ids) =>
+  sql: (ids, deletedLinks) =>
     `(SELECT c.${subjectColumn} AS subject_id, count(DISTINCT c.source_id)::int AS source_count, ` +
     `count(DISTINCT lower(btrim(s.publisher)))::int AS independent_source_count, ` +
     `string_agg(DISTINCT s.url, '${LIST_SEPARATOR}' ORDER BY s.url) AS source_urls ` +
     `FROM citation c JOIN source s ON s.id = c.source_id WHERE c.${subjectColumn} IN (${ids}) ` +
-    `AND ${visibleCondition('Citation', 'c', EXPORT_LEVELS, { reachedBy: 'source_id' })} AND ${visibleCondition('Source', 's', EXPORT_LEVELS)} ` +
+    `AND ${visibleCondition('Citation', 'c', EXPORT_LEVELS, { reachedBy: 'source_id', deletedLinks })} AND ${visibleCondition('Source', 's', EXPORT_LEVELS)} ` +
     `GROUP BY c.${subjectColumn})`,
   on: `cs.subject_id = ${alias}.id`,
 });
@@ -261,9 +263,9 @@ export const INCIDENT_JOINS: readonly ExportJoin[] = [
   provenanceJoin('incident_id', 'i'),
   {
     alias: 'rs',
-    sql: (ids) =>
+    sql: (ids, deletedLinks) =>
       `(SELECT l.incident_id AS subject_id, count(*)::int AS response_count FROM response_incident l WHERE l.incident_id IN (${ids}) ` +
-      `AND ${visibleCondition('ResponseIncident', 'l', EXPORT_LEVELS, { reachedBy: 'incident_id' })} GROUP BY l.incident_id)`,
+      `AND ${visibleCondition('ResponseIncident', 'l', EXPORT_LEVELS, { reachedBy: 'incident_id', deletedLinks })} GROUP BY l.incident_id)`,
     on: 'rs.subject_id = i.id',
   },
 ];
@@ -272,18 +274,18 @@ export const RESPONSE_JOINS: readonly ExportJoin[] = [
   regionJoin('r'),
   {
     alias: 'os',
-    sql: (ids) =>
+    sql: (ids, deletedLinks) =>
       `(SELECT l.response_id AS subject_id, string_agg(DISTINCT o.name, '${LIST_SEPARATOR}' ORDER BY o.name) AS organizer_names ` +
       `FROM response_organizer l JOIN organization o ON o.id = l.organization_id WHERE l.response_id IN (${ids}) ` +
-      `AND ${visibleCondition('ResponseOrganizer', 'l', EXPORT_LEVELS, { reachedBy: 'response_id' })} GROUP BY l.response_id)`,
+      `AND ${visibleCondition('ResponseOrganizer', 'l', EXPORT_LEVELS, { reachedBy: 'response_id', deletedLinks })} GROUP BY l.response_id)`,
     on: 'os.subject_id = r.id',
   },
   {
     alias: 'ri',
-    sql: (ids) =>
+    sql: (ids, deletedLinks) =>
       `(SELECT l.response_id AS subject_id, string_agg(l.incident_id::text, '${LIST_SEPARATOR}' ORDER BY l.incident_id) AS incident_ids ` +
       `FROM response_incident l WHERE l.response_id IN (${ids}) ` +
-      `AND ${visibleCondition('ResponseIncident', 'l', EXPORT_LEVELS, { reachedBy: 'response_id' })} GROUP BY l.response_id)`,
+      `AND ${visibleCondition('ResponseIncident', 'l', EXPORT_LEVELS, { reachedBy: 'response_id', deletedLinks })} GROUP BY l.response_id)`,
     on: 'ri.subject_id = r.id',
   },
   provenanceJoin('response_id', 'r'),
@@ -293,9 +295,9 @@ export const SOURCE_JOINS: readonly ExportJoin[] = [
   { alias: 'po', sql: () => `(SELECT o.id FROM organization o WHERE ${visibleCondition('Organization', 'o', EXPORT_LEVELS)})`, on: 'po.id = s.publisher_organization_id' },
   {
     alias: 'cc',
-    sql: (ids) =>
+    sql: (ids, deletedLinks) =>
       `(SELECT c.source_id AS subject_id, count(*)::int AS citation_count FROM citation c WHERE c.source_id IN (${ids}) ` +
-      `AND ${visibleCondition('Citation', 'c', EXPORT_LEVELS)} GROUP BY c.source_id)`,
+      `AND ${visibleCondition('Citation', 'c', EXPORT_LEVELS, { deletedLinks })} GROUP BY c.source_id)`,
     on: 'cc.subject_id = s.id',
   },
 ];

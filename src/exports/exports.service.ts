@@ -104,7 +104,9 @@ function join(
   qb.setParameter(EXPORT_LEVELS, viewer.readableLevels);
   const base = qb.clone();
   const ids = qb.clone().select(`${alias}.id`).getQuery();
-  for (const j of joinsFor(joins, columns)) qb.leftJoin(j.sql(ids), j.alias, j.on);
+  // onlyVisible asked for deleted rows: the editor's includeDeleted, checked there.
+  const deletedLinks = qb.expressionMap.withDeleted;
+  for (const j of joinsFor(joins, columns)) qb.leftJoin(j.sql(ids, deletedLinks), j.alias, j.on);
   return base;
 }
 

@@ -396,7 +396,7 @@ class Importer {
     let input: object | null = null;
     if (!row.unreadable) {
       try {
-        input = await validateWrite(format.input, row.input, '', manager);
+        input = await validateWrite(format.input, row.input, '', manager, { deletedReferences: true });
       } catch (error) {
         if (!(error instanceof UserInputError)) throw error;
         problems.push(...inputProblems(problemColumns, error));
