@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -287,3 +287,19 @@ export class StatementTotals {
 }
 
 export const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** A login role of its own for the service under test, with a random password: Vigil runs in
+ * production mode here (as it is measured), and production refuses the embedded server's
+ * well-known superuser password. A superuser, as the other servers connect: the benchmark compares
+ * servers on one database, not privileges. Returns `url` with that role's credentials. */
+export async function serviceRoleUrl(url: string): Promise<string> {
+  const password = randomBytes(24).toString('hex');
+  const role = 'vigil_bench';
+  const [{ exists }] = await query<{ exists: boolean }>(url, 'SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS exists', [role]);
+  // Identifiers and passwords cannot be bound parameters in DDL; both are made here, not given.
+  await query(url, `${exists ? 'ALTER' : 'CREATE'} ROLE ${role} LOGIN SUPERUSER PASSWORD '${password}'`);
+  const serviceUrl = new URL(url);
+  serviceUrl.username = role;
+  serviceUrl.password = password;
+  return serviceUrl.toString();
+}

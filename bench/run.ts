@@ -18,6 +18,7 @@ import {
   REPO,
   resetStatementStatistics,
   round,
+  serviceRoleUrl,
   statementStatistics,
   StatementSummary,
   StatementTotals,
@@ -219,7 +220,9 @@ async function main(): Promise<void> {
     port: vigilPort,
     readyPath: '/health',
     logDir,
-    env: { DATABASE_URL: db.url, PORT: String(vigilPort), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+    env: { DATABASE_URL: await serviceRoleUrl(db.url), PORT: String(vigilPort), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'warn', NODE_ENV: 'production',
+      // One load generator on one address: the rate limits would measure themselves.
+      RATE_LIMIT_PER_ADDRESS: '0', RATE_LIMIT_PER_TOKEN: '0' },
     execArgv: options.profile ? ['--cpu-prof', '--cpu-prof-dir', logDir] : [],
   });
   log('starting PostGraphile');

@@ -96,6 +96,7 @@ export class AppModule {
             allowBatchedQueries: security.maxBatch > 1,
             graphql: { parseOptions: { maxTokens: security.maxTokens } },
             ...(options.queryCache === false ? { cache: false } : {}),
+            jit: 1,
             buildSchemaOptions: { directives: ACCESS_DIRECTIVES },
             transformSchema: enforceAccess,
             context: (request: FastifyRequest): VigilContext => {
