@@ -307,13 +307,16 @@ export class ExportsService {
     };
     ctx.signal?.addEventListener('abort', cancel, { once: true });
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      // An export's plan hashes and sorts whole tables: more memory than a page of a list needs.
-      // Parallel workers would each rebuild the same aggregates, and compete with the service for
-      // the cores; one process streams faster.
-      await client.query(`SET LOCAL work_mem = '${EXPORT_WORK_MEM}'`);
-      await client.query(`SET LOCAL statement_timeout = '${EXPORT_STATEMENT_TIMEOUT}'`);
-      await client.query('SET LOCAL max_parallel_workers_per_gather = 0');
+      // One round trip (the simple protocol runs several statements). An export's plan hashes and
+      // sorts whole tables: more memory than a page of a list needs. Parallel workers would each
+      // rebuild the same aggregates, and compete with the service for the cores; one process
+      // streams faster. COPY's parameters are inlined as literals (sql-literals.ts), which are
+      // escaped for standard_conforming_strings = on: make sure it is, whatever the server's default.
+      await client.query(
+        'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ' +
+          `SET LOCAL work_mem = '${EXPORT_WORK_MEM}'; SET LOCAL statement_timeout = '${EXPORT_STATEMENT_TIMEOUT}'; ` +
+          'SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL standard_conforming_strings = on',
+      );
       if (query?.audited.length) await this.recordExport(client, query, ctx);
       const { source, through } = open(client);
       // Once the connection is dropped (client gone, failure), the stream reports it; nothing is

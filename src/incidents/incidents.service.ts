@@ -115,7 +115,13 @@ export class IncidentsService {
     applyUpdatedSince(qb, 'i', filter.updatedSince);
     if (filter.kinds?.length) qb.andWhere('i.kind IN (:...kinds)', { kinds: filter.kinds });
     if (filter.verificationStatuses?.length) qb.andWhere('i.verification_status IN (:...statuses)', { statuses: filter.verificationStatuses });
-    if (filter.situationId) qb.andWhere('i.situation_id = :situationId', { situationId: filter.situationId });
+    if (filter.situationId) {
+      // Only a situation the viewer may see: otherwise the filter would tell which incidents
+      // belong to a hidden one (their situationId answers null).
+      qb.andWhere(`i.situation_id = :situationId AND EXISTS (SELECT 1 FROM situation v WHERE v.id = :situationId AND ${visibleCondition('Situation', 'v', LEVELS)})`, {
+        situationId: filter.situationId,
+      });
+    }
     if (filter.perpetrator) qb.andWhere('i.perpetrator_description ILIKE :perpetrator', { perpetrator: likePattern(filter.perpetrator) });
     applyCountRange(qb, 'i', 'victims', filter.victims, `${argument}.victims`);
     applyCountRange(qb, 'i', 'deaths', filter.deaths, `${argument}.deaths`);
@@ -153,6 +159,9 @@ export class IncidentsService {
   /** Incidents matching `filter`, grouped by `groupBy`: counts, victims and deaths summed as
    * ranges, and distinct responses. One statement: the same visible set as the list. */
   async stats(filter: IncidentFilter | null | undefined, groupBy: IncidentDimension[], viewer: Viewer): Promise<IncidentBucket[]> {
+    // Naming a dimension twice changes nothing; a list longer than there are dimensions is no grouping.
+    const most = Object.keys(DIMENSIONS).length;
+    if (groupBy.length > most) throw UserInputError.of('groupBy', `must name at most ${most} dimensions, each once`);
     const dims = [...new Set(groupBy)].map((d) => DIMENSIONS[d]);
     const qb = (await this.matching(filter, viewer)).select('i.id', 'id');
     for (const prefix of ['victims', 'deaths']) {

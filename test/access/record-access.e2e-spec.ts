@@ -112,6 +112,14 @@ const CASES: Record<string, RecordCase> = {
       nested('AdvocacyResponse.situations', 'advocacyResponse', f.responseId, 'situations { id }', (r) => r.situations),
       nested('Source.citations.situationId', 'source', '', SOURCE_CITATIONS, citedBy('situationId')),
       nested('Incident.situationId', 'incident', referrer.get(id)!, 'situationId situation { id }', (r) => [r.situationId, r.situation]),
+      // Filtering by a hidden situation's id must not tell which incidents belong to it.
+      {
+        label: 'IncidentFilter.situationId',
+        query: `query($id: ID!) { r: incidents(filter: { situationId: $id }) { totalCount edges { node { id } } } }`,
+        variables: { id },
+        shows: (d) => d.r.totalCount > 0 && conn(d.r).includes(referrer.get(id)),
+        counted: (d) => [d.r.totalCount, d.r.edges.length],
+      },
     ],
   },
   Person: {
