@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
-import { onlyVisible } from '../access/record-visibility';
+import { levelsParam, onlyVisible, visibleCondition } from '../access/record-visibility';
 import { Viewer } from '../access/viewer';
 
 interface ManyOptions {
@@ -55,7 +55,8 @@ export class Loaders {
     return loader.load(key) as Promise<T[]>;
   }
 
-  /** Records reached through a link table: e.g. the incidents a response answers. */
+  /** Records reached through a link table: e.g. the incidents a response answers. One statement
+   * per batch: the visible links, each with its target joined (and held to the rule as well). */
   async through<L extends ObjectLiteral, T extends ObjectLiteral>(
     link: EntityTarget<L>,
     fromColumn: keyof L & string,
@@ -63,9 +64,24 @@ export class Loaders {
     target: EntityTarget<T>,
     key: string,
   ): Promise<T[]> {
-    const links = await this.many(link, fromColumn, key);
-    const targets = await Promise.all(links.map((l) => this.one(target, String(l[toColumn]))));
-    return targets.filter((t): t is Awaited<T> => t !== null) as T[];
+    const linkMetadata = this.dataSource.getMetadata(link);
+    const targetMetadata = this.dataSource.getMetadata(target);
+    const relation = linkMetadata.manyToOneRelations.find((r) => r.joinColumns[0]?.propertyName === toColumn && r.inverseEntityMetadata === targetMetadata);
+    if (!relation) throw new Error(`${linkMetadata.name}.${toColumn} is not a many-to-one relation to ${targetMetadata.name}`);
+    const loader = this.loader(`through:${linkMetadata.name}:${fromColumn}:${toColumn}`, async (keys) => {
+      const param = levelsParam('t');
+      const qb = this.dataSource
+        .getRepository(link)
+        .createQueryBuilder('r')
+        .innerJoinAndSelect(`r.${relation.propertyName}`, 't', visibleCondition(targetMetadata.name, 't', param), { [param]: this.viewer.readableLevels })
+        .where(`r.${fromColumn} IN (:...keys)`, { keys });
+      onlyVisible(qb, 'r', this.viewer);
+      qb.orderBy('r.createdAt', 'ASC').addOrderBy('r.id', 'ASC');
+      const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
+      for (const row of await qb.getMany()) groups.get(String(row[fromColumn]))?.push(row[relation.propertyName] as T);
+      return keys.map((k) => groups.get(k) ?? []);
+    });
+    return loader.load(key) as Promise<T[]>;
   }
 
   private loader(name: string, batch: (keys: readonly string[]) => Promise<unknown[]>): DataLoader<string, unknown> {
