@@ -13,6 +13,7 @@ import { createApp } from '../src/app.factory';
 import { createDataSource } from '../src/database/data-source';
 import { neutraliseFormula } from '../src/exports/formula';
 import { RegionsService } from '../src/regions/regions.service';
+import { Cell, readCsv } from '../src/imports/csv-reader';
 import { ImportRefusedError, importCsvFiles, ImportSummary, planImport, whereOf } from '../src/imports/importer';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_OPERATOR, TestApp } from './support/test-app';
@@ -68,6 +69,32 @@ async function copyTable(from: DataSource, to: DataSource, table: string): Promi
   await to.query(`INSERT INTO ${table} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM json_populate_recordset(NULL::${table}, $1::json)`, [
     JSON.stringify(rows),
   ]);
+}
+
+/** A CSV file's header and rows, each with the line it starts on, to change cells and write it again. */
+async function readRecords(path: string): Promise<{ header: string[]; rows: { line: number; cells: Cell[] }[] }> {
+  const records: { line: number; cells: Cell[] }[] = [];
+  for await (const { line, cells } of readCsv(path)) records.push({ line, cells });
+  return { header: records[0].cells.map((c) => c ?? ''), rows: records.slice(1) };
+}
+
+/** CSV text as the exports write it: null an empty cell, '' a quoted empty one. */
+function csvText(header: string[], rows: Cell[][]): string {
+  const cell = (c: Cell) => (c === null ? '' : c === '' || /[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
+  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\n') + '\n';
+}
+
+/** The file at `path` with cells of the row of `id` replaced, by column. */
+async function withCells(path: string, id: string, cells: Record<string, Cell>): Promise<string> {
+  const { header, rows } = await readRecords(path);
+  const at = header.indexOf('id');
+  return csvText(header, rows.map((r) => (r.cells[at] === id ? header.map((h, k) => (h in cells ? cells[h] : r.cells[k])) : r.cells)));
+}
+
+/** The line the row of `id` starts on. */
+async function lineOf(path: string, id: string): Promise<number> {
+  const { header, rows } = await readRecords(path);
+  return rows.find((r) => r.cells[header.indexOf('id')] === id)!.line;
 }
 
 /** A fingerprint of every row of the tables an import may write: equal fingerprints, nothing written. */
@@ -275,8 +302,18 @@ describe('npm run vigil -- import', () => {
         [injectedId],
       );
       expect(revision).toEqual({ action: 'UPDATE', changed_fields: ['locality'], actor: 'command line (import test)' });
-      // And back, so the other tests see the exported state.
-      expect((await importing([files.incidents])).files[0]).toMatchObject({ updated: 1 });
+      // The export is older than the stored record now: it would undo that change, and is refused.
+      const before = await fingerprint(db);
+      expect(await refusal([files.incidents])).toEqual([
+        `incidents.csv:${await lineOf(files.incidents, injectedId)} updated_at: the stored record changed after this file was exported ` +
+          `(stored version ${version + 1} of ${after.updated_at.toISOString()}); export again`,
+      ]);
+      expect(await fingerprint(db)).toEqual(before);
+      // And back, from a file of the stored version, so the other tests see the exported state.
+      const back = await write('incidents-back.csv', await withCells(files.incidents, injectedId, { updated_at: after.updated_at.toISOString() }));
+      expect((await importing([back])).files[0]).toMatchObject({ updated: 1 });
+      // An old file that says what is stored asks for no change: left alone.
+      expect((await importing([files.incidents])).files[0]).toMatchObject({ updated: 0, created: 0 });
     });
 
     it('restores a deleted record, or deletes one, as the deleted_at column says', async () => {
@@ -289,11 +326,92 @@ describe('npm run vigil -- import', () => {
       cells[column] = '';
       const summary = await importing([await write('incidents-restore.csv', `${header}\n${cells.join(',')}\n`)]);
       expect(summary.files[0]).toMatchObject({ rows: 1, updated: 1 });
-      const [{ deleted_at }] = await db.query(`SELECT deleted_at FROM incident WHERE id = $1`, [deletedId]);
+      const [{ deleted_at, updated_at }] = await db.query(`SELECT deleted_at, updated_at FROM incident WHERE id = $1`, [deletedId]);
       expect(deleted_at).toBeNull();
-      expect((await importing([files.incidents])).files[0]).toMatchObject({ updated: 1 });
-      const [again] = await db.query(`SELECT deleted_at FROM incident WHERE id = $1`, [deletedId]);
-      expect(again.deleted_at).toBeInstanceOf(Date);
+      // Deleted again from a file of the restored version (the export before it is older now).
+      const again = await write('incidents-delete.csv', await withCells(files.incidents, deletedId, { updated_at: updated_at.toISOString() }));
+      expect((await importing([again])).files[0]).toMatchObject({ updated: 1 });
+      const [after] = await db.query(`SELECT deleted_at FROM incident WHERE id = $1`, [deletedId]);
+      expect(after.deleted_at).toBeInstanceOf(Date);
+    });
+
+    it('refuses rows whose record changed after the file was exported (a lost update), naming updated_at, and writes nothing', async () => {
+      const gql = async (query: string, input: Record<string, unknown>) => {
+        const { body } = await source.gql<any>(query, { input }, Role.EDITOR);
+        if (body.errors) throw new Error(JSON.stringify(body.errors));
+        return Object.values(body.data!)[0] as { id: string; version: number };
+      };
+      const create = (headline: string) =>
+        gql('mutation($input: CreateIncidentInput!) { createIncident(input: $input) { id version } }', { kind: 'DETENTION', headline, date: { edtf: '2018-06' }, regionCode: 'RU-CE' });
+      const raised = await create('Raised after the export');
+      const removed = await create('Deleted after the export');
+      const edited = await create('Edited in the file');
+      const token = await source.tokenFor(Role.EDITOR);
+      const earlier = await write('incidents-earlier.csv', await exportBytes(source.app, token, '/exports/incidents.csv'));
+      await gql('mutation($input: UpdateIncidentInput!) { updateIncident(input: $input) { id version } }', {
+        id: raised.id, version: raised.version, changes: { confidentiality: 'CONFIDENTIAL' },
+      });
+      await gql('mutation($input: RecordVersionInput!) { deleteRecord(input: $input) { id version } }', { type: 'INCIDENT', id: removed.id, version: removed.version });
+      // One row is changed in the file too: on its own, an update of the version it was exported at.
+      const path = await write('incidents-earlier-edited.csv', await withCells(earlier, edited.id, { headline: 'Edited in the file, and changed' }));
+      const stored = async (id: string) =>
+        (await source.dataSource.query(`SELECT headline, confidentiality::text, deleted_at IS NOT NULL AS deleted, version, updated_at FROM incident WHERE id = $1`, [id]))[0];
+      const storedRaised = await stored(raised.id);
+      const storedRemoved = await stored(removed.id);
+
+      const before = await fingerprint(source.dataSource);
+      const error = await importCsvFiles(source.dataSource, [path], { viewer: OPERATOR }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ImportRefusedError);
+      const stale = (row: { version: number; updated_at: Date }) =>
+        `updated_at: the stored record changed after this file was exported (stored version ${row.version} of ${row.updated_at.toISOString()}); export again`;
+      const expected = [
+        { line: await lineOf(path, raised.id), text: stale(storedRaised) },
+        { line: await lineOf(path, removed.id), text: stale(storedRemoved) },
+      ].sort((a, b) => a.line - b.line);
+      expect((error as ImportRefusedError).listed.map((p) => `${whereOf(p)}: ${p.message}`.split(`${dir}/`).join(''))).toEqual(
+        expected.map((e) => `incidents-earlier-edited.csv:${e.line} ${e.text}`),
+      );
+      expect(await fingerprint(source.dataSource)).toEqual(before);
+      expect(await stored(raised.id)).toMatchObject({ confidentiality: 'CONFIDENTIAL', deleted: false });
+      expect(await stored(removed.id)).toMatchObject({ confidentiality: 'PUBLIC', deleted: true });
+      expect((await stored(edited.id)).headline).toBe('Edited in the file');
+
+      // Exported again, the same change goes through, and keeps the others' changes.
+      const fresh = await write('incidents-fresh.csv', await exportBytes(source.app, token, '/exports/incidents.csv'));
+      const summary = await importCsvFiles(source.dataSource, [await write('incidents-fresh-edited.csv', await withCells(fresh, edited.id, { headline: 'Edited in the file, and changed' }))], { viewer: OPERATOR });
+      expect(summary.files[0]).toMatchObject({ created: 0, updated: 1 });
+      expect((await stored(edited.id)).headline).toBe('Edited in the file, and changed');
+      expect(await stored(raised.id)).toMatchObject({ confidentiality: 'CONFIDENTIAL', deleted: false });
+      expect(await stored(removed.id)).toMatchObject({ confidentiality: 'PUBLIC', deleted: true });
+    });
+
+    it('changes a stored record only from a file that says which version it was based on (updated_at)', async () => {
+      const all = await readRecords(files.incidents);
+      const at = all.header.indexOf('updated_at');
+      const header = all.header.filter((_, k) => k !== at);
+      const without = (cells: Cell[]) => cells.filter((_, k) => k !== at);
+      const cell = (name: string) => all.header.indexOf(name);
+      const original = all.rows.find((r) => r.cells[cell('id')] === deletedId)!.cells;
+      const changed = original.map((c, k) => (k === cell('headline') ? 'Recorded in error, and changed' : c));
+      const created = original.map((c, k) => (k === cell('id') ? '00000000-0000-4000-8000-0000000000d1' : k === cell('deleted_at') ? null : c));
+
+      // Without the column, or with an empty cell: a row that would change a stored record is refused.
+      const before = await fingerprint(db);
+      const noColumn = await write('incidents-no-updated-at.csv', csvText(header, all.rows.map((r) => without(r.cells === original ? changed : r.cells))));
+      expect(await refusal([noColumn])).toEqual([
+        `incidents-no-updated-at.csv:${await lineOf(noColumn, deletedId)} updated_at: is required to change a stored record: ` +
+          'the time of the export the row comes from, so that no change made since is undone; export again',
+      ]);
+      const emptyCell = await write('incidents-empty-updated-at.csv', await withCells(files.incidents, deletedId, { headline: changed[cell('headline')], updated_at: null }));
+      expect(await refusal([emptyCell])).toEqual([
+        `incidents-empty-updated-at.csv:${await lineOf(emptyCell, deletedId)} updated_at: is required to change a stored record: ` +
+          'the time of the export the row comes from, so that no change made since is undone; export again',
+      ]);
+      expect(await fingerprint(db)).toEqual(before);
+
+      // Rows that change nothing, and new records, need no updated_at.
+      const fine = await write('incidents-new-without-updated-at.csv', csvText(header, [...all.rows.map((r) => without(r.cells)), without(created)]));
+      expect((await importing([fine])).files[0]).toMatchObject({ created: 1, updated: 0, unchanged: all.rows.length });
     });
   });
 

@@ -81,15 +81,42 @@ export function visibleCondition(
   const dependencies = (DEPENDS_ON[entity] ?? []).filter(
     (d) => !options.reachedBy || (d.column !== options.reachedBy && !(entity === 'Citation' && SUBJECT_COLUMNS.includes(d.column))),
   );
-  for (const [i, d] of dependencies.entries()) {
-    const dep = `${alias}_dep${i}`;
-    const notDeleted = options.deletedLinks ? '' : `${dep}.deleted_at IS NULL AND `;
-    parts.push(
-      `(${alias}.${d.column} IS NULL OR EXISTS (SELECT 1 FROM ${d.table} ${dep} WHERE ${dep}.id = ${alias}.${d.column} ` +
-        `AND ${notDeleted}${dep}.confidentiality IN (:...${levelsParam})))`,
-    );
-  }
+  parts.push(...dependencyChecks(dependencies, alias, (level) => `${level} IN (:...${levelsParam})`, !options.deletedLinks));
   return parts.join(' AND ');
+}
+
+/** One condition per dependency: the reference is null, or the record it names is at a level
+ * `readable` accepts (and, with `notDeleted`, not deleted). */
+function dependencyChecks(dependencies: readonly Dependency[], alias: string, readable: (level: string) => string, notDeleted: boolean): string[] {
+  return dependencies.map((d, i) => {
+    const dep = `${alias}_dep${i}`;
+    const live = notDeleted ? `${dep}.deleted_at IS NULL AND ` : '';
+    return (
+      `(${alias}.${d.column} IS NULL OR EXISTS (SELECT 1 FROM ${d.table} ${dep} WHERE ${dep}.id = ${alias}.${d.column} ` +
+      `AND ${live}${readable(`${dep}.confidentiality`)}))`
+    );
+  });
+}
+
+/** The dependency checks of visibleCondition on confidentiality alone: every record the row
+ * `alias` of `entity` links or quotes is at a level `readable` accepts (`readable` turns a
+ * confidentiality column into SQL, such as `c::text = ANY($2)`); whether they are
+ * deleted is not looked at. `TRUE` for an entity that links nothing. For asking whether a viewer
+ * could see a record that is deleted now (removedSince): its own level is the caller's check. */
+export function linkedLevelsCondition(entity: string, alias: string, readable: (level: string) => string): string {
+  if (!TABLE_OF[entity]) throw new Error(`No visibility rule for ${entity}`);
+  const checks = dependencyChecks(DEPENDS_ON[entity] ?? [], alias, readable, false);
+  return checks.length ? checks.join(' AND ') : 'TRUE';
+}
+
+/** SQL expressions for the confidentiality of each record the row `alias` of `entity` links or
+ * quotes (NULL for an unused reference), deleted or not: with the row's own, what it takes to see
+ * it (a purge logs its removals at that level). Empty for an entity that links nothing. */
+export function linkedLevelExpressions(entity: string, alias: string): string[] {
+  if (!TABLE_OF[entity]) throw new Error(`No visibility rule for ${entity}`);
+  return (DEPENDS_ON[entity] ?? []).map(
+    (d, i) => `(SELECT ${alias}_lvl${i}.confidentiality FROM ${d.table} ${alias}_lvl${i} WHERE ${alias}_lvl${i}.id = ${alias}.${d.column})`,
+  );
 }
 
 /** `FROM table alias` for a visible-row subquery of `entity`. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityMetadata, QueryFailedError } from 'typeorm';
 import { AccessLevel, rank } from '../access/access-level';
-import { VISIBILITY_DEPENDENCIES } from '../access/record-visibility';
+import { linkedLevelExpressions, linkedLevelsCondition, VISIBILITY_DEPENDENCIES } from '../access/record-visibility';
 import { highestSensitivity } from '../access/sensitive.decorator';
 import { Viewer } from '../access/viewer';
 import { AuditAction } from '../audit/audit-event.entity';
@@ -57,6 +57,11 @@ const AUDIT_ACTION: Record<RevisionAction, Exclude<AuditAction, AuditAction.READ
   [RevisionAction.RESTORE]: AuditAction.RESTORE,
   [RevisionAction.BASELINE]: AuditAction.UPDATE,
 };
+
+/** The most restricted of `levels` (PUBLIC for none). */
+function highest(levels: AccessLevel[]): AccessLevel {
+  return levels.reduce((a, b) => (rank(b) > rank(a) ? b : a), AccessLevel.PUBLIC);
+}
 
 function actorOf(viewer: Viewer): string {
   return viewer.label ?? (viewer.accountId ? `account ${viewer.accountId}` : 'anonymous');
@@ -257,7 +262,14 @@ export class EditingService {
         dependents.push(...rows.map((r) => ({ entity: other.target as RecordClass, id: r.id })));
       }
     }
-    for (const target of [...dependents, { entity, id }]) {
+    const targets = [...dependents, { entity, id }];
+    // Each removal is logged at the level it took to see the record: a link or a citation is
+    // visible only when everything it points to is, so its level is the highest of its own and
+    // theirs, and never below the purged record's. Read before anything is removed.
+    const levels: AccessLevel[] = [];
+    for (const target of targets) levels.push(await this.levelToSee(manager, target.entity, target.id));
+    const purgedLevel = levels[levels.length - 1];
+    for (const [k, target] of targets.entries()) {
       const type = recordTypeOf(target.entity);
       await manager.delete(Revision, { subjectType: type, subjectId: target.id });
       await manager.delete(target.entity, { id: target.id });
@@ -270,7 +282,7 @@ export class EditingService {
           subjectType: manager.connection.getMetadata(target.entity).name,
           subjectId: target.id,
           fields: [],
-          level: target.id === id ? record.confidentiality : AccessLevel.PUBLIC,
+          level: highest([levels[k], purgedLevel]),
           reason: target.id === id ? (ctx.reason ?? null) : `purged with ${metadata.name} ${id}`,
         },
         ctx.requestId ?? null,
@@ -279,25 +291,52 @@ export class EditingService {
     return dependents.length + 1;
   }
 
+  /** The level a viewer needs to see the record: the highest of its confidentiality and that of
+   * every record it links or quotes (deleted or not). */
+  private async levelToSee(manager: EntityManager, entity: RecordClass, id: string): Promise<AccessLevel> {
+    const metadata = manager.connection.getMetadata(entity);
+    const columns = [`t.confidentiality::text`, ...linkedLevelExpressions(metadata.name, 't').map((e) => `${e}::text`)];
+    const [row]: { levels: (AccessLevel | null)[] }[] = await manager.query(
+      `SELECT ARRAY[${columns.join(', ')}]::text[] AS levels FROM ${metadata.tableName} t WHERE t.id = $1`,
+      [id],
+    );
+    // A record that cannot be found is treated as the most restricted.
+    if (!row) return AccessLevel.CONFIDENTIAL;
+    return highest(row.levels.filter((l): l is AccessLevel => l !== null));
+  }
+
   /** Ids of records the viewer could see that have since been deleted, purged or hidden above the
    * viewer's level, at or after `since`, oldest first: what a local copy must drop (updatedSince on
    * the lists brings what changed or came back). Purges and hidings are read from the audit log and
-   * the revisions; a record the viewer never could see is never named. */
+   * the revisions; a record the viewer never could see is never named: a deleted or hidden link or
+   * citation only when the viewer may read the level of every record it points to (as the
+   * visibility rule asks, their deletion aside), and a purge's removals are logged at the level it
+   * took to see them (purge). */
   async removedSince(since: Date, limit: number, viewer: Viewer): Promise<Removal[]> {
     const levels = viewer.readableLevels;
-    const deleted = (Object.entries(RECORD_CLASSES) as [RecordType, RecordClass][]).map(([type, entity]) => {
-      const table = this.dataSource.getMetadata(entity).tableName;
-      return `SELECT '${type}' AS type, id::text, deleted_at AS at, 'DELETED' AS why FROM ${table} WHERE deleted_at >= $1 AND confidentiality::text = ANY($2)`;
-    });
+    const readable = (level: string) => `${level}::text = ANY($2)`;
+    const deleted: string[] = [];
+    const hidden: string[] = [];
+    for (const [type, entity] of Object.entries(RECORD_CLASSES) as [RecordType, RecordClass][]) {
+      const { tableName, name } = this.dataSource.getMetadata(entity);
+      const linked = linkedLevelsCondition(name, 't', readable);
+      deleted.push(
+        `SELECT '${type}' AS type, t.id::text AS id, t.deleted_at AS at, 'DELETED' AS why FROM ${tableName} t ` +
+          `WHERE t.deleted_at >= $1 AND ${readable('t.confidentiality')} AND ${linked}`,
+      );
+      hidden.push(
+        `SELECT r.subject_type::text, r.subject_id::text, r.occurred_at, 'HIDDEN' FROM revision r JOIN ${tableName} t ON t.id = r.subject_id ` +
+          `WHERE r.subject_type = '${type}' AND 'confidentiality' = ANY(r.changed_fields) AND r.occurred_at >= $1 ` +
+          `AND r.changes->'confidentiality'->>'before' = ANY($2) AND NOT (r.changes->'confidentiality'->>'after' = ANY($2)) AND ${linked}`,
+      );
+    }
     const names = Object.fromEntries((Object.entries(RECORD_CLASSES) as [RecordType, RecordClass][]).map(([type, entity]) => [entity.name, type]));
     const rows: { type: string; id: string; at: Date; why: RemovalReason }[] = await this.dataSource.query(
       `SELECT * FROM (
          ${deleted.join(' UNION ALL ')}
          UNION ALL SELECT subject_type, subject_id, occurred_at, 'PURGED' FROM audit_event
            WHERE action = 'PURGE' AND occurred_at >= $1 AND level::text = ANY($2)
-         UNION ALL SELECT subject_type::text, subject_id::text, occurred_at, 'HIDDEN' FROM revision
-           WHERE 'confidentiality' = ANY(changed_fields) AND occurred_at >= $1
-             AND changes->'confidentiality'->>'before' = ANY($2) AND NOT (changes->'confidentiality'->>'after' = ANY($2))
+         UNION ALL ${hidden.join(' UNION ALL ')}
        ) removals ORDER BY at, id LIMIT $3`,
       [since, levels, limit],
     );

@@ -461,7 +461,9 @@ class Importer {
 
   /** What it takes to bring an existing record to what the file says: its content (when it
    * differs), whether it is deleted (when the file has deleted_at), the links it lacks. Nothing to
-   * do: no `run`. Times are the database's: an update is a change made now. */
+   * do: no `run`. Times are the database's: an update is a change made now. A row that would
+   * write must say which version it was based on (updated_at) and not be older than the stored
+   * record: otherwise it would undo changes made since (a raised confidentiality, a deletion). */
   private changes(
     manager: EntityManager,
     format: ImportFormat,
@@ -476,13 +478,16 @@ class Importer {
     const metadata = manager.connection.getMetadata(format.entity);
     const before = stateOf(metadata, existing);
     const changed = Object.keys(diff(before, applied(metadata, before, values)));
-    const fixed = [...new Set(changed.map((path) => path.split('.')[0]).filter((p) => format.fixed.includes(p)))];
-    if (fixed.length) {
-      return { problems: fixed.map((p) => problemColumns.problem(p, 'differs from the stored record and cannot change: delete the record and create a new one')) };
-    }
     const deletion = row.deletedAt !== undefined && Boolean(row.deletedAt) !== Boolean(existing.deletedAt);
     const lacking = missingLinks(format, existing.id, input, links);
+    // A row that asks for nothing is fine however old its file: nothing is written.
     if (!changed.length && !deletion && !lacking.incidentIds.length && !lacking.organizationIds.length) return { outcome: 'unchanged' };
+    const problems: CellProblem[] = [];
+    const stale = staleness(existing, row);
+    if (stale) problems.push(stale);
+    const fixed = [...new Set(changed.map((path) => path.split('.')[0]).filter((p) => format.fixed.includes(p)))];
+    problems.push(...fixed.map((p) => problemColumns.problem(p, 'differs from the stored record and cannot change: delete the record and create a new one')));
+    if (problems.length) return { problems };
     return {
       outcome: 'updated',
       run: async () => {
@@ -533,6 +538,26 @@ function missingLinks(format: ImportFormat, responseId: string, input: object, l
     incidentIds: [...new Set((incidentIds ?? []).map((i) => i.toLowerCase()))].filter((i) => !incidents.has(i)),
     organizationIds: [...new Set((organizers ?? []).map((o) => o.organizationId.toLowerCase()))].filter((o) => !organizations.has(o)),
   };
+}
+
+/** Why a row may not change its stored record: the row does not say which version it was based on
+ * (no updated_at column, or an empty cell), or the stored record changed after that version (its
+ * updated_at is later: exports write it to the millisecond, as it is read here). Writing the row
+ * would undo what changed since (a raised confidentiality, a deletion): a lost update. */
+function staleness(existing: VigilRecord, row: Row): CellProblem | null {
+  if (!row.updatedAt) {
+    return {
+      column: 'updated_at',
+      message: 'is required to change a stored record: the time of the export the row comes from, so that no change made since is undone; export again',
+    };
+  }
+  if (existing.updatedAt.getTime() > row.updatedAt.getTime()) {
+    return {
+      column: 'updated_at',
+      message: `the stored record changed after this file was exported (stored version ${existing.version} of ${existing.updatedAt.toISOString()}); export again`,
+    };
+  }
+  return null;
 }
 
 /** A database refusal of a row (or a write that found the record changed under it): the chunk is

@@ -289,6 +289,127 @@ describe('editing: conflicts, history, deletes and purges', () => {
       expect(body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
       expect(body.errors![0].message).toContain('first');
     });
+
+    /** The first record a mutation returns, failing the test on any error. */
+    const made = async (mutation: string, input: Record<string, unknown>, role = Role.EDITOR) => {
+      const { body } = await t.gql(mutation, { input }, role);
+      expect(body.errors).toBeUndefined();
+      return Object.values(body.data!)[0] as { id: string; version: number };
+    };
+    const versionOf = async (table: string, id: string): Promise<number> =>
+      (await t.dataSource.query(`SELECT version FROM ${table} WHERE id = $1`, [id]))[0].version;
+    /** The feed's entries about `ids`, as `WHY TYPE id`. */
+    const removalsOf = async (since: string, role: Role, ids: string[]) => {
+      const { body } = await t.gql(FEED, { since }, role);
+      expect(body.errors).toBeUndefined();
+      return body.data!.removedSince
+        .filter((r: { id: string }) => ids.includes(r.id))
+        .map((r: { type: string; id: string; why: string }) => `${r.why} ${r.type} ${r.id}`)
+        .sort();
+    };
+    const CREATE_PERSON = `mutation($input: CreatePersonInput!) { createPerson(input: $input) { id version } }`;
+    const CREATE_INVOLVEMENT = `mutation($input: CreateInvolvementInput!) { createInvolvement(input: $input) { id version } }`;
+    const CREATE_SOURCE = `mutation($input: CreateSourceInput!) { createSource(input: $input) { id version } }`;
+    const CREATE_CITATION = `mutation($input: CreateCitationInput!) { createCitation(input: $input) { id version } }`;
+    const newSource = (title: string, confidentiality = 'PUBLIC') =>
+      made(CREATE_SOURCE, { kind: 'NEWS_REPORT', publisher: 'A newspaper', title, published: { edtf: '2017-05' }, confidentiality });
+
+    it('never names a record purged with a hidden one: each removal is logged at the level it took to see it', async () => {
+      const since = new Date().toISOString();
+      const incident = await newIncident('Public incident, hidden witness');
+      const secretPerson = await made(CREATE_PERSON, { pseudonym: 'Hidden witness', confidentiality: 'CONFIDENTIAL' });
+      const secretPart = await made(CREATE_INVOLVEMENT, { incidentId: incident.id, personId: secretPerson.id, role: 'WITNESS' });
+      // A public citation quoting a confidential source, purged itself.
+      const secretSource = await newSource('Confidential testimony', 'CONFIDENTIAL');
+      const quote = await made(CREATE_CITATION, { sourceId: secretSource.id, incidentId: incident.id, excerpt: 'quoted' });
+      // And what the public could see, purged the same way: named to them.
+      const publicPerson = await made(CREATE_PERSON, { pseudonym: 'Public witness' });
+      const publicPart = await made(CREATE_INVOLVEMENT, { incidentId: incident.id, personId: publicPerson.id, role: 'WITNESS' });
+
+      for (const [type, record] of [['PERSON', secretPerson], ['CITATION', quote], ['PERSON', publicPerson]] as const) {
+        await made(DELETE, { type, id: record.id, version: record.version });
+        const { body } = await t.gql(PURGE, { input: { type, id: record.id, reason: 'test' } }, Role.ADMIN);
+        expect(body.errors).toBeUndefined();
+      }
+      const ids = [secretPerson.id, secretPart.id, quote.id, publicPerson.id, publicPart.id];
+      const seen = [`PURGED INVOLVEMENT ${publicPart.id}`, `PURGED PERSON ${publicPerson.id}`];
+      expect(await removalsOf(since, Role.PUBLIC, ids)).toEqual(seen.sort());
+      expect(await removalsOf(since, Role.RESEARCHER, ids)).toEqual(seen.sort());
+      expect(await removalsOf(since, Role.EDITOR, ids)).toEqual(
+        [...seen, `PURGED PERSON ${secretPerson.id}`, `PURGED INVOLVEMENT ${secretPart.id}`, `PURGED CITATION ${quote.id}`].sort(),
+      );
+      const levels = await t.dataSource.query(`SELECT subject_id, level::text FROM audit_event WHERE action = 'PURGE' AND subject_id = ANY($1)`, [ids]);
+      expect(Object.fromEntries(levels.map((l: { subject_id: string; level: string }) => [l.subject_id, l.level]))).toEqual({
+        [secretPerson.id]: 'CONFIDENTIAL',
+        [secretPart.id]: 'CONFIDENTIAL',
+        [quote.id]: 'CONFIDENTIAL',
+        [publicPerson.id]: 'PUBLIC',
+        [publicPart.id]: 'PUBLIC',
+      });
+    });
+
+    it('never names a deleted or hidden link or citation that points at a record the viewer may not see', async () => {
+      const since = new Date().toISOString();
+      const incident = await newIncident('Public incident, hidden links');
+      // A public citation whose source is made confidential afterwards: hidden with it.
+      const source = await newSource('Later made confidential');
+      const quote = await made(CREATE_CITATION, { sourceId: source.id, incidentId: incident.id, excerpt: 'quoted' });
+      await made(`mutation($input: UpdateSourceInput!) { updateSource(input: $input) { id version } }`, {
+        id: source.id, version: source.version, changes: { confidentiality: 'CONFIDENTIAL' },
+      });
+      expect((await t.gql(`query($id: ID!) { citation(id: $id) { id } }`, { id: quote.id }, Role.PUBLIC)).body.data!.citation).toBeNull();
+      // Another citation of it, raised to RESTRICTED: hidden from the public, who never saw it.
+      const raised = await made(CREATE_CITATION, { sourceId: source.id, incidentId: incident.id, excerpt: 'also quoted' });
+      // A public part of a confidential person.
+      const secretPerson = await made(CREATE_PERSON, { pseudonym: 'Hidden victim', confidentiality: 'CONFIDENTIAL' });
+      const secretPart = await made(CREATE_INVOLVEMENT, { incidentId: incident.id, personId: secretPerson.id, role: 'VICTIM' });
+      // A public response's links to a confidential incident and a confidential organizer.
+      const secretIncident = await newIncident('Confidential incident', { confidentiality: 'CONFIDENTIAL' });
+      const secretOrganization = await made(`mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { id version } }`, {
+        kind: 'NGO', name: 'Confidential partner', confidentiality: 'CONFIDENTIAL',
+      });
+      const response = await made(`mutation($input: CreateAdvocacyResponseInput!) { createAdvocacyResponse(input: $input) { id version } }`, {
+        kind: 'STATEMENT', title: 'Statement with hidden links', date: { edtf: '2017-05' },
+        incidentIds: [incident.id, secretIncident.id], organizers: [{ organizationId: secretOrganization.id }],
+      });
+      const [{ answers, organizer }] = await t.dataSource.query(
+        `SELECT (SELECT id FROM response_incident WHERE response_id = $1 AND incident_id = $2) AS answers,
+                (SELECT id FROM response_organizer WHERE response_id = $1) AS organizer`,
+        [response.id, secretIncident.id],
+      );
+      // And a public part of a public person: the public saw it, so its deletion is named to them.
+      const publicPerson = await made(CREATE_PERSON, { pseudonym: 'Public victim' });
+      const publicPart = await made(CREATE_INVOLVEMENT, { incidentId: incident.id, personId: publicPerson.id, role: 'VICTIM' });
+
+      await made(`mutation($input: UpdateCitationInput!) { updateCitation(input: $input) { id version } }`, {
+        id: raised.id, version: raised.version, changes: { confidentiality: 'RESTRICTED' },
+      });
+      await made(DELETE, { type: 'CITATION', id: quote.id, version: await versionOf('citation', quote.id) });
+      await made(DELETE, { type: 'INVOLVEMENT', id: secretPart.id, version: secretPart.version });
+      await made(DELETE, { type: 'INVOLVEMENT', id: publicPart.id, version: publicPart.version });
+      await made(`mutation($input: ResponseLinksInput!) { unlinkResponse(input: $input) { id } }`, {
+        responseId: response.id, incidentIds: [secretIncident.id], organizers: [{ organizationId: secretOrganization.id }],
+      });
+
+      const ids = [quote.id, raised.id, secretPart.id, answers, organizer, publicPart.id];
+      expect(await removalsOf(since, Role.PUBLIC, ids)).toEqual([`DELETED INVOLVEMENT ${publicPart.id}`]);
+      expect(await removalsOf(since, Role.RESEARCHER, ids)).toEqual([`DELETED INVOLVEMENT ${publicPart.id}`]);
+      expect(await removalsOf(since, Role.EDITOR, ids)).toEqual(
+        [
+          `DELETED CITATION ${quote.id}`,
+          `DELETED INVOLVEMENT ${secretPart.id}`,
+          `DELETED INVOLVEMENT ${publicPart.id}`,
+          `DELETED RESPONSE_INCIDENT ${answers}`,
+          `DELETED RESPONSE_ORGANIZER ${organizer}`,
+        ].sort(),
+      );
+      // The same hiding of a citation of a public source is named to the public.
+      const open = await made(CREATE_CITATION, { sourceId, incidentId: incident.id, excerpt: 'openly quoted' });
+      await made(`mutation($input: UpdateCitationInput!) { updateCitation(input: $input) { id version } }`, {
+        id: open.id, version: open.version, changes: { confidentiality: 'RESTRICTED' },
+      });
+      expect(await removalsOf(since, Role.PUBLIC, [open.id])).toEqual([`HIDDEN CITATION ${open.id}`]);
+    });
   });
 
   describe('text that PostgreSQL cannot store', () => {
