@@ -1,9 +1,11 @@
-import { Args, Context, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
 import { Connection, PageArgs } from '../common/connection';
 import { VigilContext } from '../common/vigil-context';
 import { IncidentFilter } from '../incidents/dto/incident-filter.input';
+import { Incident } from '../incidents/incident.entity';
+import { AdvocacyResponse } from '../responses/advocacy-response.entity';
 import { TimelineEntry, TimelineEntryKind, TimelineOrder } from './dto/timeline';
 import { TimelineService } from './timeline.service';
 
@@ -29,5 +31,15 @@ export class TimelineResolver {
     @Context() ctx: VigilContext,
   ) {
     return this.service.page(filter, entryKinds, orderBy, page, ctx.viewer);
+  }
+
+  @ResolveField(() => Incident, { nullable: true, description: 'The incident itself, for an INCIDENT entry (its sources, people, responses...); null otherwise.' })
+  incident(@Parent() entry: TimelineEntry, @Context() ctx: VigilContext) {
+    return entry.kind === TimelineEntryKind.INCIDENT ? ctx.loaders.one(Incident, entry.id) : null;
+  }
+
+  @ResolveField(() => AdvocacyResponse, { nullable: true, description: 'The response itself, for a RESPONSE entry (its organizers, sources, what it answers...); null otherwise.' })
+  advocacyResponse(@Parent() entry: TimelineEntry, @Context() ctx: VigilContext) {
+    return entry.kind === TimelineEntryKind.RESPONSE ? ctx.loaders.one(AdvocacyResponse, entry.id) : null;
   }
 }

@@ -61,6 +61,11 @@ const PATHS: Record<string, (f: AccessFixture) => Path[]> = {
       variables: { id: f.personId },
       pick: (d) => d.root?.involvements[0]?.incident,
     },
+    {
+      via: ['Query.timeline', 'TimelineEntry.incident'],
+      query: '{ root: timeline(first: 100, entryKinds: [INCIDENT]) { edges { node { incident { SEL } } } } }',
+      pick: (d, id) => byId(d.root?.edges.map((e: any) => e.node.incident), id),
+    },
   ],
   Person: (f) => [
     { via: ['Query.person'], query: 'query($id: ID!) { root: person(id: $id) { SEL } }', variables: { id: f.personId }, pick: (d) => d.root },

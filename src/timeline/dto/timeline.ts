@@ -24,9 +24,9 @@ registerEnumType(TimelineOrder, {
   },
 });
 
-/** One incident or advocacy response on a timeline. Fetch the whole record with `incident(id)` or
- * `advocacyResponse(id)`. */
-@ObjectType({ description: 'An incident or an advocacy response on the timeline: what, when, and its id.' })
+/** One incident or advocacy response on a timeline, with the record itself one field away
+ * (TimelineResolver). */
+@ObjectType({ description: 'An incident or an advocacy response on the timeline: what, when, its id, and the record itself (`incident` or `advocacyResponse`).' })
 export class TimelineEntry {
   @Field(() => TimelineEntryKind)
   kind!: TimelineEntryKind;
