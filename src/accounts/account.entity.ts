@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, ID, ObjectType } from '@nestjs/graphql';
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { GraphQLDateTime } from '../common/date-time';
 import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { AccountRole } from '../access/role';
 
@@ -24,15 +25,15 @@ export class Account {
   @Column({ type: 'enum', enum: AccountRole, enumName: 'account_role' })
   role!: AccountRole;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => GraphQLDateTime)
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => GraphQLDateTime)
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;
 
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When set, none of the account\'s tokens work.' })
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'When set, none of the account\'s tokens work.' })
   @Column({ type: 'timestamptz', nullable: true })
   disabledAt!: Date | null;
 }

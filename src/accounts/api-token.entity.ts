@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, ID, ObjectType } from '@nestjs/graphql';
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { GraphQLDateTime } from '../common/date-time';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Account } from './account.entity';
 
@@ -32,19 +33,19 @@ export class ApiToken {
   @Column({ type: 'text', unique: true })
   tokenHash!: string;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => GraphQLDateTime)
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => GraphQLDateTime, { nullable: true })
   @Column({ type: 'timestamptz', nullable: true })
   expiresAt!: Date | null;
 
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => GraphQLDateTime, { nullable: true })
   @Column({ type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
 
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Updated at most once a minute.' })
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'Updated at most once a minute.' })
   @Column({ type: 'timestamptz', nullable: true })
   lastUsedAt!: Date | null;
 }

@@ -14,7 +14,9 @@ export class AuditResolver {
 
   @Query(() => AuditEventConnection, { description: 'The audit log, newest first. Admins only.' })
   @RequiresRole(Role.ADMIN)
-  auditEvents(@Args('filter', { type: () => AuditFilter, nullable: true }) filter: AuditFilter | undefined, @Args() page: PageArgs) {
+  // `filter: AuditFilter`, not `AuditFilter | undefined`: a union's design type is Object, and the
+  // validation pipe would not know the class to validate the filter with.
+  auditEvents(@Args('filter', { type: () => AuditFilter, nullable: true }) filter: AuditFilter, @Args() page: PageArgs) {
     return this.service.list(filter, page);
   }
 }

@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, InputType, Int, registerEnumType } from '@nestjs/graphql';
+import { Field, InputType, Int, registerEnumType } from '@nestjs/graphql';
+import { GraphQLDateTime } from './date-time';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsDate, IsEnum, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
@@ -68,7 +69,7 @@ export abstract class TimeFilter {
   @Length(1, 500)
   search?: string;
 
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Only records changed at or after this time (to keep a copy current).' })
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'Only records changed at or after this time (to keep a copy current).' })
   @IsOptional()
   @IsDate()
   updatedSince?: Date;

@@ -21,6 +21,14 @@ export function logUnexpected(error: unknown, where: string): void {
   logger.error(`Unexpected ${e.name} (${(e as { code?: string }).code ?? 'no code'}) at ${where}\n${frames}`);
 }
 
+/** graphql-js's refusal of a variable's value (`Variable "$first" got invalid value "1"; Int cannot
+ * represent non-integer value`): raised before execution, so without a path, and wrapping the
+ * GraphQLError of the scalar, enum or input type that refused it. An error raised while executing
+ * has a path, and one of Vigil's has a code. */
+function isVariableError(error: GraphQLError): boolean {
+  return !error.path && error.originalError instanceof GraphQLError && error.extensions?.code === undefined && /^Variable "\$/.test(error.message);
+}
+
 /** Errors the caller caused keep their message and code; anything unexpected becomes
  * INTERNAL_SERVER_ERROR with no detail (a database message can quote stored values), logged with
  * its stack frames but without its message. */
@@ -28,8 +36,9 @@ export function sanitizeError(error: GraphQLError): GraphQLFormattedError {
   const original = error.originalError;
   const code = error.extensions?.code;
   if (typeof code === 'string' && KEPT_CODES.has(code)) return error.toJSON();
-  if (!original) {
-    // Parse and validation errors from graphql-js name the query's own fields, never stored data.
+  if (!original || isVariableError(error)) {
+    // Parse and validation errors from graphql-js name the query's own fields, never stored data;
+    // variable errors quote only the value the caller sent.
     return { ...error.toJSON(), extensions: { ...error.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } };
   }
   if (original instanceof HttpException && original.getStatus() < 500) {

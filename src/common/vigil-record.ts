@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { GraphQLDateTime } from './date-time';
 import {
   Column,
   CreateDateColumn,
@@ -17,11 +18,11 @@ export abstract class VigilRecord {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => GraphQLDateTime)
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => GraphQLDateTime)
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;
 
@@ -30,7 +31,7 @@ export abstract class VigilRecord {
   version!: number;
 
   /** Soft-delete mark: deleted records are hidden everywhere, except from editors who ask for them. */
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the record was deleted; only editors who ask (includeDeleted) see deleted records.' })
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'When the record was deleted; only editors who ask (includeDeleted) see deleted records.' })
   @DeleteDateColumn({ type: 'timestamptz', nullable: true })
   deletedAt!: Date | null;
 

@@ -1,4 +1,5 @@
-import { Args, Context, GraphQLISODateTime, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { GraphQLDateTime } from '../common/date-time';
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
 import { LimitPipe, UuidPipe } from '../common/validation.pipe';
@@ -33,7 +34,7 @@ export class EditingResolver {
   })
   @RequiresRole(Role.PUBLIC)
   removedSince(
-    @Args('since', { type: () => GraphQLISODateTime }) since: Date,
+    @Args('since', { type: () => GraphQLDateTime }) since: Date,
     @Args('first', { type: () => Int, defaultValue: 1000 }, new LimitPipe(10_000)) first: number,
     @Context() ctx: VigilContext,
   ) {

@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { GraphQLDateTime } from '../common/date-time';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { AccessLevel } from '../access/access-level';
@@ -49,7 +50,7 @@ export class Revision {
   @Column({ type: 'enum', enum: RevisionAction, enumName: 'revision_action' })
   action!: RevisionAction;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => GraphQLDateTime)
   @CreateDateColumn({ type: 'timestamptz' })
   occurredAt!: Date;
 

@@ -89,9 +89,14 @@ function coerce(raw: string, type: GraphQLNamedInputType): { value: unknown } | 
       // A `+` in a query string reads as a space: take "T10:00:00 02:00" as the offset +02:00.
       const text = raw.replace(/ (\d{2}:?\d{2})$/, '+$1');
       const date = new Date(text);
-      return ISO_DATE_TIME.test(text) && !Number.isNaN(date.getTime())
-        ? { value: type.parseValue(text) }
-        : { problem: 'must be an ISO 8601 date or date-time, e.g. 2026-11-01T00:00:00Z' };
+      const problem = 'must be an ISO 8601 date or date-time, e.g. 2026-11-01T00:00:00Z';
+      if (!ISO_DATE_TIME.test(text) || Number.isNaN(date.getTime())) return { problem };
+      try {
+        // The scalar's own rules too (a day that does not exist, such as 2019-02-29).
+        return { value: type.parseValue(text) };
+      } catch {
+        return { problem };
+      }
     }
     default:
       try {

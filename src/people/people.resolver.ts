@@ -55,7 +55,9 @@ export class PeopleResolver {
   @Query(() => PersonConnection, { description: 'People, most recently recorded first.' })
   @RequiresRole(Role.PUBLIC)
   people(
-    @Args('filter', { type: () => PersonFilter, nullable: true }) filter: PersonFilter | undefined,
+    // Not `PersonFilter | undefined`: a union's design type is Object, which the validation pipe
+    // cannot validate with.
+    @Args('filter', { type: () => PersonFilter, nullable: true }) filter: PersonFilter,
     @Args('orderBy', { type: () => PersonOrder, defaultValue: PersonOrder.RECENT }) orderBy: PersonOrder,
     @Args() page: PageArgs,
     @Context() ctx: VigilContext,

@@ -2,10 +2,14 @@ import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
 import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
+import { UserInputError } from '../common/errors';
 import { VigilContext } from '../common/vigil-context';
 import { RegionListArgs } from './dto/region-list.args';
 import { Region } from './region.entity';
 import { RegionsService } from './regions.service';
+
+/** The longest ISO 3166 code (subdivisions such as GB-ABC are six characters), with room to spare. */
+const MAX_CODE = 10;
 
 const RegionConnection = Connection(Region, 'Region');
 
@@ -16,6 +20,8 @@ export class RegionsResolver {
   @Query(() => Region, { nullable: true, description: 'A country or subdivision by ISO 3166 code.' })
   @RequiresRole(Role.PUBLIC)
   region(@Args('code') code: string, @Context() ctx: VigilContext) {
+    // No code is longer (RU-CE); a NUL would reach PostgreSQL, whose text cannot hold it.
+    if (code.length > MAX_CODE || code.includes('\0')) throw UserInputError.of('code', 'must be an ISO 3166 code such as RU or RU-CE');
     return ctx.loaders.one(Region, code.trim().toUpperCase());
   }
 

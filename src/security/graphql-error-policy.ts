@@ -33,6 +33,14 @@ function httpRefusal(original: { code?: unknown; statusCode?: unknown }, options
     return new RequestRefused('UNSUPPORTED_MEDIA_TYPE', 'Send GraphQL requests as application/json (or application/graphql)');
   }
   if (code.startsWith('FST_ERR_CTP_')) return new RequestRefused('BAD_REQUEST', 'The request body is not valid JSON');
+  // Mercurius's word for a request without a query (no persisted queries are configured here).
+  if (code === 'MER_ERR_GQL_PERSISTED_QUERY_NOT_FOUND') {
+    return new RequestRefused('BAD_REQUEST', 'The request has no query: send the GraphQL document as `query`');
+  }
+  // A GET's `variables` or `extensions` parameter that JSON.parse refused (its message quotes the text).
+  if (code === 'MER_ERR_GQL_VALIDATION' && original instanceof SyntaxError) {
+    return new RequestRefused('BAD_REQUEST', 'The variables (or extensions) are not valid JSON');
+  }
   if (code === 'MER_ERR_METHOD_NOT_ALLOWED') {
     context.reply?.header('Allow', 'POST');
     return new RequestRefused('METHOD_NOT_ALLOWED', 'Mutations are accepted only with POST');

@@ -175,8 +175,16 @@ export async function registerHttpSecurity(fastify: FastifyInstance, options: Se
   });
 
   fastify.addHook('preValidation', async (request, reply) => {
-    if (request.method !== 'POST' || routeOf(request) !== GRAPHQL_PATH || !Array.isArray(request.body)) return;
+    if (request.method !== 'POST' || routeOf(request) !== GRAPHQL_PATH) return;
+    // Mercurius takes a `query` that is not a string for an already parsed document, and fails on it.
+    const operations: unknown[] = Array.isArray(request.body) ? request.body : [request.body];
+    const queryOf = (operation: unknown) => (operation && typeof operation === 'object' ? (operation as { query?: unknown }).query : undefined);
+    if (operations.some((operation) => ![undefined, null].includes(queryOf(operation) as never) && typeof queryOf(operation) !== 'string')) {
+      return refuse(reply, 'BAD_REQUEST', 'The query must be a string holding a GraphQL document');
+    }
+    if (!Array.isArray(request.body)) return;
     const count = request.body.length;
+    if (count === 0) return refuse(reply, 'BAD_REQUEST', 'The batch is empty: send at least one operation', { limit: options.maxBatch, measured: 0 });
     if (options.maxBatch <= 1) {
       return refuse(reply, 'TOO_MANY_OPERATIONS', 'Batched requests are not accepted here: send one operation per request', {
         limit: 1,

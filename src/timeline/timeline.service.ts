@@ -59,7 +59,9 @@ export class TimelineService {
   /** The records of each kind asked for (both when none is named), each as its list's query over
    * alias `i` or `r`. */
   private async sides(filter: IncidentFilter | null | undefined, entryKinds: TimelineEntryKind[] | null | undefined, viewer: Viewer) {
-    const kinds = new Set(entryKinds?.length ? entryKinds : Object.values(TimelineEntryKind));
+    const all = Object.values(TimelineEntryKind);
+    if (entryKinds && entryKinds.length > all.length) throw UserInputError.of('entryKinds', `must name at most ${all.length} kinds, each once`);
+    const kinds = new Set(entryKinds?.length ? entryKinds : all);
     const sides: { kind: TimelineEntryKind; alias: string; qb: SelectQueryBuilder<Incident> | SelectQueryBuilder<AdvocacyResponse> }[] = [];
     if (kinds.has(TimelineEntryKind.INCIDENT)) sides.push({ kind: TimelineEntryKind.INCIDENT, alias: 'i', qb: await this.incidents.matching(filter, viewer) });
     if (kinds.has(TimelineEntryKind.RESPONSE)) {

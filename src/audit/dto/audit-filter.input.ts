@@ -1,5 +1,6 @@
-import { Field, GraphQLISODateTime, ID, InputType } from '@nestjs/graphql';
-import { IsDate, IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { Field, ID, InputType } from '@nestjs/graphql';
+import { GraphQLDateTime } from '../../common/date-time';
+import { ArrayMaxSize, IsDate, IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { AuditAction } from '../audit-event.entity';
 
 @InputType()
@@ -11,6 +12,7 @@ export class AuditFilter {
 
   @Field(() => [AuditAction], { nullable: true })
   @IsOptional()
+  @ArrayMaxSize(50)
   @IsEnum(AuditAction, { each: true })
   actions?: AuditAction[];
 
@@ -26,12 +28,12 @@ export class AuditFilter {
   @MaxLength(100)
   subjectId?: string;
 
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'On or after this time.' })
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'On or after this time.' })
   @IsOptional()
   @IsDate()
   since?: Date;
 
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Before this time.' })
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'Before this time.' })
   @IsOptional()
   @IsDate()
   until?: Date;

@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { GraphQLDateTime } from '../../common/date-time';
 import { Type } from 'class-transformer';
 import { IsDefined, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { AccessLevel } from '../../access/access-level';
@@ -110,7 +111,7 @@ export class RecordChange {
   @Field(() => Int)
   version!: number;
 
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => GraphQLDateTime, { nullable: true })
   deletedAt!: Date | null;
 }
 
@@ -134,7 +135,7 @@ export class Removal {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => GraphQLDateTime)
   at!: Date;
 
   @Field(() => RemovalReason)

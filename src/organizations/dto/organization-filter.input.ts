@@ -1,12 +1,13 @@
 import { IncludeDeleted } from '../../common/filters';
 import { Field, InputType } from '@nestjs/graphql';
-import { IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
 import { OrganizationKind } from '../organization.entity';
 
 @InputType()
 export class OrganizationFilter {
   @Field(() => [OrganizationKind], { nullable: true })
   @IsOptional()
+  @ArrayMaxSize(50)
   @IsEnum(OrganizationKind, { each: true })
   kinds?: OrganizationKind[];
 

@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
-import { IsEnum, IsOptional, IsUUID } from 'class-validator';
+import { ArrayMaxSize, IsEnum, IsOptional, IsUUID } from 'class-validator';
 import { PlaceAndTimeFilter } from '../../common/filters';
 import { ResponseKind } from '../advocacy-response.entity';
 
@@ -7,6 +7,7 @@ import { ResponseKind } from '../advocacy-response.entity';
 export class ResponseFilter extends PlaceAndTimeFilter {
   @Field(() => [ResponseKind], { nullable: true })
   @IsOptional()
+  @ArrayMaxSize(50)
   @IsEnum(ResponseKind, { each: true })
   kinds?: ResponseKind[];
 

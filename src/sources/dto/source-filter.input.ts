@@ -1,5 +1,5 @@
 import { Field, InputType } from '@nestjs/graphql';
-import { IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
 import { TimeFilter } from '../../common/filters';
 import { SourceKind, SourceReliability } from '../source.entity';
 
@@ -7,6 +7,7 @@ import { SourceKind, SourceReliability } from '../source.entity';
 export class SourceFilter extends TimeFilter {
   @Field(() => [SourceKind], { nullable: true })
   @IsOptional()
+  @ArrayMaxSize(50)
   @IsEnum(SourceKind, { each: true })
   kinds?: SourceKind[];
 
@@ -18,6 +19,7 @@ export class SourceFilter extends TimeFilter {
 
   @Field(() => [SourceReliability], { nullable: true })
   @IsOptional()
+  @ArrayMaxSize(50)
   @IsEnum(SourceReliability, { each: true })
   reliabilities?: SourceReliability[];
 }
