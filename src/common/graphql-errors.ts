@@ -17,8 +17,19 @@ function httpCode(status: number): string {
  * message can quote stored or submitted values (protected ones included). */
 export function logUnexpected(error: unknown, where: string): void {
   const e = error instanceof Error ? error : new Error('non-Error thrown');
-  const frames = (e.stack ?? '').split('\n').slice(1).join('\n');
-  logger.error(`Unexpected ${e.name} (${(e as { code?: string }).code ?? 'no code'}) at ${where}\n${frames}`);
+  logger.error(`Unexpected ${e.name} (${(e as { code?: string }).code ?? 'no code'}) at ${where}\n${stackFrames(e)}`);
+}
+
+/** The `at ...` lines of an error's stack and nothing else: the stack starts with the message,
+ * which may run over several lines (a database error quoting a row). */
+export function stackFrames(error: Error): string {
+  const stack = error.stack ?? '';
+  // V8 writes `${name}: ${message}` first; cut it whole, whatever lines the message holds.
+  const header = error.message ? `${error.name}: ${error.message}` : error.name;
+  return (stack.startsWith(header) ? stack.slice(header.length) : stack)
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .join('\n');
 }
 
 /** graphql-js's refusal of a variable's value (`Variable "$first" got invalid value "1"; Int cannot
