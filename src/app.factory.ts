@@ -2,10 +2,10 @@ import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
-import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { VigilExceptionFilter } from './common/exception.filter';
 import { VigilValidationPipe } from './common/validation.pipe';
+import { createRootLogger, PinoNestLogger, registerRequestLogging } from './logging/logging';
 import { registerHttpSecurity } from './security/http-security';
 import { securityOptions } from './security/security-options';
 
@@ -17,14 +17,17 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     new FastifyAdapter({ bodyLimit: security.bodyLimit, trustProxy: security.trustProxy }),
     { bufferLogs: true },
   );
-  app.useLogger(app.get(Logger));
+  const logger = createRootLogger(options.logLevel, options.logDestination);
+  app.useLogger(new PinoNestLogger(logger));
   // Logs written while the app was built were buffered (bufferLogs); write them, and stop buffering.
   app.flushLogs();
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  registerRequestLogging(fastify, logger);
   // Before init: its hooks then run before authentication (added during init), so a flood is
   // refused before it costs a token lookup.
   // @nestjs/platform-fastify brings its own copy of fastify; the plugins are typed against the
   // top-level one. Both are fastify 5, the same at run time.
-  await registerHttpSecurity(app.getHttpAdapter().getInstance() as unknown as FastifyInstance, security);
+  await registerHttpSecurity(fastify, security);
   app.useGlobalPipes(new VigilValidationPipe(app.get(getDataSourceToken())));
   app.useGlobalFilters(new VigilExceptionFilter());
   await app.init();

@@ -3,7 +3,6 @@ import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
-import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { FastifyRequest } from 'fastify';
@@ -49,11 +48,6 @@ export interface AppOptions {
   statementTimeoutMs?: number;
 }
 
-/** A URL without its query string. */
-export function pathOf(url: string | undefined): string {
-  return (url ?? '').split('?')[0];
-}
-
 @Module({})
 export class AppModule {
   static register(options: AppOptions): DynamicModule {
@@ -61,22 +55,6 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: [
-            {
-              level: options.logLevel,
-              // Never log credentials. Request bodies (which may hold protected values) are not
-              // logged, and neither are query strings: GET /graphql and export filters carry values
-              // there. Only the path is kept.
-              redact: ['req.headers.authorization', 'req.headers.cookie'],
-              serializers: {
-                req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, path: pathOf(req.url) }),
-              },
-              autoLogging: { ignore: (req) => req.url === '/health' },
-            },
-            options.logDestination ?? pino.destination(1),
-          ],
-        }),
         TypeOrmModule.forRoot({
           ...dataSourceOptions(options.databaseUrl ?? 'postgresql://localhost/unused', {
             statementTimeoutMs: options.statementTimeoutMs ?? 30_000,
