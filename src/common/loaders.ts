@@ -5,6 +5,9 @@ import { Viewer } from '../access/viewer';
 
 interface ManyOptions {
   orderBy?: string;
+  /** A many-to-one relation of the children to read in the same statement (a citation's
+   * `source`): each is then served by one() without a statement of its own. */
+  with?: string;
 }
 
 /** Per-request batching of relation reads, so a nested list costs one statement per relation
@@ -19,16 +22,19 @@ export class Loaders {
 
   /** The record of `entity` with this primary key, or null when absent, deleted or not visible. */
   one<T extends ObjectLiteral>(entity: EntityTarget<T>, key: string): Promise<T | null> {
+    return this.oneLoader(entity).load(key) as Promise<T | null>;
+  }
+
+  private oneLoader<T extends ObjectLiteral>(entity: EntityTarget<T>): DataLoader<string, unknown> {
     const metadata = this.dataSource.getMetadata(entity);
     const pk = metadata.primaryColumns[0].propertyName;
-    const loader = this.loader(`one:${metadata.name}`, async (keys) => {
+    return this.loader(`one:${metadata.name}`, async (keys) => {
       const qb = this.dataSource.getRepository(entity).createQueryBuilder('r').where(`r.${pk} IN (:...keys)`, { keys });
       if (metadata.findColumnWithPropertyName('confidentiality')) onlyVisible(qb, 'r', this.viewer);
       const rows = await qb.getMany();
       const byKey = new Map(rows.map((row) => [String(row[pk]), row]));
       return keys.map((k) => byKey.get(k) ?? null);
     });
-    return loader.load(key) as Promise<T | null>;
   }
 
   /** `key` when the record it names is visible, else null: a foreign key to a hidden record must
@@ -40,14 +46,31 @@ export class Loaders {
   /** Every visible record of `entity` whose `column` equals `key` (children by foreign key). */
   many<T extends ObjectLiteral>(entity: EntityTarget<T>, column: keyof T & string, key: string, options: ManyOptions = {}): Promise<T[]> {
     const metadata = this.dataSource.getMetadata(entity);
-    const loader = this.loader(`many:${metadata.name}:${column}:${options.orderBy ?? ''}`, async (keys) => {
+    const along = options.with ? metadata.manyToOneRelations.find((r) => r.propertyName === options.with) : undefined;
+    if (options.with && !along) throw new Error(`${metadata.name}.${options.with} is not a many-to-one relation`);
+    const loader = this.loader(`many:${metadata.name}:${column}:${options.orderBy ?? ''}:${options.with ?? ''}`, async (keys) => {
       const qb = this.dataSource
         .getRepository(entity)
         .createQueryBuilder('r')
         .where(`r.${column} IN (:...keys)`, { keys });
+      if (along) {
+        // Held to the rule like any read of that record (a visible child's parent is visible
+        // anyway: visibility depends on it).
+        const param = levelsParam('w');
+        qb.leftJoinAndSelect(`r.${along.propertyName}`, 'w', visibleCondition(along.inverseEntityMetadata.name, 'w', param), {
+          [param]: this.viewer.readableLevels,
+        });
+      }
       if (metadata.findColumnWithPropertyName('confidentiality')) onlyVisible(qb, 'r', this.viewer);
       qb.orderBy(options.orderBy ?? 'r.createdAt', 'ASC').addOrderBy(`r.${metadata.primaryColumns[0].propertyName}`, 'ASC');
       const rows = await qb.getMany();
+      if (along) {
+        const one = this.oneLoader(along.inverseEntityMetadata.target);
+        for (const row of rows) {
+          const related = row[along.propertyName] as ObjectLiteral | undefined;
+          if (related) one.prime(String(related[along.inverseEntityMetadata.primaryColumns[0].propertyName]), related);
+        }
+      }
       const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
       for (const row of rows) groups.get(String(row[column]))?.push(row);
       return keys.map((k) => groups.get(k) ?? []);

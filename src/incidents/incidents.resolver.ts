@@ -88,12 +88,12 @@ export class IncidentsResolver {
 
   @ResolveField(() => [Citation], { description: 'The sources and excerpts this incident rests on.' })
   citations(@Parent() incident: Incident, @Context() ctx: VigilContext) {
-    return ctx.loaders.many(Citation, 'incidentId', incident.id);
+    return ctx.loaders.many(Citation, 'incidentId', incident.id, { with: 'source' });
   }
 
   @ResolveField(() => Int, { description: 'Distinct publishers among the cited sources.' })
   async independentSourceCount(@Parent() incident: Incident, @Context() ctx: VigilContext) {
-    return independentSourceCount(await ctx.loaders.many(Citation, 'incidentId', incident.id), ctx.loaders);
+    return independentSourceCount(await ctx.loaders.many(Citation, 'incidentId', incident.id, { with: 'source' }), ctx.loaders);
   }
 
   @ResolveField(() => [Involvement], { description: 'People involved, with their role.' })

@@ -91,12 +91,12 @@ export class ResponsesResolver {
 
   @ResolveField(() => [Citation])
   citations(@Parent() response: AdvocacyResponse, @Context() ctx: VigilContext) {
-    return ctx.loaders.many(Citation, 'responseId', response.id);
+    return ctx.loaders.many(Citation, 'responseId', response.id, { with: 'source' });
   }
 
   @ResolveField(() => Int, { description: 'Distinct publishers among the cited sources.' })
   async independentSourceCount(@Parent() response: AdvocacyResponse, @Context() ctx: VigilContext) {
-    return independentSourceCount(await ctx.loaders.many(Citation, 'responseId', response.id), ctx.loaders);
+    return independentSourceCount(await ctx.loaders.many(Citation, 'responseId', response.id, { with: 'source' }), ctx.loaders);
   }
 }
 

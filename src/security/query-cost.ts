@@ -43,6 +43,12 @@ export const vigilEstimator: ComplexityEstimator = ({ type, field, args, childCo
   return (ASSUMED_LIST_SIZES[`${type.name}.${field.name}`] ?? ASSUMED_LIST_SIZE) * perItem;
 };
 
+/** Costs already computed, per schema and parsed document (Mercurius caches parsed documents, so
+ * a repeated query arrives as the same object), by operation and variables. */
+const known = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, number>>>();
+/** Variable sets remembered per document (the oldest is forgotten first). */
+const REMEMBERED_PER_DOCUMENT = 32;
+
 /** The estimated cost of running `operationName` (every operation when not named) of `document`
  * with `variables`. Throws a GraphQLError when the document is too large to walk. */
 export function queryCost(
@@ -51,7 +57,12 @@ export function queryCost(
   variables: Record<string, unknown> | undefined,
   operationName: string | undefined,
 ): number {
-  return getComplexity({
+  const bySchema = known.get(schema) ?? known.set(schema, new WeakMap()).get(schema)!;
+  const byDocument = bySchema.get(document) ?? bySchema.set(document, new Map()).get(document)!;
+  const key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}`;
+  const remembered = byDocument.get(key);
+  if (remembered !== undefined) return remembered;
+  const cost = getComplexity({
     schema,
     query: document,
     variables: variables ?? {},
@@ -59,4 +70,7 @@ export function queryCost(
     estimators: [vigilEstimator],
     maxQueryNodes: MAX_COST_NODES,
   });
+  if (byDocument.size >= REMEMBERED_PER_DOCUMENT) byDocument.delete(byDocument.keys().next().value!);
+  byDocument.set(key, cost);
+  return cost;
 }

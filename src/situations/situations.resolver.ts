@@ -72,6 +72,6 @@ export class SituationsResolver {
 
   @ResolveField(() => [Citation])
   citations(@Parent() situation: Situation, @Context() ctx: VigilContext) {
-    return ctx.loaders.many(Citation, 'situationId', situation.id);
+    return ctx.loaders.many(Citation, 'situationId', situation.id, { with: 'source' });
   }
 }
