@@ -17,3 +17,12 @@ describe('queryCost', () => {
     expect(queryCost(schema, document, { first: 5 }, undefined)).toBe(1 + 5 * 1);
   });
 });
+
+describe('queryCost with hostile variables', () => {
+  it('costs a request whose variables are too deep to write out, without failing', () => {
+    const document = parse('query($first: Int) { items(first: $first) { edges { node { id } } } }');
+    let deep: unknown = [];
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    expect(queryCost(schema, document, { first: 5, x: deep }, undefined)).toBe(6);
+  });
+});

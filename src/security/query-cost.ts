@@ -59,8 +59,13 @@ export function queryCost(
 ): number {
   const bySchema = known.get(schema) ?? known.set(schema, new WeakMap()).get(schema)!;
   const byDocument = bySchema.get(document) ?? bySchema.set(document, new Map()).get(document)!;
-  const key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}`;
-  const remembered = byDocument.get(key);
+  let key: string | null = null;
+  try {
+    key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}`;
+  } catch {
+    // Variables too deep to write out (a hostile 10,000-deep array): costed, not remembered.
+  }
+  const remembered = key === null ? undefined : byDocument.get(key);
   if (remembered !== undefined) return remembered;
   const cost = getComplexity({
     schema,
@@ -70,6 +75,7 @@ export function queryCost(
     estimators: [vigilEstimator],
     maxQueryNodes: MAX_COST_NODES,
   });
+  if (key === null) return cost;
   if (byDocument.size >= REMEMBERED_PER_DOCUMENT) byDocument.delete(byDocument.keys().next().value!);
   byDocument.set(key, cost);
   return cost;
