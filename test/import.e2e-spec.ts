@@ -17,6 +17,7 @@ import { Cell, readCsv } from '../src/imports/csv-reader';
 import { ImportRefusedError, importCsvFiles, ImportSummary, planImport, whereOf } from '../src/imports/importer';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_OPERATOR, TestApp } from './support/test-app';
+import { copyTable } from './support/copy-table';
 
 /** The command line as `npm run vigil` runs it (npm test builds dist/ first). */
 const CLI = join(__dirname, '..', 'dist', 'src', 'cli', 'vigil.js');
@@ -54,21 +55,6 @@ async function exportAll(app: NestFastifyApplication, token: string): Promise<Re
   const out = {} as Record<ExportName, Buffer>;
   for (const name of EXPORTS) out[name] = await exportBytes(app, token, `/exports/${name}.csv?includeDeleted=true`);
   return out;
-}
-
-/** Copies the rows of `table` (the records the CSV exports do not carry, such as situations and
- * organizations, which the exported records refer to). */
-async function copyTable(from: DataSource, to: DataSource, table: string): Promise<void> {
-  const columns: string[] = (
-    await to.query(
-      `SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position`,
-      [table],
-    )
-  ).map((c: { column_name: string }) => c.column_name);
-  const [{ rows }] = await from.query(`SELECT coalesce(json_agg(t), '[]') AS rows FROM (SELECT ${columns.join(', ')} FROM ${table}) t`);
-  await to.query(`INSERT INTO ${table} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM json_populate_recordset(NULL::${table}, $1::json)`, [
-    JSON.stringify(rows),
-  ]);
 }
 
 /** A CSV file's header and rows, each with the line it starts on, to change cells and write it again. */

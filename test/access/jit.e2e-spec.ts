@@ -35,6 +35,7 @@ import {
 import { Client } from 'pg';
 import { freePort } from '../../src/database/free-port';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { stopService, waitForHealth } from '../support/service-process';
 
 const ROOT = join(__dirname, '..', '..');
 const DIST = join(ROOT, 'dist', 'src');
@@ -317,19 +318,12 @@ appendFileSync(log, 'probe installed\\n');
     service = spawn(process.execPath, ['-r', probe, join(DIST, 'main.js')], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
     service.stdout!.on('data', (d) => (output += d));
     service.stderr!.on('data', (d) => (output += d));
-    const started = Date.now();
-    while ((await fetch(`${base}/health`).catch(() => null))?.status !== 200) {
-      if (Date.now() - started > 60_000 || service.exitCode !== null) throw new Error(`the service did not start:\n${output}`);
-      await sleep(100);
-    }
+    await waitForHealth(base, service, () => output);
     expect(probeEvents()).toContain('probe installed');
   }, 120_000);
 
   afterAll(async () => {
-    if (service && service.exitCode === null) {
-      service.kill('SIGTERM');
-      await new Promise((resolve) => service.once('exit', resolve));
-    }
+    await stopService(service);
     await sql?.end();
     await db?.drop();
     rmSync(dir, { recursive: true, force: true });

@@ -16,6 +16,7 @@ import type { RunningPostgres } from '../../src/database/embedded-postgres';
 import { freePort } from '../../src/database/free-port';
 import { ensureDatabase, prepareDatabase } from '../../src/database/prepare';
 import { nativeEmbeddedPostgres } from './support/native-embedded-postgres';
+import { stopService, waitForHealth } from '../support/service-process';
 
 const { startEmbeddedPostgres } = nativeEmbeddedPostgres();
 const DIST = join(__dirname, '..', '..', 'dist', 'src');
@@ -76,18 +77,11 @@ describe('PostgreSQL stopped and started while requests run', () => {
     service = spawn(process.execPath, [join(DIST, 'main.js')], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
     service.stdout!.on('data', (d) => (output += d));
     service.stderr!.on('data', (d) => (output += d));
-    const started = Date.now();
-    while ((await fetch(`${base}/health`).catch(() => null))?.status !== 200) {
-      if (Date.now() - started > 60_000 || service.exitCode !== null) throw new Error(`the service did not start:\n${output}`);
-      await sleep(100);
-    }
+    await waitForHealth(base, service, () => output);
   }, 120_000);
 
   afterAll(async () => {
-    if (service && service.exitCode === null) {
-      service.kill('SIGTERM');
-      await new Promise((resolve) => service.once('exit', resolve));
-    }
+    await stopService(service);
     await pg?.stop();
     rmSync(dir, { recursive: true, force: true });
   });

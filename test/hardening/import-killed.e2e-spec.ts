@@ -20,6 +20,7 @@ import { generateData } from '../../src/generate/generator';
 import { download } from '../exports/support';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { copyTable } from '../support/copy-table';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli', 'vigil.js');
 /** Some 2,000 rows in four files. The import validates and writes row by row (5 to 10 ms each on
@@ -40,21 +41,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function observer(url: string): DataSource {
   const options = dataSourceOptions(url);
   return new DataSource({ ...options, extra: { ...(options as { extra: object }).extra, application_name: OBSERVER, max: 2 } } as typeof options);
-}
-
-/** Copies the rows of `table`: the records the CSV exports do not carry (situations and
- * organizations), which the exported ones refer to. */
-async function copyTable(from: DataSource, to: DataSource, table: string): Promise<void> {
-  const columns: string[] = (
-    await to.query(
-      `SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position`,
-      [table],
-    )
-  ).map((c: { column_name: string }) => c.column_name);
-  const [{ rows }] = await from.query(`SELECT coalesce(json_agg(t), '[]') AS rows FROM (SELECT ${columns.join(', ')} FROM ${table}) t`);
-  await to.query(`INSERT INTO ${table} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM json_populate_recordset(NULL::${table}, $1::json)`, [
-    JSON.stringify(rows),
-  ]);
 }
 
 /** Row counts of the imported tables. */
