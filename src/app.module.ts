@@ -46,6 +46,8 @@ export interface AppOptions {
   security?: Partial<SecurityOptions>;
   /** Longest a single SQL statement may run, in milliseconds; 0: no limit. Default 30 s. */
   statementTimeoutMs?: number;
+  /** Read replicas of the database, for the exports (DATABASE_REPLICA_URLS). */
+  replicaUrls?: string[];
 }
 
 @Module({})
@@ -58,6 +60,7 @@ export class AppModule {
         TypeOrmModule.forRoot({
           ...dataSourceOptions(options.databaseUrl ?? 'postgresql://localhost/unused', {
             statementTimeoutMs: options.statementTimeoutMs ?? 30_000,
+            replicaUrls: options.replicaUrls,
           }),
           manualInitialization: options.databaseUrl === null,
         }),

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
-import { ConfigError, loadConfig } from './config/config';
+import { ConfigError, loadConfig, replicaUrls } from './config/config';
 import { openDatabase } from './database/open-database';
 import { prepareDatabase } from './database/prepare';
 import { securityOptionsFromConfig } from './security/from-config';
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     logLevel: config.LOG_LEVEL,
     security: securityOptionsFromConfig(config),
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000,
+    replicaUrls: replicaUrls(config),
   });
   await app.listen(config.PORT, config.HOST);
   logger.log(`Vigil GraphQL listening on http://localhost:${config.PORT}/graphql (health: /health)`);

@@ -117,6 +117,7 @@ describe('production', () => {
     [{ DATABASE_URL: 'postgresql://analyst1234567:analyst1234567@db/vigil' }, /DATABASE_URL: its password is a well-known default/],
     [{ DATABASE_URL: 'postgresql://vigil:Short-9x@db/vigil' }, /DATABASE_URL: its password is shorter than 12 characters/],
     [{ DATABASE_URL: SAFE_URL, DEMO_DATA: 'true' }, /DEMO_DATA: must be false in production/],
+    [{ DATABASE_URL: SAFE_URL, DATABASE_REPLICA_URLS: `${SAFE_URL}, postgresql://vigil:postgres@replica/vigil` }, /DATABASE_REPLICA_URLS \(item 2\): its password is a well-known default/],
   ] as [Record<string, string>, RegExp][])('refuses to start with %p, naming the variable and never the password', (env, message) => {
     expect(() => production(env)).toThrow(ConfigError);
     expect(() => production(env)).toThrow(message);

@@ -40,6 +40,12 @@ export class VigilConfig {
   })
   DATABASE_URL?: string;
 
+  /** Comma-separated URLs of read replicas of DATABASE_URL: the exports read from them. */
+  @Matches(/^(postgres(ql)?:\/\/[^\s,]+(\s*,\s*postgres(ql)?:\/\/[^\s,]+)*)?$/, {
+    message: 'DATABASE_REPLICA_URLS must be a comma-separated list of postgres:// or postgresql:// connection URLs',
+  })
+  DATABASE_REPLICA_URLS = '';
+
   /** Where the embedded PostgreSQL keeps its data (git-ignored). */
   @IsString()
   EMBEDDED_PG_DIR = '.vigil/pgdata';
@@ -152,25 +158,35 @@ function decoded(part: string): string {
  * quoted: they are secrets. */
 function productionProblems(config: VigilConfig): string[] {
   const problems: string[] = [];
-  if (!config.DATABASE_URL) {
-    problems.push('DATABASE_URL: must be set in production (the embedded PostgreSQL is for development only)');
-  } else {
-    let url: URL;
-    try {
-      url = new URL(config.DATABASE_URL);
-    } catch {
-      return ['DATABASE_URL: is not a valid URL'];
-    }
-    const password = decoded(url.password);
-    const user = decoded(url.username);
-    if (!password) problems.push('DATABASE_URL: has no password; production needs one');
-    else if (WELL_KNOWN_PASSWORDS.has(password.toLowerCase()) || password.toLowerCase() === user.toLowerCase())
-      problems.push('DATABASE_URL: its password is a well-known default; set a random one (e.g. `openssl rand -hex 24`)');
-    else if (password.length < MIN_DATABASE_PASSWORD_LENGTH)
-      problems.push(`DATABASE_URL: its password is shorter than ${MIN_DATABASE_PASSWORD_LENGTH} characters`);
-  }
+  if (!config.DATABASE_URL) problems.push('DATABASE_URL: must be set in production (the embedded PostgreSQL is for development only)');
+  else problems.push(...passwordProblems('DATABASE_URL', config.DATABASE_URL));
+  replicaUrls(config).forEach((url, k) => problems.push(...passwordProblems(`DATABASE_REPLICA_URLS (item ${k + 1})`, url)));
   if (config.DEMO_DATA) problems.push('DEMO_DATA: must be false in production (the demo data is not a real record)');
   return problems;
+}
+
+/** Why a database URL's password will not do in production (`variable` names it). */
+function passwordProblems(variable: string, text: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return [`${variable}: is not a valid URL`];
+  }
+  const password = decoded(url.password);
+  const user = decoded(url.username);
+  if (!password) return [`${variable}: has no password; production needs one`];
+  if (WELL_KNOWN_PASSWORDS.has(password.toLowerCase()) || password.toLowerCase() === user.toLowerCase())
+    return [`${variable}: its password is a well-known default; set a random one (e.g. \`openssl rand -hex 24\`)`];
+  if (password.length < MIN_DATABASE_PASSWORD_LENGTH) return [`${variable}: its password is shorter than ${MIN_DATABASE_PASSWORD_LENGTH} characters`];
+  return [];
+}
+
+/** The read replicas' URLs (DATABASE_REPLICA_URLS), in order. */
+export function replicaUrls(config: Pick<VigilConfig, 'DATABASE_REPLICA_URLS'>): string[] {
+  return config.DATABASE_REPLICA_URLS.split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
 }
 
 function parseBoolean(value: unknown, fallback: boolean): unknown {

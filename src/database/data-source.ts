@@ -12,15 +12,23 @@ export interface ConnectionLimits {
    * Set for the service; not for migrations, the demo loader or the generator, whose statements
    * may rightly run long. */
   statementTimeoutMs?: number;
+  /** Read replicas of `url` (DATABASE_REPLICA_URLS). */
+  replicaUrls?: string[];
 }
 
 /** The one place Vigil's TypeORM connection is described; `synchronize` is never on: the schema
  * changes only through migrations/. */
 export function dataSourceOptions(url: string, limits: ConnectionLimits = {}): DataSourceOptions {
   const statementTimeout = limits.statementTimeoutMs ? { statement_timeout: limits.statementTimeoutMs } : {};
+  // With replicas, everything still goes to the primary unless a reader asks for a replica
+  // (defaultMode): token checks, the audit log and every write must never read a lagging copy.
+  // The exports ask (src/exports/exports.service.ts).
+  const servers = limits.replicaUrls?.length
+    ? { replication: { master: { url }, slaves: limits.replicaUrls.map((replica) => ({ url: replica })), defaultMode: 'master' as const } }
+    : { url };
   return {
     type: 'postgres',
-    url,
+    ...servers,
     entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { pipeline, Readable, Transform } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PoolClient } from 'pg';
+import { Client, type ClientConfig, type PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import QueryStream from 'pg-query-stream';
 import { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
@@ -17,6 +17,7 @@ import { AuditService } from '../audit/audit.service';
 import { applyUpdatedSince, DatedOrder, datedOrderKeys } from '../common/filters';
 import { SortKey } from '../common/keyset';
 import { IncidentFilter, IncidentOrder } from '../incidents/dto/incident-filter.input';
+import { CONNECT_TIMEOUT_MS } from '../database/data-source';
 import { IncidentsService } from '../incidents/incidents.service';
 import { ResponseFilter } from '../responses/dto/response-filter.input';
 import { ResponsesService } from '../responses/responses.service';
@@ -284,7 +285,10 @@ export class ExportsService {
     let client: PoolClient;
     let release: (error?: Error) => void;
     try {
-      [client, release] = (await (this.dataSource.driver as PostgresDriver).obtainMasterConnection()) as [PoolClient, (error?: Error) => void];
+      // A replica's when there are replicas (an export is long, and a snapshot a moment old will
+      // do); the audit entry is written on the primary, through the audit service.
+      const driver = this.dataSource.driver as PostgresDriver;
+      [client, release] = (await (driver.isReplicated ? driver.obtainSlaveConnection() : driver.obtainMasterConnection())) as [PoolClient, (error?: Error) => void];
     } catch (error) {
       slot();
       throw error;
@@ -302,7 +306,7 @@ export class ExportsService {
     const cancel = () => {
       if (released) return;
       const pid = (client as unknown as { processID?: number | null }).processID;
-      if (pid) this.dataSource.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
+      if (pid) this.cancelBackend(client, pid).catch(() => undefined);
       finish(new ClientGoneError());
     };
     ctx.signal?.addEventListener('abort', cancel, { once: true });
@@ -330,6 +334,23 @@ export class ExportsService {
     } catch (error) {
       finish(error instanceof Error ? error : new Error('export failed'));
       throw ctx.signal?.aborted ? new ClientGoneError() : error;
+    }
+  }
+
+  /** Cancels the statement of backend `pid` on the server `client` is connected to: the primary
+   * through the pool, or the replica the export reads from, on a connection of its own. */
+  private async cancelBackend(client: PoolClient, pid: number): Promise<void> {
+    if (!(this.dataSource.driver as PostgresDriver).isReplicated) {
+      await this.dataSource.query('SELECT pg_cancel_backend($1)', [pid]);
+      return;
+    }
+    const { host, port, user, password, database, ssl } = (client as unknown as { connectionParameters: ClientConfig }).connectionParameters;
+    const canceller = new Client({ host, port, user, password, database, ssl, application_name: 'vigil', connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    await canceller.connect();
+    try {
+      await canceller.query('SELECT pg_cancel_backend($1)', [pid]);
+    } finally {
+      await canceller.end();
     }
   }
 
