@@ -8,6 +8,7 @@ import { AdvocacyResponse } from '../responses/advocacy-response.entity';
 import { Citation } from '../sources/citation.entity';
 import { Source } from '../sources/source.entity';
 import { neutraliseFormulaSql } from './formula';
+import { Situation } from '../situations/situation.entity';
 
 /**
  * The columns of every export, in order: the header is stable, and a column is only ever added at
@@ -182,6 +183,14 @@ export const RESPONSE_COLUMNS: readonly ExportColumn[] = [
     `Ids of the incidents you may see that it answers (the id column of incidents.csv), sorted, joined by "${LIST_SEPARATOR}".`,
     'id',
   ),
+  col(
+    Situation,
+    'situation_ids',
+    'list',
+    'rsit.situation_ids',
+    `Ids of the situations you may see that it answers (a campaign of abuse, as incidents.csv's situation_id), sorted, joined by "${LIST_SEPARATOR}".`,
+    'id',
+  ),
   ...provenanceColumns(),
   ...recordColumns(AdvocacyResponse, 'r'),
 ];
@@ -287,6 +296,14 @@ export const RESPONSE_JOINS: readonly ExportJoin[] = [
       `FROM response_incident l WHERE l.response_id IN (${ids}) ` +
       `AND ${visibleCondition('ResponseIncident', 'l', EXPORT_LEVELS, { reachedBy: 'response_id', deletedLinks })} GROUP BY l.response_id)`,
     on: 'ri.subject_id = r.id',
+  },
+  {
+    alias: 'rsit',
+    sql: (ids, deletedLinks) =>
+      `(SELECT l.response_id AS subject_id, string_agg(l.situation_id::text, '${LIST_SEPARATOR}' ORDER BY l.situation_id) AS situation_ids ` +
+      `FROM response_situation l WHERE l.response_id IN (${ids}) ` +
+      `AND ${visibleCondition('ResponseSituation', 'l', EXPORT_LEVELS, { reachedBy: 'response_id', deletedLinks })} GROUP BY l.response_id)`,
+    on: 'rsit.subject_id = r.id',
   },
   provenanceJoin('response_id', 'r'),
 ];

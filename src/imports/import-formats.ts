@@ -29,7 +29,7 @@ export type ColumnRole =
   /** A field of the write input, at `path` (['date', 'start'] for date_start). */
   | { role: 'field'; path: [string] | [string, string] }
   /** A response's links, written as the createAdvocacyResponse input takes them. */
-  | { role: 'link'; property: 'incidentIds' | 'organizers' };
+  | { role: 'link'; property: 'incidentIds' | 'situationIds' | 'organizers' };
 
 export interface ImportFormat {
   kind: ImportKind;
@@ -112,7 +112,11 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = [
   },
 ];
 
-const LINK_COLUMNS: Record<string, 'incidentIds' | 'organizers'> = { incident_ids: 'incidentIds', organizer_names: 'organizers' };
+const LINK_COLUMNS: Record<string, 'incidentIds' | 'situationIds' | 'organizers'> = {
+  incident_ids: 'incidentIds',
+  situation_ids: 'situationIds',
+  organizer_names: 'organizers',
+};
 
 const snake = (property: string) => property.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const camel = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());

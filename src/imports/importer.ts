@@ -7,7 +7,7 @@ import { validateWrite } from '../common/validation.pipe';
 import { VigilRecord } from '../common/vigil-record';
 import { applied, diff, EditingService, stateOf, translateDatabaseError, valuesOf, WriteContext } from '../editing/editing.service';
 import { RegionsService } from '../regions/regions.service';
-import { OrganizerRole, ResponseIncident, ResponseOrganizer } from '../responses/response-links.entity';
+import { OrganizerRole, ResponseIncident, ResponseOrganizer, ResponseSituation } from '../responses/response-links.entity';
 import { CsvRecord, CsvSyntaxError, fileSize, readCsv, readHeader } from './csv-reader';
 import { columnRoles, IMPORT_FORMATS, ImportFormat, ImportKind, recogniseHeader } from './import-formats';
 import { NO_PROGRESS, ImportProgress } from './progress';
@@ -148,6 +148,7 @@ export async function planImport(paths: readonly string[], maxListed = DEFAULT_L
 /** Links a response has that are not deleted, by response id. */
 interface ResponseLinks {
   incidents: Map<string, Set<string>>;
+  situations: Map<string, Set<string>>;
   organizations: Map<string, Set<string>>;
 }
 
@@ -334,7 +335,7 @@ class Importer {
   /** For responses: the links the existing ones have, and organizer names resolved to ids. */
   private async responseLinks(manager: EntityManager, rows: Row[], existing: Map<string, VigilRecord>): Promise<ResponseLinks> {
     const ids = [...existing.keys()];
-    const links: ResponseLinks = { incidents: new Map(), organizations: new Map() };
+    const links: ResponseLinks = { incidents: new Map(), situations: new Map(), organizations: new Map() };
     const group = (map: Map<string, Set<string>>, key: string, value: string) => (map.get(key) ?? map.set(key, new Set()).get(key)!).add(value);
     if (ids.length) {
       const incidents: { response_id: string; incident_id: string }[] = await manager.query(
@@ -342,6 +343,11 @@ class Importer {
         [ids],
       );
       for (const l of incidents) group(links.incidents, l.response_id, l.incident_id);
+      const situations: { response_id: string; situation_id: string }[] = await manager.query(
+        'SELECT response_id, situation_id FROM response_situation WHERE response_id = ANY($1::uuid[]) AND deleted_at IS NULL',
+        [ids],
+      );
+      for (const l of situations) group(links.situations, l.response_id, l.situation_id);
       const organizers: { response_id: string; organization_id: string }[] = await manager.query(
         'SELECT response_id, organization_id FROM response_organizer WHERE response_id = ANY($1::uuid[]) AND deleted_at IS NULL',
         [ids],
@@ -481,7 +487,9 @@ class Importer {
     const deletion = row.deletedAt !== undefined && Boolean(row.deletedAt) !== Boolean(existing.deletedAt);
     const lacking = missingLinks(format, existing.id, input, links);
     // A row that asks for nothing is fine however old its file: nothing is written.
-    if (!changed.length && !deletion && !lacking.incidentIds.length && !lacking.organizationIds.length) return { outcome: 'unchanged' };
+    if (!changed.length && !deletion && !lacking.incidentIds.length && !lacking.situationIds.length && !lacking.organizationIds.length) {
+      return { outcome: 'unchanged' };
+    }
     const problems: CellProblem[] = [];
     const stale = staleness(existing, row);
     if (stale) problems.push(stale);
@@ -506,6 +514,7 @@ class Importer {
   private async addLinks(manager: EntityManager, format: ImportFormat, responseId: string, lacking: Lacking, ctx: WriteContext): Promise<void> {
     if (format.kind !== 'responses') return;
     for (const incidentId of lacking.incidentIds) await this.editing.create(manager, ResponseIncident, { responseId, incidentId }, ctx);
+    for (const situationId of lacking.situationIds) await this.editing.create(manager, ResponseSituation, { responseId, situationId }, ctx);
     for (const organizationId of lacking.organizationIds) {
       await this.editing.create(manager, ResponseOrganizer, { responseId, organizationId, role: OrganizerRole.ORGANIZER }, ctx);
     }
@@ -523,6 +532,7 @@ interface ChunkResult extends Record<Outcome, number> {
 
 interface Lacking {
   incidentIds: string[];
+  situationIds: string[];
   organizationIds: string[];
 }
 
@@ -530,13 +540,16 @@ interface Lacking {
  * export lists only the links its viewer may see, so a link missing from a file is no reason to
  * remove one. */
 function missingLinks(format: ImportFormat, responseId: string, input: object, links: ResponseLinks | null): Lacking {
-  if (format.kind !== 'responses') return { incidentIds: [], organizationIds: [] };
-  const { incidentIds, organizers } = input as { incidentIds?: string[]; organizers?: { organizationId: string }[] };
+  if (format.kind !== 'responses') return { incidentIds: [], situationIds: [], organizationIds: [] };
+  const { incidentIds, situationIds, organizers } = input as { incidentIds?: string[]; situationIds?: string[]; organizers?: { organizationId: string }[] };
   const incidents = links?.incidents.get(responseId) ?? new Set<string>();
+  const situations = links?.situations.get(responseId) ?? new Set<string>();
   const organizations = links?.organizations.get(responseId) ?? new Set<string>();
+  const lacking = (given: string[] | undefined, has: Set<string>) => [...new Set((given ?? []).map((i) => i.toLowerCase()))].filter((i) => !has.has(i));
   return {
-    incidentIds: [...new Set((incidentIds ?? []).map((i) => i.toLowerCase()))].filter((i) => !incidents.has(i)),
-    organizationIds: [...new Set((organizers ?? []).map((o) => o.organizationId.toLowerCase()))].filter((o) => !organizations.has(o)),
+    incidentIds: lacking(incidentIds, incidents),
+    situationIds: lacking(situationIds, situations),
+    organizationIds: lacking(organizers?.map((o) => o.organizationId), organizations),
   };
 }
 
