@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { InputProblem } from '../common/errors';
 import { logUnexpected } from '../common/graphql-errors';
-import { MAX_CONCURRENT_EXPORTS } from './export-slots';
+import { MAX_CONCURRENT_EXPORTS, MAX_EXPORTS_PER_CALLER } from './export-slots';
 
 /** The audit log could not be written, so nothing protected may go out (as for GraphQL). */
 export class AuditUnavailableError extends GraphQLError {
@@ -15,7 +15,9 @@ export class AuditUnavailableError extends GraphQLError {
 /** Every export slot is taken: the client should try again shortly. */
 export class ExportsBusyError extends GraphQLError {
   constructor() {
-    super(`${MAX_CONCURRENT_EXPORTS} exports are running already; try again in a minute`, { extensions: { code: 'SERVICE_UNAVAILABLE', retryAfter: 30 } });
+    super(`Too many exports are running already (at most ${MAX_CONCURRENT_EXPORTS} at once, ${MAX_EXPORTS_PER_CALLER} per caller); try again in a minute`, {
+      extensions: { code: 'SERVICE_UNAVAILABLE', retryAfter: 30 },
+    });
   }
 }
 

@@ -67,7 +67,23 @@ export class ExportsController {
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) gone.abort();
     });
-    return { viewer, operation: `GET ${request.routeOptions.url ?? request.url.split('?')[0]}`, requestId: request.id ?? null, signal: gone.signal };
+    return {
+      viewer,
+      operation: `GET ${request.routeOptions.url ?? request.url.split('?')[0]}`,
+      requestId: request.id ?? null,
+      signal: gone.signal,
+      caller: viewer.accountId ? `account:${viewer.accountId}` : `address:${request.ip}`,
+    };
+  }
+
+  /** Sends what `produce` streams; for HEAD (which Fastify routes to every GET), the same checks
+   * and headers without running the export. */
+  private async respond(request: FastifyRequest, reply: FastifyReply, viewer: Viewer, route: ExportRoute, produce: (ctx: ExportContext) => Promise<Readable>): Promise<void> {
+    if (request.method === 'HEAD') {
+      this.send(reply, Readable.from([]), route);
+      return;
+    }
+    this.send(reply, await produce(this.context(request, reply, viewer)), route);
   }
 
   private send(reply: FastifyReply, body: Readable, route: ExportRoute): void {
@@ -85,40 +101,35 @@ export class ExportsController {
   async incidentsCsv(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const viewer = viewerOf(request);
     const { filter, options } = this.read(request, viewer, IncidentFilter, EXPORT_ROUTES.incidentsCsv);
-    const body = await this.exports.incidentsCsv(filter, (options.orderBy as IncidentOrder) ?? IncidentOrder.DATE_DESC, this.context(request, reply, viewer), options.bom === true);
-    this.send(reply, body, EXPORT_ROUTES.incidentsCsv);
+    await this.respond(request, reply, viewer, EXPORT_ROUTES.incidentsCsv, (ctx) => this.exports.incidentsCsv(filter, (options.orderBy as IncidentOrder) ?? IncidentOrder.DATE_DESC, ctx, options.bom === true));
   }
 
   @Get('responses.csv')
   async responsesCsv(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const viewer = viewerOf(request);
     const { filter, options } = this.read(request, viewer, ResponseFilter, EXPORT_ROUTES.responsesCsv);
-    const body = await this.exports.responsesCsv(filter, (options.orderBy as DatedOrder) ?? DatedOrder.DATE_DESC, this.context(request, reply, viewer), options.bom === true);
-    this.send(reply, body, EXPORT_ROUTES.responsesCsv);
+    await this.respond(request, reply, viewer, EXPORT_ROUTES.responsesCsv, (ctx) => this.exports.responsesCsv(filter, (options.orderBy as DatedOrder) ?? DatedOrder.DATE_DESC, ctx, options.bom === true));
   }
 
   @Get('sources.csv')
   async sourcesCsv(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const viewer = viewerOf(request);
     const { filter, options } = this.read(request, viewer, SourceFilter, EXPORT_ROUTES.sourcesCsv);
-    const body = await this.exports.sourcesCsv(filter, (options.orderBy as DatedOrder) ?? DatedOrder.DATE_DESC, this.context(request, reply, viewer), options.bom === true);
-    this.send(reply, body, EXPORT_ROUTES.sourcesCsv);
+    await this.respond(request, reply, viewer, EXPORT_ROUTES.sourcesCsv, (ctx) => this.exports.sourcesCsv(filter, (options.orderBy as DatedOrder) ?? DatedOrder.DATE_DESC, ctx, options.bom === true));
   }
 
   @Get('citations.csv')
   async citationsCsv(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const viewer = viewerOf(request);
     const { filter, options } = this.read(request, viewer, SourceFilter, EXPORT_ROUTES.citationsCsv);
-    const body = await this.exports.citationsCsv(filter, this.context(request, reply, viewer), options.bom === true);
-    this.send(reply, body, EXPORT_ROUTES.citationsCsv);
+    await this.respond(request, reply, viewer, EXPORT_ROUTES.citationsCsv, (ctx) => this.exports.citationsCsv(filter, ctx, options.bom === true));
   }
 
   @Get('incidents.geojson')
   async incidentsGeoJson(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const viewer = viewerOf(request);
     const { filter, options } = this.read(request, viewer, IncidentFilter, EXPORT_ROUTES.incidentsGeoJson);
-    const body = await this.exports.incidentsGeoJson(filter, (options.orderBy as IncidentOrder) ?? IncidentOrder.DATE_DESC, this.context(request, reply, viewer));
-    this.send(reply, body, EXPORT_ROUTES.incidentsGeoJson);
+    await this.respond(request, reply, viewer, EXPORT_ROUTES.incidentsGeoJson, (ctx) => this.exports.incidentsGeoJson(filter, (options.orderBy as IncidentOrder) ?? IncidentOrder.DATE_DESC, ctx));
   }
 
   @Get('timeline.json')
@@ -127,7 +138,6 @@ export class ExportsController {
     const { filter, options } = this.read(request, viewer, IncidentFilter, EXPORT_ROUTES.timelineJson);
     const orderBy = (options.orderBy as TimelineOrder) ?? TimelineOrder.DATE_ASC;
     const entryKinds = options.entryKinds as TimelineEntryKind[] | undefined;
-    const body = await this.exports.timelineJson(filter, entryKinds, orderBy, options.title as string | undefined, this.context(request, reply, viewer));
-    this.send(reply, body, EXPORT_ROUTES.timelineJson);
+    await this.respond(request, reply, viewer, EXPORT_ROUTES.timelineJson, (ctx) => this.exports.timelineJson(filter, entryKinds, orderBy, options.title as string | undefined, ctx));
   }
 }

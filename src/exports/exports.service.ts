@@ -56,6 +56,9 @@ export interface ExportContext {
   /** `GET /exports/incidents.csv`: the audit entry's operation (the row count is appended). */
   operation: string;
   requestId: string | null;
+  /** Who is exporting, for the per-caller share of the export slots: the token's account, or the
+   * address of a caller without one. */
+  caller: string;
 }
 
 /** An export's rows: the list's own query with the export's columns selected and its order. */
@@ -280,7 +283,7 @@ export class ExportsService {
     ctx: ExportContext,
     open: (client: PoolClient) => { source: Readable; through: Transform },
   ): Promise<Readable> {
-    const slot = this.slots.take();
+    const slot = this.slots.take(ctx.caller);
     if (!slot) throw new ExportsBusyError();
     let client: PoolClient;
     let release: (error?: Error) => void;
@@ -328,8 +331,14 @@ export class ExportsService {
       source.on('error', () => undefined);
       await once(source, 'readable', ctx.signal ? { signal: ctx.signal } : {});
       return pipeline(source, through, (error) => {
-        if (error) finish(error);
-        else client.query('COMMIT').then(() => finish(), (e: Error) => finish(e));
+        if (error) {
+          finish(error);
+          return;
+        }
+        // The body is out: the slot is free for the caller's next export now, not one round trip
+        // later (a client that reads to the end and asks again must not find its own slot held).
+        slot();
+        client.query('COMMIT').then(() => finish(), (e: Error) => finish(e));
       });
     } catch (error) {
       finish(error instanceof Error ? error : new Error('export failed'));

@@ -322,6 +322,16 @@ describe('CSV exports', () => {
       expect(editorEntry).toMatchObject({ fields: ['Incident.internalNotes', 'Incident.latitude', 'Incident.longitude'], level: 'CONFIDENTIAL' });
     });
 
+    it('answers HEAD with the headers and checks, without running the export or auditing it', async () => {
+      const since = await lastAuditId();
+      const head = await t.http().head('/exports/incidents.csv').set('Authorization', `Bearer ${await t.tokenFor(Role.RESEARCHER)}`);
+      expect(head.status).toBe(200);
+      expect(head.headers['content-type']).toMatch(/^text\/csv/);
+      expect(await exportsSince(since)).toEqual([]);
+      expect((await t.http().head('/exports/incidents.csv?dateFrom=yesterday')).status).toBe(400);
+      expect((await t.http().head('/exports/incidents.csv?within.south=43&within.north=44&within.west=45&within.east=46')).status).toBe(403);
+    });
+
     it('withholds a protected export when the audit log cannot be written (503, nothing sent)', async () => {
       await t.dataSource.query('ALTER TABLE audit_event RENAME TO audit_event_away');
       try {
