@@ -36,6 +36,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 
 # main.js handles SIGTERM itself (closes the app, then exits), so node can run as PID 1.
-# A larger young generation: a request's objects die young, and fewer scavenges cost less CPU
-# (bench/README.md). The same flag as `npm start`.
-CMD ["node", "--max-semi-space-size=64", "dist/src/main.js"]
+CMD ["node", "dist/src/main.js"]

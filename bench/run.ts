@@ -30,9 +30,6 @@ import { graphql, PAGE_SIZE, Read, ReadName, READS } from './requests';
 import type { RecordedStatement } from './protocol';
 
 export type Target = 'vigil' | 'postgraphile' | 'direct';
-
-/** The Node flag the service runs with in production (package.json's start, the Dockerfile). */
-const VIGIL_NODE_FLAG = '--max-semi-space-size=64';
 export const TARGETS: Target[] = ['vigil', 'postgraphile', 'direct'];
 
 export interface Options {
@@ -226,9 +223,8 @@ async function main(): Promise<void> {
     env: { DATABASE_URL: await serviceRoleUrl(db.url), PORT: String(vigilPort), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'warn', NODE_ENV: 'production',
       // One load generator on one address: the rate limits would measure themselves.
       RATE_LIMIT_PER_ADDRESS: '0', RATE_LIMIT_PER_TOKEN: '0' },
-    // As `npm start` and the Dockerfile run it; BENCH_VIGIL_NODE_FLAGS adds flags to try.
+    // As `npm start` and the Dockerfile run it; BENCH_VIGIL_NODE_FLAGS adds Node flags to try.
     execArgv: [
-      VIGIL_NODE_FLAG,
       ...(process.env.BENCH_VIGIL_NODE_FLAGS ?? '').split(' ').filter(Boolean),
       ...(options.profile ? ['--cpu-prof', '--cpu-prof-dir', logDir] : []),
     ],
