@@ -266,6 +266,16 @@ const provenanceJoin = (subjectColumn: string, alias: string): ExportJoin => ({
   on: `cs.subject_id = ${alias}.id`,
 });
 
+/** The ids a response's visible links of `table` point at (`column`), sorted and joined, as `list`. */
+const linkedIdsJoin = (alias: string, entity: string, table: string, column: string, list: string): ExportJoin => ({
+  alias,
+  sql: (ids, deletedLinks) =>
+    `(SELECT l.response_id AS subject_id, string_agg(l.${column}::text, '${LIST_SEPARATOR}' ORDER BY l.${column}) AS ${list} ` +
+    `FROM ${table} l WHERE l.response_id IN (${ids}) ` +
+    `AND ${visibleCondition(entity, 'l', EXPORT_LEVELS, { reachedBy: 'response_id', deletedLinks })} GROUP BY l.response_id)`,
+  on: `${alias}.subject_id = r.id`,
+});
+
 export const INCIDENT_JOINS: readonly ExportJoin[] = [
   regionJoin('i'),
   { alias: 'sit', sql: () => `(SELECT v.id FROM situation v WHERE ${visibleCondition('Situation', 'v', EXPORT_LEVELS)})`, on: 'sit.id = i.situation_id' },
@@ -289,22 +299,8 @@ export const RESPONSE_JOINS: readonly ExportJoin[] = [
       `AND ${visibleCondition('ResponseOrganizer', 'l', EXPORT_LEVELS, { reachedBy: 'response_id', deletedLinks })} GROUP BY l.response_id)`,
     on: 'os.subject_id = r.id',
   },
-  {
-    alias: 'ri',
-    sql: (ids, deletedLinks) =>
-      `(SELECT l.response_id AS subject_id, string_agg(l.incident_id::text, '${LIST_SEPARATOR}' ORDER BY l.incident_id) AS incident_ids ` +
-      `FROM response_incident l WHERE l.response_id IN (${ids}) ` +
-      `AND ${visibleCondition('ResponseIncident', 'l', EXPORT_LEVELS, { reachedBy: 'response_id', deletedLinks })} GROUP BY l.response_id)`,
-    on: 'ri.subject_id = r.id',
-  },
-  {
-    alias: 'rsit',
-    sql: (ids, deletedLinks) =>
-      `(SELECT l.response_id AS subject_id, string_agg(l.situation_id::text, '${LIST_SEPARATOR}' ORDER BY l.situation_id) AS situation_ids ` +
-      `FROM response_situation l WHERE l.response_id IN (${ids}) ` +
-      `AND ${visibleCondition('ResponseSituation', 'l', EXPORT_LEVELS, { reachedBy: 'response_id', deletedLinks })} GROUP BY l.response_id)`,
-    on: 'rsit.subject_id = r.id',
-  },
+  linkedIdsJoin('ri', 'ResponseIncident', 'response_incident', 'incident_id', 'incident_ids'),
+  linkedIdsJoin('rsit', 'ResponseSituation', 'response_situation', 'situation_id', 'situation_ids'),
   provenanceJoin('response_id', 'r'),
 ];
 
