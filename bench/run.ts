@@ -44,6 +44,8 @@ export interface Options {
   noCache: boolean;
   profile: boolean;
   skipExport: boolean;
+  /** The reads to measure (all by default). */
+  reads: ReadName[];
   out: string;
 }
 
@@ -88,6 +90,7 @@ function parseOptions(argv: string[]): Options {
       'no-cache': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       'skip-export': { type: 'boolean', default: false },
+      reads: { type: 'string', default: READS.map((r) => r.name).join(',') },
       out: { type: 'string', default: join(REPO, 'bench', 'results') },
       help: { type: 'boolean', default: false },
     },
@@ -114,8 +117,17 @@ function parseOptions(argv: string[]): Options {
     noCache: values['no-cache']!,
     profile: values.profile!,
     skipExport: values['skip-export']!,
+    reads: readNames(values.reads!),
     out: resolve(values.out!),
   };
+}
+
+function readNames(list: string): ReadName[] {
+  const names = list.split(',').map((n) => n.trim()).filter(Boolean);
+  const known = READS.map((r) => r.name as string);
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length || !names.length) throw new Error(`--reads must list some of ${known.join(', ')}${unknown.length ? `; not ${unknown.join(', ')}` : ''}`);
+  return names as ReadName[];
 }
 
 function readUsage(): string {
@@ -132,6 +144,7 @@ function readUsage(): string {
   --no-cache            generate into a throwaway directory, removed at the end
   --profile             write a CPU profile of the Vigil process (.vigil/bench/logs/*.cpuprofile)
   --skip-export         skip the CSV export measurement
+  --reads LIST          the reads to measure, comma-separated (default page,monthly,search)
   --out DIR             where results go (default bench/results)
 Env: BENCH_DATABASE_URL  a PostgreSQL server (superuser URL) to use instead of the embedded one`;
 }
@@ -198,6 +211,7 @@ async function countStatements(server: BenchServer, url: string, body: object, r
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  const selected = READS.filter((r) => options.reads.includes(r.name));
   const started = Date.now();
   const startedAt = new Date().toISOString();
   const loadAverageStart = loadavg().map((l) => round(l, 2));
@@ -246,7 +260,7 @@ async function main(): Promise<void> {
   // Same data from both GraphQL servers, and the statements each sends per request.
   const reads: ReadResult[] = [];
   const plans: Record<string, RecordedStatement[]> = {};
-  for (const read of READS) {
+  for (const read of selected) {
     const vigilData = read.normalizeVigil(await graphql(endpoints.vigil, read.vigil(PAGE_SIZE)));
     const postgraphileData = read.normalizePostGraphile(await graphql(endpoints.postgraphile, read.postgraphile(PAGE_SIZE)));
     const difference = firstDifference(vigilData, postgraphileData);
@@ -286,7 +300,7 @@ async function main(): Promise<void> {
     logDir,
     env: { DATABASE_URL: db.url, PORT: String(directPort), PLANS: plansFile },
   });
-  for (const read of READS) {
+  for (const read of selected) {
     const response = await fetch(`${direct.baseUrl}/${read.name}`, { method: 'POST', body: '{}' });
     if (!response.ok) throw new Error(`direct-SQL server: ${read.name}: HTTP ${response.status} ${await response.text()}`);
     await response.arrayBuffer();
@@ -301,7 +315,7 @@ async function main(): Promise<void> {
   }
 
   const servers: Record<Target, BenchServer> = { vigil, postgraphile, direct };
-  for (const read of READS) {
+  for (const read of selected) {
     const result = reads.find((r) => r.name === read.name)!;
     const targets: Record<Target, LoadTarget> = {
       vigil: { url: endpoints.vigil, body: JSON.stringify(read.vigil(PAGE_SIZE)) },
