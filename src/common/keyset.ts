@@ -3,6 +3,7 @@ import { ObjectLiteral, QueryFailedError, SelectQueryBuilder } from 'typeorm';
 import { ConnectionShape, DEFAULT_PAGE_SIZE, PageArgs } from './connection';
 import { decodeCursor, encodeCursor } from './cursor';
 import { UserInputError } from './errors';
+import { readEntities } from '../database/entity-rows';
 
 export interface SortKey {
   /** A non-null SQL expression over the query's alias, e.g. `i.date_start`. */
@@ -10,9 +11,15 @@ export interface SortKey {
   direction: 'ASC' | 'DESC';
 }
 
+/** Signatures by ordering: the orderings are the code's own (ORDERS of each list), a handful. */
+const signatures = new Map<string, string>();
+
 /** Identifies an ordering, so a cursor from one order cannot be replayed against another. */
 function signatureOf(keys: SortKey[]): string {
-  return createHash('sha256').update(keys.map((k) => `${k.expression} ${k.direction}`).join('|')).digest('base64url').slice(0, 8);
+  const ordering = keys.map((k) => `${k.expression} ${k.direction}`).join('|');
+  let signature = signatures.get(ordering);
+  if (!signature) signatures.set(ordering, (signature = createHash('sha256').update(ordering).digest('base64url').slice(0, 8)));
+  return signature;
 }
 
 const MALFORMED = 'malformed cursor; pass an endCursor or edge cursor from this list, with the same orderBy';
@@ -52,7 +59,7 @@ export async function paginate<T extends ObjectLiteral>(
 
   let result: { entities: T[]; raw: unknown[] };
   try {
-    result = await qb.getRawAndEntities();
+    result = await readEntities(qb);
   } catch (error) {
     // A tampered cursor value that does not fit its key's type (SQLSTATE class 22, data exception).
     if (page.after && error instanceof QueryFailedError && String((error as { code?: string }).code).startsWith('22')) {

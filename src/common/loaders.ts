@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
-import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import { DataSource, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { levelsParam, onlyVisible, visibleCondition } from '../access/record-visibility';
 import { Viewer } from '../access/viewer';
+import { PreparedRead } from '../database/entity-rows';
 
 interface ManyOptions {
   orderBy?: string;
@@ -9,6 +10,20 @@ interface ManyOptions {
    * `source`): each is then served by one() without a statement of its own. */
   with?: string;
 }
+
+/** Stands for a batch's keys while a loader's statement is compiled; bound as one array (`= ANY`),
+ * so the statement is the same whatever the batch's size. */
+const KEYS: unknown[] = [];
+
+interface Compiled {
+  read: PreparedRead<ObjectLiteral>;
+  /** Where the keys go in the parameters. */
+  keysAt: number;
+}
+
+/** Each loader's statement, compiled once per data source, loader and set of readable levels (the
+ * levels are bound in it, so viewers of different clearance never share one). */
+const compiledStatements = new WeakMap<DataSource, Map<string, Compiled>>();
 
 /** Per-request batching of relation reads, so a nested list costs one statement per relation
  * whatever the page size. Every batch goes through the record-visibility rule. */
@@ -28,10 +43,11 @@ export class Loaders {
   private oneLoader<T extends ObjectLiteral>(entity: EntityTarget<T>): DataLoader<string, unknown> {
     const metadata = this.dataSource.getMetadata(entity);
     const pk = metadata.primaryColumns[0].propertyName;
-    return this.loader(`one:${metadata.name}`, async (keys) => {
-      const qb = this.dataSource.getRepository(entity).createQueryBuilder('r').where(`r.${pk} IN (:...keys)`, { keys });
-      if (metadata.findColumnWithPropertyName('confidentiality')) onlyVisible(qb, 'r', this.viewer);
-      const rows = await qb.getMany();
+    return this.loader(`one:${metadata.name}`, async (keys, shape) => {
+      const rows = await this.read(shape, keys, () => {
+        const qb = this.dataSource.getRepository(entity).createQueryBuilder('r').where(`r.${pk} = ANY(:keys)`, { keys: KEYS });
+        return metadata.findColumnWithPropertyName('confidentiality') ? onlyVisible(qb, 'r', this.viewer) : qb;
+      });
       const byKey = new Map(rows.map((row) => [String(row[pk]), row]));
       return keys.map((k) => byKey.get(k) ?? null);
     });
@@ -48,22 +64,23 @@ export class Loaders {
     const metadata = this.dataSource.getMetadata(entity);
     const along = options.with ? metadata.manyToOneRelations.find((r) => r.propertyName === options.with) : undefined;
     if (options.with && !along) throw new Error(`${metadata.name}.${options.with} is not a many-to-one relation`);
-    const loader = this.loader(`many:${metadata.name}:${column}:${options.orderBy ?? ''}:${options.with ?? ''}`, async (keys) => {
-      const qb = this.dataSource
-        .getRepository(entity)
-        .createQueryBuilder('r')
-        .where(`r.${column} IN (:...keys)`, { keys });
-      if (along) {
-        // Held to the rule like any read of that record (a visible child's parent is visible
-        // anyway: visibility depends on it).
-        const param = levelsParam('w');
-        qb.leftJoinAndSelect(`r.${along.propertyName}`, 'w', visibleCondition(along.inverseEntityMetadata.name, 'w', param), {
-          [param]: this.viewer.readableLevels,
-        });
-      }
-      if (metadata.findColumnWithPropertyName('confidentiality')) onlyVisible(qb, 'r', this.viewer);
-      qb.orderBy(options.orderBy ?? 'r.createdAt', 'ASC').addOrderBy(`r.${metadata.primaryColumns[0].propertyName}`, 'ASC');
-      const rows = await qb.getMany();
+    const loader = this.loader(`many:${metadata.name}:${column}:${options.orderBy ?? ''}:${options.with ?? ''}`, async (keys, shape) => {
+      const rows = await this.read(shape, keys, () => {
+        const qb = this.dataSource
+          .getRepository(entity)
+          .createQueryBuilder('r')
+          .where(`r.${column} = ANY(:keys)`, { keys: KEYS });
+        if (along) {
+          // Held to the rule like any read of that record (a visible child's parent is visible
+          // anyway: visibility depends on it).
+          const param = levelsParam('w');
+          qb.leftJoinAndSelect(`r.${along.propertyName}`, 'w', visibleCondition(along.inverseEntityMetadata.name, 'w', param), {
+            [param]: this.viewer.readableLevels,
+          });
+        }
+        if (metadata.findColumnWithPropertyName('confidentiality')) onlyVisible(qb, 'r', this.viewer);
+        return qb.orderBy(options.orderBy ?? 'r.createdAt', 'ASC').addOrderBy(`r.${metadata.primaryColumns[0].propertyName}`, 'ASC');
+      });
       if (along) {
         const one = this.oneLoader(along.inverseEntityMetadata.target);
         for (const row of rows) {
@@ -91,26 +108,46 @@ export class Loaders {
     const targetMetadata = this.dataSource.getMetadata(target);
     const relation = linkMetadata.manyToOneRelations.find((r) => r.joinColumns[0]?.propertyName === toColumn && r.inverseEntityMetadata === targetMetadata);
     if (!relation) throw new Error(`${linkMetadata.name}.${toColumn} is not a many-to-one relation to ${targetMetadata.name}`);
-    const loader = this.loader(`through:${linkMetadata.name}:${fromColumn}:${toColumn}`, async (keys) => {
-      const param = levelsParam('t');
-      const qb = this.dataSource
-        .getRepository(link)
-        .createQueryBuilder('r')
-        .innerJoinAndSelect(`r.${relation.propertyName}`, 't', visibleCondition(targetMetadata.name, 't', param), { [param]: this.viewer.readableLevels })
-        .where(`r.${fromColumn} IN (:...keys)`, { keys });
-      onlyVisible(qb, 'r', this.viewer);
-      qb.orderBy('r.createdAt', 'ASC').addOrderBy('r.id', 'ASC');
+    const loader = this.loader(`through:${linkMetadata.name}:${fromColumn}:${toColumn}`, async (keys, shape) => {
+      const rows = await this.read(shape, keys, () => {
+        const param = levelsParam('t');
+        const qb = this.dataSource
+          .getRepository(link)
+          .createQueryBuilder('r')
+          .innerJoinAndSelect(`r.${relation.propertyName}`, 't', visibleCondition(targetMetadata.name, 't', param), { [param]: this.viewer.readableLevels })
+          .where(`r.${fromColumn} = ANY(:keys)`, { keys: KEYS });
+        return onlyVisible(qb, 'r', this.viewer).orderBy('r.createdAt', 'ASC').addOrderBy('r.id', 'ASC');
+      });
       const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
-      for (const row of await qb.getMany()) groups.get(String(row[fromColumn]))?.push(row[relation.propertyName] as T);
+      for (const row of rows) groups.get(String(row[fromColumn]))?.push(row[relation.propertyName] as T);
       return keys.map((k) => groups.get(k) ?? []);
     });
     return loader.load(key) as Promise<T[]>;
   }
 
-  private loader(name: string, batch: (keys: readonly string[]) => Promise<unknown[]>): DataLoader<string, unknown> {
+  /** The rows of a loader's statement for these keys. `build` writes the statement (with KEYS for
+   * the keys) the first time this loader runs for viewers of this clearance; after that only the
+   * keys change. */
+  private async read<T extends ObjectLiteral>(shape: string, keys: readonly string[], build: () => SelectQueryBuilder<T>): Promise<T[]> {
+    let byShape = compiledStatements.get(this.dataSource);
+    if (!byShape) compiledStatements.set(this.dataSource, (byShape = new Map()));
+    const cacheKey = `${shape}|${this.viewer.readableLevels.join(',')}`;
+    let compiled = byShape.get(cacheKey);
+    if (!compiled) {
+      const read = new PreparedRead(build() as SelectQueryBuilder<ObjectLiteral>);
+      const keysAt = read.parameters.indexOf(KEYS);
+      if (keysAt < 0 || read.parameters.lastIndexOf(KEYS) !== keysAt) throw new Error(`loader ${shape}: its statement must bind the keys once`);
+      byShape.set(cacheKey, (compiled = { read, keysAt }));
+    }
+    const parameters = [...compiled.read.parameters];
+    parameters[compiled.keysAt] = keys;
+    return (await compiled.read.run(parameters)).entities as T[];
+  }
+
+  private loader(name: string, batch: (keys: readonly string[], shape: string) => Promise<unknown[]>): DataLoader<string, unknown> {
     let loader = this.loaders.get(name);
     if (!loader) {
-      loader = new DataLoader<string, unknown>(batch, { maxBatchSize: 1000 });
+      loader = new DataLoader<string, unknown>((keys) => batch(keys, name), { maxBatchSize: 1000 });
       this.loaders.set(name, loader);
     }
     return loader;

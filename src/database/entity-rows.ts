@@ -1,0 +1,152 @@
+import { DataSource, ObjectLiteral, QueryRunner, SelectQueryBuilder } from 'typeorm';
+import { DriverUtils } from 'typeorm/driver/DriverUtils';
+import { EmbeddedMetadata } from 'typeorm/metadata/EmbeddedMetadata';
+import { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
+import { RelationMetadata } from 'typeorm/metadata/RelationMetadata';
+
+/* Entities from a select query's rows, by a mapping compiled once per entity and alias, instead of
+ * TypeORM's general hydration: that grouped every row by primary key, looked up its columns and
+ * joins again per row and per alias, and was a sixth of a page of incidents' CPU (bench/README.md).
+ * The query builder still writes the SQL; what it reads is the same entity (same class, same
+ * values through the driver's own conversion, embedded columns included).
+ *
+ * Only the shapes Vigil reads are mapped here: whole entities of the main alias with many-to-one
+ * joins selected beside them (one row per entity, so no grouping). Any other shape (a partial
+ * selection, a one-to-many join, an entity with load listeners) goes to TypeORM's own hydration. */
+
+interface ColumnMapping {
+  /** The raw result key, e.g. `r_created_at`. */
+  key: string;
+  property: string;
+  /** The embedded objects the property is in, outermost first (TypeORM's embeddedMetadataTree). */
+  embedded: EmbeddedMetadata[] | null;
+  /** The driver's conversion of a read value; null where it changes nothing. */
+  convert: ((value: unknown) => unknown) | null;
+  /** A value here does not make a row of this alias (TypeORM's rule for an all-null join). */
+  countsAsData: boolean;
+}
+
+interface AliasMapping {
+  metadata: EntityMetadata;
+  columns: ColumnMapping[];
+}
+
+/** Column types whose values PostgresDriver.prepareHydratedValue returns unchanged (without a
+ * transformer): no call per value for them. Every other type goes through it. */
+const UNCHANGED_ON_READ = new Set(['text', 'uuid', 'varchar', 'character varying', 'int', 'integer', 'smallint', 'bigint', 'double precision', 'jsonb', 'json']);
+
+interface JoinMapping extends AliasMapping {
+  relation: RelationMetadata;
+}
+
+const mappings = new WeakMap<EntityMetadata, Map<string, AliasMapping>>();
+
+function mappingOf(dataSource: DataSource, metadata: EntityMetadata, alias: string): AliasMapping {
+  let byAlias = mappings.get(metadata);
+  if (!byAlias) mappings.set(metadata, (byAlias = new Map()));
+  let mapping = byAlias.get(alias);
+  if (!mapping) {
+    const driver = dataSource.driver;
+    const columns = metadata.columns
+      .filter((c) => !c.isVirtual && !metadata.childEntityMetadatas.some((child) => child.target === c.target))
+      .map(
+        (c): ColumnMapping => ({
+          key: DriverUtils.buildAlias(driver, undefined, alias, c.databaseName),
+          property: c.propertyName,
+          embedded: c.embeddedMetadata ? [...c.embeddedMetadata.embeddedMetadataTree] : null,
+          convert:
+            !c.transformer && typeof c.type === 'string' && UNCHANGED_ON_READ.has(c.type) ? null : (value: unknown) => driver.prepareHydratedValue(value, c),
+          countsAsData: !c.isVirtualProperty,
+        }),
+      );
+    mapping = { metadata, columns };
+    byAlias.set(alias, mapping);
+  }
+  return mapping;
+}
+
+/** The mapping of this query's result, or null when TypeORM's hydration must do it. */
+function planOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): { main: AliasMapping; joins: JoinMapping[] } | null {
+  const map = qb.expressionMap;
+  const main = map.mainAlias;
+  if (!main?.hasMetadata || map.relationIdAttributes.length || map.relationCountAttributes.length) return null;
+  const whole = (alias: string) => map.selects.some((s) => s.selection === alias);
+  const simple = (metadata: EntityMetadata) =>
+    !metadata.discriminatorColumn && !metadata.afterLoadListeners.length && !metadata.lazyRelations.length && !metadata.childEntityMetadatas.length;
+  if (!whole(main.name) || !simple(main.metadata)) return null;
+  if (qb.connection.subscribers.some((s) => typeof s.afterLoad === 'function')) return null;
+  const joins: JoinMapping[] = [];
+  for (const join of map.joinAttributes) {
+    if (!join.isSelected) continue;
+    const relation = join.relation;
+    if (!relation || join.mapToProperty || join.isMany || join.parentAlias !== main.name || !(relation.isManyToOne || relation.isOneToOneOwner)) return null;
+    if (!whole(join.alias.name) || !simple(join.metadata!)) return null;
+    joins.push({ ...mappingOf(qb.connection, join.metadata!, join.alias.name), relation });
+  }
+  return { main: mappingOf(qb.connection, main.metadata, main.name), joins };
+}
+
+/** What TypeORM's transformColumns and ColumnMetadata.setEntityValue do for these columns. */
+function entityOf(mapping: AliasMapping, row: Record<string, unknown>): ObjectLiteral | null {
+  const entity: ObjectLiteral = mapping.metadata.create(undefined, { fromDeserializer: true });
+  let hasData = false;
+  for (const column of mapping.columns) {
+    let value = row[column.key];
+    if (value === undefined) continue;
+    if (value !== null && column.countsAsData) hasData = true;
+    if (column.convert) value = column.convert(value);
+    let target = entity;
+    if (column.embedded) {
+      for (const embedded of column.embedded) target = target[embedded.propertyName] ||= embedded.create();
+    }
+    target[column.property] = value;
+  }
+  return hasData ? entity : null;
+}
+
+/** A select query compiled once: its SQL, its parameters and how its rows map to entities. Reusable
+ * (nothing in it changes after construction) with other values for the same parameters. */
+export class PreparedRead<T extends ObjectLiteral> {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+  private readonly plan: ReturnType<typeof planOf>;
+
+  constructor(private readonly qb: SelectQueryBuilder<T>) {
+    [this.sql, this.parameters] = qb.getQueryAndParameters();
+    this.plan = planOf(qb);
+  }
+
+  /** The entities and the raw rows (for extra selections such as sort keys), with these parameter
+   * values (by default the builder's own). Runs where the builder would. */
+  async run(parameters: readonly unknown[] = this.parameters): Promise<{ entities: T[]; raw: Record<string, unknown>[] }> {
+    const { qb, plan } = this;
+    if (!plan) {
+      if (parameters !== this.parameters) throw new Error('PreparedRead: a query TypeORM hydrates runs with its own parameters only');
+      const { entities, raw } = await qb.getRawAndEntities();
+      return { entities, raw: raw as Record<string, unknown>[] };
+    }
+    const dataSource = qb.connection;
+    // A builder made inside a transaction carries its runner (protected in TypeORM's types).
+    const own = (qb as unknown as { queryRunner?: QueryRunner }).queryRunner;
+    const runner = own ?? dataSource.createQueryRunner(dataSource.defaultReplicationModeForReads());
+    let raw: Record<string, unknown>[];
+    try {
+      raw = (await runner.query(this.sql, parameters as unknown[], true)).records;
+    } finally {
+      if (runner !== own) await runner.release();
+    }
+    const entities: T[] = [];
+    for (const row of raw) {
+      const entity = entityOf(plan.main, row);
+      if (!entity) continue;
+      for (const join of plan.joins) join.relation.setEntityValue(entity, entityOf(join, row));
+      entities.push(entity as T);
+    }
+    return { entities, raw };
+  }
+}
+
+/** `qb.getRawAndEntities()`, hydrated by the compiled mapping. */
+export function readEntities<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): Promise<{ entities: T[]; raw: Record<string, unknown>[] }> {
+  return new PreparedRead(qb).run();
+}
