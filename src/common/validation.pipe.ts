@@ -1,5 +1,6 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
+import { LRUCache } from 'lru-cache';
 import { validateSync, ValidationError } from 'class-validator';
 import { DataSource, EntityManager } from 'typeorm';
 import { InputProblem, UserInputError } from './errors';
@@ -69,12 +70,44 @@ function nulProblems(value: unknown, path: string, found: InputProblem[] = []): 
   return found;
 }
 
+/** The problems of an instance's form: its class-validator rules and NUL characters (nothing that
+ * needs the database). */
+function formProblems(instance: object, prefix: string): InputProblem[] {
+  return [...problems(validateSync(instance, { forbidUnknownValues: false }), prefix), ...nulProblems(instance, prefix)];
+}
+
+/** Form problems already found, by type, prefix and value as JSON: GraphQL arguments repeat (the
+ * same filter page after page), and class-validator's pass over a filter's many rules was a fortieth
+ * of a page read's CPU. A pure function of those, so remembering it changes no answer. */
+const knownForms = new LRUCache<string, InputProblem[]>({ max: 2000, maxSize: 4_000_000, sizeCalculation: (_, key) => key.length });
+const typeIds = new WeakMap<Function, number>();
+let typeCount = 0;
+/** Values larger than this are checked every time (their JSON would crowd the cache). */
+const MAX_REMEMBERED_JSON = 4000;
+
+function rememberedFormProblems(type: Function, value: unknown, instance: object, prefix: string): InputProblem[] {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    // Not JSON (too deep, a cycle): checked every time.
+  }
+  if (json === undefined || json.length > MAX_REMEMBERED_JSON) return formProblems(instance, prefix);
+  if (!typeIds.has(type)) typeIds.set(type, ++typeCount);
+  const key = `${typeIds.get(type)}\u0000${prefix}\u0000${json}`;
+  let found = knownForms.get(key);
+  if (!found) knownForms.set(key, (found = formProblems(instance, prefix)));
+  return found.map((p) => ({ ...p }));
+}
+
 /** Options of validateWrite. */
 export interface WriteValidation {
   /** A reference to a soft-deleted record is accepted. Only for the import, which restores what an
    * editor's export holds: the citations and links of a deleted incident were made while it
    * stood, and the file says so. The API refuses them. */
   deletedReferences?: boolean;
+  /** Remember the form check per value (see knownForms): for GraphQL arguments, which repeat. */
+  rememberForm?: boolean;
 }
 
 /** The references that name no record, or a deleted one: one query per table. */
@@ -107,8 +140,7 @@ export async function validateWrite<T extends object>(
   options: WriteValidation = {},
 ): Promise<T> {
   const instance = plainToInstance(type, value) as T;
-  const found = problems(validateSync(instance, { forbidUnknownValues: false }), prefix);
-  found.push(...nulProblems(instance, prefix));
+  const found = options.rememberForm ? rememberedFormProblems(type, value, instance, prefix) : formProblems(instance, prefix);
   found.push(...(await missingReferences(instance, prefix, db, options)));
   if (found.length > 0) throw new UserInputError(found);
   return instance;
@@ -135,7 +167,7 @@ export class VigilValidationPipe implements PipeTransform {
     if (!type || [String, Boolean, Number, Array, Object].includes(type as never) || value === undefined || value === null) {
       return value;
     }
-    return validateWrite(type as new () => object, value, metadata.data ?? '', this.dataSource);
+    return validateWrite(type as new () => object, value, metadata.data ?? '', this.dataSource, { rememberForm: true });
   }
 }
 
