@@ -2,6 +2,7 @@
  * nesting depth of the selection: relations are batched per request (DataLoader). */
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { Role } from '../src/access/role';
+import { VigilValidationPipe } from '../src/common/validation.pipe';
 import { startTestApp, TestApp } from './support/test-app';
 
 const NESTED = `query($first: Int!) { incidents(first: $first) { totalCount edges { node {
@@ -55,5 +56,26 @@ describe('SQL statements per request', () => {
     expect(large.statements).toBe(small.statements);
     // And bounded: one per relation level, plus the page, the count and the audit entry.
     expect(large.statements).toBeLessThanOrEqual(20);
+  });
+
+  // Field resolvers take (parent, args, context) without parameter decorators, so that Nest calls
+  // them directly (src/common/vigil-context.ts, NoArgs). Through Nest's context creator every call
+  // ran the pipes for its @Parent and @Context: 2 pipe calls per relation per row.
+  it('runs Nest\'s pipes for the request\'s arguments only, not for each field resolver call', async () => {
+    const pipeCalls = async (first: number) => {
+      const spy = jest.spyOn(VigilValidationPipe.prototype, 'transform');
+      try {
+        const { body } = await t.gql<any>(NESTED, { first }, Role.EDITOR);
+        expect(body.errors).toBeUndefined();
+        expect(body.data.incidents.edges).toHaveLength(first);
+        return spy.mock.calls.length;
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    const small = await pipeCalls(5);
+    expect(await pipeCalls(50)).toBe(small);
+    // incidents(first:) and its other arguments (filter, orderBy, after...), nothing per row.
+    expect(small).toBeLessThanOrEqual(6);
   });
 });

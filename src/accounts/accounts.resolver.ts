@@ -1,10 +1,10 @@
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
 import { Connection, PageArgs } from '../common/connection';
 import { ForbiddenError } from '../common/errors';
 import { UuidPipe } from '../common/validation.pipe';
-import { VigilContext } from '../common/vigil-context';
+import { NoArgs, VigilContext } from '../common/vigil-context';
 import { Account } from './account.entity';
 import { AccountsService } from './accounts.service';
 import { ApiToken } from './api-token.entity';
@@ -53,7 +53,7 @@ export class AccountsResolver {
   }
 
   @ResolveField(() => [ApiToken], { description: 'The account\'s tokens, newest first: yours, or anyone\'s for an admin.' })
-  tokens(@Parent() account: Account, @Context() ctx: VigilContext) {
+  tokens(account: Account, _args: NoArgs, ctx: VigilContext) {
     if (account.id !== ctx.viewer.accountId && !ctx.viewer.hasRole(Role.ADMIN)) throw new ForbiddenError('Only admins may list another account\'s tokens');
     return this.service.tokensOf(account.id);
   }

@@ -2,10 +2,10 @@ import { EditingService, writeContext } from '../editing/editing.service';
 import { CreateIncidentInput, UpdateIncidentInput } from './dto/incident.inputs';
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
-import { Args, Context, ID, Mutation, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Int, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { UuidPipe } from '../common/validation.pipe';
-import { VigilContext } from '../common/vigil-context';
+import { NoArgs, VigilContext } from '../common/vigil-context';
 import { Involvement } from '../people/involvement.entity';
 import { Region } from '../regions/region.entity';
 import { AdvocacyResponse } from '../responses/advocacy-response.entity';
@@ -72,37 +72,37 @@ export class IncidentsResolver {
   }
 
   @ResolveField(() => Region)
-  region(@Parent() incident: Incident, @Context() ctx: VigilContext) {
+  region(incident: Incident, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.one(Region, incident.regionCode);
   }
 
   @ResolveField(() => String, { nullable: true, description: 'The situation\'s id; null when there is none or you may not see it.' })
-  situationId(@Parent() incident: Incident, @Context() ctx: VigilContext) {
+  situationId(incident: Incident, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.visibleKey(Situation, incident.situationId);
   }
 
   @ResolveField(() => Situation, { nullable: true })
-  situation(@Parent() incident: Incident, @Context() ctx: VigilContext) {
+  situation(incident: Incident, _args: NoArgs, ctx: VigilContext) {
     return incident.situationId ? ctx.loaders.one(Situation, incident.situationId) : null;
   }
 
   @ResolveField(() => [Citation], { description: 'The sources and excerpts this incident rests on.' })
-  citations(@Parent() incident: Incident, @Context() ctx: VigilContext) {
+  citations(incident: Incident, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.many(Citation, 'incidentId', incident.id, { with: 'source' });
   }
 
   @ResolveField(() => Int, { description: 'Distinct publishers among the cited sources.' })
-  async independentSourceCount(@Parent() incident: Incident, @Context() ctx: VigilContext) {
+  async independentSourceCount(incident: Incident, _args: NoArgs, ctx: VigilContext) {
     return independentSourceCount(await ctx.loaders.many(Citation, 'incidentId', incident.id, { with: 'source' }), ctx.loaders);
   }
 
   @ResolveField(() => [Involvement], { description: 'People involved, with their role.' })
-  involvements(@Parent() incident: Incident, @Context() ctx: VigilContext) {
+  involvements(incident: Incident, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.many(Involvement, 'incidentId', incident.id);
   }
 
   @ResolveField(() => [AdvocacyResponse], { description: 'Advocacy responses that answer this incident.' })
-  responses(@Parent() incident: Incident, @Context() ctx: VigilContext) {
+  responses(incident: Incident, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.through(ResponseIncident, 'incidentId', 'responseId', AdvocacyResponse, incident.id);
   }
 }
@@ -110,12 +110,12 @@ export class IncidentsResolver {
 @Resolver(() => IncidentBucket)
 export class IncidentBucketResolver {
   @ResolveField(() => Region, { nullable: true, description: 'The country, when grouped by COUNTRY.' })
-  country(@Parent() bucket: IncidentBucket, @Context() ctx: VigilContext) {
+  country(bucket: IncidentBucket, _args: NoArgs, ctx: VigilContext) {
     return bucket.countryCode ? ctx.loaders.one(Region, bucket.countryCode) : null;
   }
 
   @ResolveField(() => Region, { nullable: true, description: 'The region, when grouped by REGION.' })
-  region(@Parent() bucket: IncidentBucket, @Context() ctx: VigilContext) {
+  region(bucket: IncidentBucket, _args: NoArgs, ctx: VigilContext) {
     return bucket.regionCode ? ctx.loaders.one(Region, bucket.regionCode) : null;
   }
 }

@@ -2,10 +2,10 @@ import { EditingService, writeContext } from '../editing/editing.service';
 import { CreateOrganizationInput, UpdateOrganizationInput } from './dto/organization.inputs';
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { UuidPipe } from '../common/validation.pipe';
-import { VigilContext } from '../common/vigil-context';
+import { NoArgs, VigilContext } from '../common/vigil-context';
 import { Region } from '../regions/region.entity';
 import { ResponseOrganizer } from '../responses/response-links.entity';
 import { Source } from '../sources/source.entity';
@@ -52,17 +52,17 @@ export class OrganizationsResolver {
   }
 
   @ResolveField(() => Region, { nullable: true })
-  region(@Parent() organization: Organization, @Context() ctx: VigilContext) {
+  region(organization: Organization, _args: NoArgs, ctx: VigilContext) {
     return organization.regionCode ? ctx.loaders.one(Region, organization.regionCode) : null;
   }
 
   @ResolveField(() => [ResponseOrganizer], { description: 'Responses it organized, partnered or benefited from.' })
-  responseRoles(@Parent() organization: Organization, @Context() ctx: VigilContext) {
+  responseRoles(organization: Organization, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.many(ResponseOrganizer, 'organizationId', organization.id);
   }
 
   @ResolveField(() => [Source], { description: 'Sources it published.' })
-  publishedSources(@Parent() organization: Organization, @Context() ctx: VigilContext) {
+  publishedSources(organization: Organization, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.many(Source, 'publisherOrganizationId', organization.id);
   }
 }

@@ -2,10 +2,10 @@ import { EditingService, writeContext } from '../editing/editing.service';
 import { CreateInvolvementInput, CreatePersonInput, UpdateInvolvementInput, UpdatePersonInput } from './dto/person.inputs';
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { UuidPipe } from '../common/validation.pipe';
-import { VigilContext } from '../common/vigil-context';
+import { NoArgs, VigilContext } from '../common/vigil-context';
 import { Incident } from '../incidents/incident.entity';
 import { PersonFilter, PersonOrder } from './dto/person-filter.input';
 import { Involvement } from './involvement.entity';
@@ -66,7 +66,7 @@ export class PeopleResolver {
   }
 
   @ResolveField(() => [Involvement])
-  involvements(@Parent() person: Person, @Context() ctx: VigilContext) {
+  involvements(person: Person, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.many(Involvement, 'personId', person.id);
   }
 }
@@ -74,12 +74,12 @@ export class PeopleResolver {
 @Resolver(() => Involvement)
 export class InvolvementsResolver {
   @ResolveField(() => Person, { nullable: true })
-  person(@Parent() involvement: Involvement, @Context() ctx: VigilContext) {
+  person(involvement: Involvement, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.one(Person, involvement.personId);
   }
 
   @ResolveField(() => Incident, { nullable: true })
-  incident(@Parent() involvement: Involvement, @Context() ctx: VigilContext) {
+  incident(involvement: Involvement, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.one(Incident, involvement.incidentId);
   }
 }

@@ -1,9 +1,9 @@
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
-import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { UserInputError } from '../common/errors';
-import { VigilContext } from '../common/vigil-context';
+import { NoArgs, VigilContext } from '../common/vigil-context';
 import { RegionListArgs } from './dto/region-list.args';
 import { Region } from './region.entity';
 import { RegionsService } from './regions.service';
@@ -32,17 +32,17 @@ export class RegionsResolver {
   }
 
   @ResolveField(() => Region, { nullable: true })
-  parent(@Parent() region: Region, @Context() ctx: VigilContext) {
+  parent(region: Region, _args: NoArgs, ctx: VigilContext) {
     return region.parentCode ? ctx.loaders.one(Region, region.parentCode) : null;
   }
 
   @ResolveField(() => Region)
-  country(@Parent() region: Region, @Context() ctx: VigilContext) {
+  country(region: Region, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.one(Region, region.countryCode);
   }
 
   @ResolveField(() => [Region], { description: 'Direct subdivisions.' })
-  children(@Parent() region: Region, @Context() ctx: VigilContext) {
+  children(region: Region, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.many(Region, 'parentCode', region.code, { orderBy: 'r.code' });
   }
 }

@@ -2,11 +2,11 @@ import { EditingService, writeContext } from '../editing/editing.service';
 import { CreateAdvocacyResponseInput, ResponseLinksInput, UpdateAdvocacyResponseInput } from './dto/response.inputs';
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
-import { Args, Context, ID, Mutation, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Int, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { DatedOrder } from '../common/filters';
 import { UuidPipe } from '../common/validation.pipe';
-import { VigilContext } from '../common/vigil-context';
+import { NoArgs, VigilContext } from '../common/vigil-context';
 import { Incident } from '../incidents/incident.entity';
 import { Organization } from '../organizations/organization.entity';
 import { Region } from '../regions/region.entity';
@@ -70,32 +70,32 @@ export class ResponsesResolver {
   }
 
   @ResolveField(() => Region, { nullable: true })
-  region(@Parent() response: AdvocacyResponse, @Context() ctx: VigilContext) {
+  region(response: AdvocacyResponse, _args: NoArgs, ctx: VigilContext) {
     return response.regionCode ? ctx.loaders.one(Region, response.regionCode) : null;
   }
 
   @ResolveField(() => [ResponseOrganizer], { description: 'Organizations and their part: organizer, partner, beneficiary.' })
-  organizers(@Parent() response: AdvocacyResponse, @Context() ctx: VigilContext) {
+  organizers(response: AdvocacyResponse, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.many(ResponseOrganizer, 'responseId', response.id);
   }
 
   @ResolveField(() => [Incident], { description: 'Incidents this response answers.' })
-  incidents(@Parent() response: AdvocacyResponse, @Context() ctx: VigilContext) {
+  incidents(response: AdvocacyResponse, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.through(ResponseIncident, 'responseId', 'incidentId', Incident, response.id);
   }
 
   @ResolveField(() => [Situation], { description: 'Situations (patterns of abuse) this response answers.' })
-  situations(@Parent() response: AdvocacyResponse, @Context() ctx: VigilContext) {
+  situations(response: AdvocacyResponse, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.through(ResponseSituation, 'responseId', 'situationId', Situation, response.id);
   }
 
   @ResolveField(() => [Citation])
-  citations(@Parent() response: AdvocacyResponse, @Context() ctx: VigilContext) {
+  citations(response: AdvocacyResponse, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.many(Citation, 'responseId', response.id, { with: 'source' });
   }
 
   @ResolveField(() => Int, { description: 'Distinct publishers among the cited sources.' })
-  async independentSourceCount(@Parent() response: AdvocacyResponse, @Context() ctx: VigilContext) {
+  async independentSourceCount(response: AdvocacyResponse, _args: NoArgs, ctx: VigilContext) {
     return independentSourceCount(await ctx.loaders.many(Citation, 'responseId', response.id, { with: 'source' }), ctx.loaders);
   }
 }
@@ -103,12 +103,12 @@ export class ResponsesResolver {
 @Resolver(() => ResponseOrganizer)
 export class ResponseOrganizersResolver {
   @ResolveField(() => Organization, { nullable: true })
-  organization(@Parent() link: ResponseOrganizer, @Context() ctx: VigilContext) {
+  organization(link: ResponseOrganizer, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.one(Organization, link.organizationId);
   }
 
   @ResolveField(() => AdvocacyResponse, { nullable: true })
-  response(@Parent() link: ResponseOrganizer, @Context() ctx: VigilContext) {
+  response(link: ResponseOrganizer, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.one(AdvocacyResponse, link.responseId);
   }
 }

@@ -2,11 +2,11 @@ import { EditingService, writeContext } from '../editing/editing.service';
 import { CreateSituationInput, UpdateSituationInput } from './dto/situation.inputs';
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { DatedOrder } from '../common/filters';
 import { UuidPipe } from '../common/validation.pipe';
-import { VigilContext } from '../common/vigil-context';
+import { NoArgs, VigilContext } from '../common/vigil-context';
 import { Incident } from '../incidents/incident.entity';
 import { Region } from '../regions/region.entity';
 import { AdvocacyResponse } from '../responses/advocacy-response.entity';
@@ -56,22 +56,22 @@ export class SituationsResolver {
   }
 
   @ResolveField(() => Region, { nullable: true })
-  region(@Parent() situation: Situation, @Context() ctx: VigilContext) {
+  region(situation: Situation, _args: NoArgs, ctx: VigilContext) {
     return situation.regionCode ? ctx.loaders.one(Region, situation.regionCode) : null;
   }
 
   @ResolveField(() => [Incident], { description: 'Incidents that are part of this pattern, oldest first.' })
-  incidents(@Parent() situation: Situation, @Context() ctx: VigilContext) {
+  incidents(situation: Situation, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.many(Incident, 'situationId', situation.id, { orderBy: 'r.date_start' });
   }
 
   @ResolveField(() => [AdvocacyResponse], { description: 'Responses that answer the whole pattern.' })
-  responses(@Parent() situation: Situation, @Context() ctx: VigilContext) {
+  responses(situation: Situation, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.through(ResponseSituation, 'situationId', 'responseId', AdvocacyResponse, situation.id);
   }
 
   @ResolveField(() => [Citation])
-  citations(@Parent() situation: Situation, @Context() ctx: VigilContext) {
+  citations(situation: Situation, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.many(Citation, 'situationId', situation.id, { with: 'source' });
   }
 }

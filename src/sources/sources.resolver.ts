@@ -2,11 +2,11 @@ import { EditingService, writeContext } from '../editing/editing.service';
 import { CreateCitationInput, CreateSourceInput, UpdateCitationInput, UpdateSourceInput } from './dto/source.inputs';
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { DatedOrder } from '../common/filters';
 import { UuidPipe } from '../common/validation.pipe';
-import { VigilContext } from '../common/vigil-context';
+import { NoArgs, VigilContext } from '../common/vigil-context';
 import { Incident } from '../incidents/incident.entity';
 import { Organization } from '../organizations/organization.entity';
 import { AdvocacyResponse } from '../responses/advocacy-response.entity';
@@ -68,17 +68,17 @@ export class SourcesResolver {
   }
 
   @ResolveField(() => String, { nullable: true, description: 'The publisher organization\'s id; null when unknown or you may not see it.' })
-  publisherOrganizationId(@Parent() source: Source, @Context() ctx: VigilContext) {
+  publisherOrganizationId(source: Source, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.visibleKey(Organization, source.publisherOrganizationId);
   }
 
   @ResolveField(() => Organization, { nullable: true })
-  publisherOrganization(@Parent() source: Source, @Context() ctx: VigilContext) {
+  publisherOrganization(source: Source, _args: NoArgs, ctx: VigilContext) {
     return source.publisherOrganizationId ? ctx.loaders.one(Organization, source.publisherOrganizationId) : null;
   }
 
   @ResolveField(() => [Citation], { description: 'Every claim this source is cited for.' })
-  citations(@Parent() source: Source, @Context() ctx: VigilContext) {
+  citations(source: Source, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.many(Citation, 'sourceId', source.id);
   }
 }
@@ -92,22 +92,22 @@ export class CitationsResolver {
   }
 
   @ResolveField(() => Source, { nullable: true, description: 'Null when the source is above the viewer\'s level.' })
-  source(@Parent() citation: Citation, @Context() ctx: VigilContext) {
+  source(citation: Citation, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.one(Source, citation.sourceId);
   }
 
   @ResolveField(() => Incident, { nullable: true })
-  incident(@Parent() citation: Citation, @Context() ctx: VigilContext) {
+  incident(citation: Citation, _args: NoArgs, ctx: VigilContext) {
     return citation.incidentId ? ctx.loaders.one(Incident, citation.incidentId) : null;
   }
 
   @ResolveField(() => Situation, { nullable: true })
-  situation(@Parent() citation: Citation, @Context() ctx: VigilContext) {
+  situation(citation: Citation, _args: NoArgs, ctx: VigilContext) {
     return citation.situationId ? ctx.loaders.one(Situation, citation.situationId) : null;
   }
 
   @ResolveField(() => AdvocacyResponse, { nullable: true })
-  response(@Parent() citation: Citation, @Context() ctx: VigilContext) {
+  response(citation: Citation, _args: NoArgs, ctx: VigilContext) {
     return citation.responseId ? ctx.loaders.one(AdvocacyResponse, citation.responseId) : null;
   }
 }

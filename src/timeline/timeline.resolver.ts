@@ -1,8 +1,8 @@
-import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
 import { Connection, PageArgs } from '../common/connection';
-import { VigilContext } from '../common/vigil-context';
+import { NoArgs, VigilContext } from '../common/vigil-context';
 import { IncidentFilter } from '../incidents/dto/incident-filter.input';
 import { Incident } from '../incidents/incident.entity';
 import { AdvocacyResponse } from '../responses/advocacy-response.entity';
@@ -34,12 +34,12 @@ export class TimelineResolver {
   }
 
   @ResolveField(() => Incident, { nullable: true, description: 'The incident itself, for an INCIDENT entry (its sources, people, responses...); null otherwise.' })
-  incident(@Parent() entry: TimelineEntry, @Context() ctx: VigilContext) {
+  incident(entry: TimelineEntry, _args: NoArgs, ctx: VigilContext) {
     return entry.kind === TimelineEntryKind.INCIDENT ? ctx.loaders.one(Incident, entry.id) : null;
   }
 
   @ResolveField(() => AdvocacyResponse, { nullable: true, description: 'The response itself, for a RESPONSE entry (its organizers, sources, what it answers...); null otherwise.' })
-  advocacyResponse(@Parent() entry: TimelineEntry, @Context() ctx: VigilContext) {
+  advocacyResponse(entry: TimelineEntry, _args: NoArgs, ctx: VigilContext) {
     return entry.kind === TimelineEntryKind.RESPONSE ? ctx.loaders.one(AdvocacyResponse, entry.id) : null;
   }
 }
