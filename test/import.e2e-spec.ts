@@ -371,6 +371,44 @@ describe('npm run vigil -- import', () => {
       expect(await stored(removed.id)).toMatchObject({ confidentiality: 'PUBLIC', deleted: true });
     });
 
+    it("refuses a file from before a response's link was removed, instead of adding the link back", async () => {
+      const gql = async (query: string, input: Record<string, unknown>) => {
+        const { body } = await source.gql<any>(query, { input }, Role.EDITOR);
+        if (body.errors) throw new Error(JSON.stringify(body.errors));
+        return Object.values(body.data!)[0] as { id: string; version: number };
+      };
+      const [kept, removed] = await source.dataSource.query(
+        `SELECT id FROM incident WHERE deleted_at IS NULL AND confidentiality = 'PUBLIC' ORDER BY id LIMIT 2`,
+      );
+      const response = await gql('mutation($input: CreateAdvocacyResponseInput!) { createAdvocacyResponse(input: $input) { id version } }', {
+        kind: 'PETITION', title: 'Answers two incidents', date: { edtf: '2021-04' }, incidentIds: [kept.id, removed.id],
+      });
+      const token = await source.tokenFor(Role.EDITOR);
+      const earlier = await write('responses-before-unlink.csv', await exportBytes(source.app, token, '/exports/responses.csv'));
+      await gql('mutation($input: ResponseLinksInput!) { unlinkResponse(input: $input) { id } }', { responseId: response.id, incidentIds: [removed.id] });
+      const linked = async () =>
+        (await source.dataSource.query(`SELECT incident_id FROM response_incident WHERE response_id = $1 AND deleted_at IS NULL`, [response.id]))
+          .map((r: { incident_id: string }) => r.incident_id);
+      expect(await linked()).toEqual([kept.id]);
+      const [stored] = await source.dataSource.query(`SELECT version, updated_at FROM advocacy_response WHERE id = $1`, [response.id]);
+
+      const before = await fingerprint(source.dataSource);
+      const error = await importCsvFiles(source.dataSource, [earlier], { viewer: OPERATOR }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ImportRefusedError);
+      expect((error as ImportRefusedError).listed.map((p) => `${whereOf(p)}: ${p.message}`.split(`${dir}/`).join(''))).toEqual([
+        `responses-before-unlink.csv:${await lineOf(earlier, response.id)} updated_at: the stored record changed after this file was exported ` +
+          `(stored version ${stored.version} of ${stored.updated_at.toISOString()}); export again`,
+      ]);
+      expect(await fingerprint(source.dataSource)).toEqual(before);
+      expect(await linked()).toEqual([kept.id]);
+
+      // A file exported after the change has nothing to do for it.
+      const fresh = await write('responses-after-unlink.csv', await exportBytes(source.app, token, '/exports/responses.csv'));
+      await importCsvFiles(source.dataSource, [fresh], { viewer: OPERATOR });
+      expect(await linked()).toEqual([kept.id]);
+      expect(await fingerprint(source.dataSource)).toEqual(before);
+    });
+
     it('changes a stored record only from a file that says which version it was based on (updated_at)', async () => {
       const all = await readRecords(files.incidents);
       const at = all.header.indexOf('updated_at');

@@ -991,6 +991,33 @@ describe('create and update mutations', () => {
       await expectNothingWritten(() => t.gql(LINK, { input }, Role.EDITOR));
     });
 
+    it("moves the response's updatedAt, not its version, when its links change, so that updatedSince brings it", async () => {
+      const { id, version } = await newResponse();
+      const input = resolve({ ...ENTRIES.find((x) => x.mutation === 'unlinkResponse')!.valid, responseId: id });
+      const READ = `query($id: ID!, $since: DateTime!) {
+        advocacyResponse(id: $id) { version updatedAt }
+        advocacyResponses(filter: { updatedSince: $since }, first: 100) { edges { node { id } } } }`;
+      const read = async (since: string) => {
+        const res = await t.gql<any>(READ, { id, since }, Role.EDITOR);
+        expect(res.body.errors).toBeUndefined();
+        return { ...res.body.data.advocacyResponse, listed: res.body.data.advocacyResponses.edges.some((e: any) => e.node.id === id) };
+      };
+      const created = await read('2000-01-01T00:00:00Z');
+      for (const [mutation, query] of [['linkResponse', LINK], ['unlinkResponse', UNLINK]] as const) {
+        const before = await read(created.updatedAt);
+        const res = await t.gql(query, { input }, Role.EDITOR);
+        expect(res.body.errors).toBeUndefined();
+        const after = await read(new Date(Date.parse(before.updatedAt) + 1).toISOString());
+        expect({ mutation, version: after.version, listed: after.listed }).toEqual({ mutation, version, listed: true });
+        expect(Date.parse(after.updatedAt)).toBeGreaterThan(Date.parse(before.updatedAt));
+      }
+      // Linking what is linked already changes nothing, its time included.
+      expect((await t.gql(LINK, { input }, Role.EDITOR)).body.errors).toBeUndefined();
+      const linked = await read(created.updatedAt);
+      expect((await t.gql(LINK, { input }, Role.EDITOR)).body.errors).toBeUndefined();
+      expect((await read(created.updatedAt)).updatedAt).toBe(linked.updatedAt);
+    });
+
     it('unlinks (soft-deletes) each named link with its revision and audit entry, and links it again afterwards', async () => {
       const { id } = await newResponse();
       const input = resolve({ ...ENTRIES.find((x) => x.mutation === 'unlinkResponse')!.valid, responseId: id });
