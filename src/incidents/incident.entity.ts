@@ -22,6 +22,8 @@ import { IncidentKind } from './incident-kind';
 @Index('incident_updated_order', { synchronize: false })
 @Index('incident_victims_order', { synchronize: false })
 @Index('incident_deaths_order', { synchronize: false })
+// Created by the StatsCoveringIndex migration (INCLUDE columns, partial).
+@Index('incident_region_stats', { synchronize: false })
 @Check('incident_date_rules', dateRulesSql('date'))
 @Check('incident_victims_rules', countRulesSql('victims'))
 @Check('incident_deaths_rules', countRulesSql('deaths'))

@@ -259,6 +259,20 @@ describe('confidential and restricted records', () => {
     for (const type of Object.keys(VISIBILITY_DEPENDENCIES)) expect(Object.keys(CASES)).toContain(type);
   });
 
+  // The rule's dependency checks read "no linked record that is hidden" (NOT EXISTS): that equals
+  // "the linked record is visible" only because a reference always names a record that exists.
+  it('follows only references that are foreign keys, so that every one names a record that exists', async () => {
+    const keys: { table: string; column: string; target: string }[] = await t.dataSource.query(`
+      SELECT c.conrelid::regclass::text AS table, a.attname AS column, c.confrelid::regclass::text AS target
+        FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+       WHERE c.contype = 'f' AND cardinality(c.conkey) = 1`);
+    const references = Object.entries(VISIBILITY_DEPENDENCIES).flatMap(([entity, deps]) =>
+      deps.map((d) => ({ table: t.dataSource.getMetadata(entity).tableName, column: d.column, target: d.table })),
+    );
+    expect(references.length).toBeGreaterThan(8);
+    for (const reference of references) expect(keys).toContainEqual(reference);
+  });
+
   const cases = Object.keys(CASES).flatMap((type) =>
     [AccessLevel.RESTRICTED, AccessLevel.CONFIDENTIAL].flatMap((level) => ROLES.map((role) => ({ type, level: level as Level, role }))),
   );
