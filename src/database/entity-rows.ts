@@ -22,7 +22,7 @@ interface ColumnMapping {
   embedded: EmbeddedMetadata[] | null;
   /** The driver's conversion of a read value; null where it changes nothing. */
   convert: ((value: unknown) => unknown) | null;
-  /** A value here does not make a row of this alias (TypeORM's rule for an all-null join). */
+  /** A non-null value here means the alias has a row (TypeORM: a join whose columns are all null is no entity). */
   countsAsData: boolean;
 }
 
