@@ -2,7 +2,8 @@
  * own hydration reads, for every entity, with its many-to-one relations joined, on the demo data
  * and on a generated set that has every precision, count shape and null. */
 import { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { PreparedRead, readEntities } from '../src/database/entity-rows';
+import { insertEntity, PreparedRead, readEntities } from '../src/database/entity-rows';
+import { RECORD_CLASSES } from '../src/editing/record-type';
 import { generateData } from '../src/generate/generator';
 import { TestApp, startTestApp } from './support/test-app';
 
@@ -103,5 +104,27 @@ describe('on generated data (every precision, count shape and null)', () => {
     } finally {
       dataSource = previous;
     }
+  });
+
+  describe('inserting a record', () => {
+    it.each(Object.values(RECORD_CLASSES).map((c) => [c.name, c]))('returns a %s as a read of it gives it', async (_, entity) => {
+      await generated.dataSource
+        .transaction(async (manager) => {
+          const [existing] = await manager.getRepository(entity).find({ take: 1, order: { id: 'ASC' }, withDeleted: true });
+          expect(existing).toBeDefined();
+          // A copy under a new id, deleted (so that no uniqueness rule of live records applies).
+          const { id, createdAt, updatedAt, version, ...values } = existing;
+          void [id, createdAt, updatedAt, version];
+          const inserted = await insertEntity(manager, entity, { ...values, deletedAt: new Date('2020-01-02T03:04:05.678Z') });
+          expect(inserted.id).not.toBe(existing.id);
+          expect(inserted.version).toBe(1);
+          const read = await manager.getRepository(entity).findOne({ where: { id: inserted.id }, withDeleted: true });
+          expect(inserted).toStrictEqual(read);
+          throw Object.assign(new Error('roll back'), { rollback: true });
+        })
+        .catch((e) => {
+          if (!e.rollback) throw e;
+        });
+    });
   });
 });

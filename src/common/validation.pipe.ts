@@ -108,6 +108,10 @@ export interface WriteValidation {
   deletedReferences?: boolean;
   /** Remember the form check per value (see knownForms): for GraphQL arguments, which repeat. */
   rememberForm?: boolean;
+  /** Ids already found to exist, by entity, in the caller's transaction: not asked again, and those
+   * found are added. The caller owns it, uses it with the same deletedReferences, and drops what it
+   * added when it rolls back (the import: per chunk). */
+  knownToExist?: Map<Function, Set<string>>;
 }
 
 /** The references that name no record, or a deleted one: one query per table. */
@@ -117,11 +121,16 @@ async function missingReferences(value: object, prefix: string, db: DataSource |
   for (const entity of new Set(references.map((r) => r.entity))) {
     const metadata = (db instanceof EntityManager ? db.connection : db).getMetadata(entity);
     const wanted = references.filter((r) => r.entity === entity);
-    const rows: { id: string }[] = await db.query(
-      `SELECT id FROM ${metadata.tableName} WHERE id = ANY($1::uuid[])${options.deletedReferences ? '' : ' AND deleted_at IS NULL'}`,
-      [[...new Set(wanted.map((r) => r.id.toLowerCase()))]],
-    );
-    const existing = new Set(rows.map((r) => r.id));
+    const known = options.knownToExist?.get(entity);
+    const asked = [...new Set(wanted.map((r) => r.id.toLowerCase()))].filter((id) => !known?.has(id));
+    const rows: { id: string }[] = asked.length
+      ? await db.query(`SELECT id FROM ${metadata.tableName} WHERE id = ANY($1::uuid[])${options.deletedReferences ? '' : ' AND deleted_at IS NULL'}`, [asked])
+      : [];
+    const existing = new Set([...rows.map((r) => r.id), ...(known ?? [])]);
+    if (options.knownToExist && rows.length) {
+      if (!known) options.knownToExist.set(entity, new Set(rows.map((r) => r.id)));
+      else for (const r of rows) known.add(r.id);
+    }
     for (const r of wanted) {
       if (!existing.has(r.id.toLowerCase())) problems.push({ path: r.path, message: `no ${metadata.name} with this id (or it is deleted)` });
     }

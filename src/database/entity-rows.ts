@@ -1,4 +1,4 @@
-import { DataSource, ObjectLiteral, QueryRunner, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral, QueryRunner, SelectQueryBuilder } from 'typeorm';
 import { DriverUtils } from 'typeorm/driver/DriverUtils';
 import { EmbeddedMetadata } from 'typeorm/metadata/EmbeddedMetadata';
 import { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
@@ -17,6 +17,9 @@ import { RelationMetadata } from 'typeorm/metadata/RelationMetadata';
 interface ColumnMapping {
   /** The raw result key, e.g. `r_created_at`. */
   key: string;
+  databaseName: string;
+  /** Read by a whole-entity select (not `select: false`, such as a search vector). */
+  selected: boolean;
   property: string;
   /** The embedded objects the property is in, outermost first (TypeORM's embeddedMetadataTree). */
   embedded: EmbeddedMetadata[] | null;
@@ -52,6 +55,8 @@ function mappingOf(dataSource: DataSource, metadata: EntityMetadata, alias: stri
       .map(
         (c): ColumnMapping => ({
           key: DriverUtils.buildAlias(driver, undefined, alias, c.databaseName),
+          databaseName: c.databaseName,
+          selected: c.isSelect,
           property: c.propertyName,
           embedded: c.embeddedMetadata ? [...c.embeddedMetadata.embeddedMetadataTree] : null,
           convert:
@@ -149,4 +154,24 @@ export class PreparedRead<T extends ObjectLiteral> {
 /** `qb.getRawAndEntities()`, hydrated by the compiled mapping. */
 export function readEntities<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): Promise<{ entities: T[]; raw: Record<string, unknown>[] }> {
   return new PreparedRead(qb).run();
+}
+
+/** Inserts one record and returns it as a whole-entity read would (defaults and generated columns
+ * included): one `INSERT ... RETURNING` where TypeORM's save() read the row before (an id was given),
+ * inserted it, and a find() read it again. The values as for `manager.create` (embedded objects). */
+export async function insertEntity<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, values: object): Promise<T> {
+  const metadata = manager.connection.getMetadata(entity);
+  if (!planOf(manager.getRepository(entity).createQueryBuilder('r'))) throw new Error(`insertEntity: ${metadata.name} is not a shape this module maps`);
+  const mapping = mappingOf(manager.connection, metadata, 'r');
+  const returning = mapping.columns.filter((c) => c.selected).map((c) => `"${c.databaseName}" AS "${c.key}"`);
+  const result = await manager
+    .createQueryBuilder()
+    .insert()
+    .into(metadata.target)
+    .values(manager.create(metadata.target, values as never))
+    .returning(returning.join(', '))
+    .updateEntity(false)
+    .execute();
+  const row = (result.raw as Record<string, unknown>[])[0];
+  return entityOf(mapping, row) as T;
 }

@@ -12,6 +12,7 @@ import { VigilContext } from '../common/vigil-context';
 import { CountInput, countFieldsOf, DateInput, dateFieldsOf } from '../common/write-inputs';
 import { UpdateInput } from './dto/write.inputs';
 import { VigilRecord } from '../common/vigil-record';
+import { insertEntity } from '../database/entity-rows';
 import { LINK_OWNERS, RECORD_CLASSES, RecordClass, RecordType, recordTypeOf, RemovalReason } from './record-type';
 import { Revision, RevisionAction } from './revision.entity';
 
@@ -192,8 +193,7 @@ export class EditingService {
 
   async create<T extends VigilRecord>(manager: EntityManager, entity: new () => T, values: object, ctx: WriteContext): Promise<T> {
     const metadata = manager.connection.getMetadata(entity);
-    const inserted = await manager.save(manager.create(entity, values as T));
-    const record = await manager.findOneOrFail(entity, { where: { id: inserted.id } as never, withDeleted: true });
+    const record = await insertEntity(manager, entity, values);
     const state = stateOf(metadata, record);
     await this.record(manager, entity, record, RevisionAction.CREATE, diff({}, state), state, ctx);
     const created = this.createdIn.get(transactionOf(manager)) ?? new Set<string>();

@@ -206,6 +206,9 @@ class Importer {
   private readonly progress: ImportProgress;
   /** Ids seen so far per kind, with their line, so that an id given twice is reported. */
   private readonly seen = new Map<ImportKind, Map<string, string>>();
+  /** Referenced ids found to exist by the chunks done so far (validateWrite's knownToExist): a
+   * chunk works on a copy, kept only when the chunk is (a rolled-back chunk's records are gone). */
+  private knownToExist = new Map<Function, Set<string>>();
 
   constructor(
     private readonly editing: EditingService,
@@ -308,7 +311,9 @@ class Importer {
     const links = format.kind === 'responses' ? await this.responseLinks(manager, rows, existing) : null;
     const attempt = async (careful: boolean): Promise<ChunkResult> => {
       const result: ChunkResult = { problems: [], created: 0, updated: 0, unchanged: 0 };
-      for (const row of rows) await this.loadRow(manager, plan, problemColumns, row, existing.get(row.id ?? ''), links, result, ctx, careful);
+      const known = new Map([...this.knownToExist].map(([entity, ids]) => [entity, new Set(ids)]));
+      for (const row of rows) await this.loadRow(manager, plan, problemColumns, row, existing.get(row.id ?? ''), links, result, ctx, careful, known);
+      this.knownToExist = known;
       return result;
     };
     // Optimistically, the chunk's writes under one savepoint. Should the database refuse a row that
@@ -396,13 +401,14 @@ class Importer {
     result: ChunkResult,
     ctx: WriteContext,
     careful: boolean,
+    knownToExist: Map<Function, Set<string>>,
   ): Promise<void> {
     const { format } = plan;
     const problems = [...row.problems];
     let input: object | null = null;
     if (!row.unreadable) {
       try {
-        input = await validateWrite(format.input, row.input, '', manager, { deletedReferences: true });
+        input = await validateWrite(format.input, row.input, '', manager, { deletedReferences: true, knownToExist });
       } catch (error) {
         if (!(error instanceof UserInputError)) throw error;
         problems.push(...inputProblems(problemColumns, error));
