@@ -390,14 +390,17 @@ describe('npm run vigil -- import', () => {
         (await source.dataSource.query(`SELECT incident_id FROM response_incident WHERE response_id = $1 AND deleted_at IS NULL`, [response.id]))
           .map((r: { incident_id: string }) => r.incident_id);
       expect(await linked()).toEqual([kept.id]);
-      const [stored] = await source.dataSource.query(`SELECT version, updated_at FROM advocacy_response WHERE id = $1`, [response.id]);
+      const [{ deleted_at: unlinkedAt }] = await source.dataSource.query(
+        `SELECT deleted_at FROM response_incident WHERE response_id = $1 AND incident_id = $2`,
+        [response.id, removed.id],
+      );
 
       const before = await fingerprint(source.dataSource);
       const error = await importCsvFiles(source.dataSource, [earlier], { viewer: OPERATOR }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ImportRefusedError);
       expect((error as ImportRefusedError).listed.map((p) => `${whereOf(p)}: ${p.message}`.split(`${dir}/`).join(''))).toEqual([
-        `responses-before-unlink.csv:${await lineOf(earlier, response.id)} updated_at: the stored record changed after this file was exported ` +
-          `(stored version ${stored.version} of ${stored.updated_at.toISOString()}); export again`,
+        `responses-before-unlink.csv:${await lineOf(earlier, response.id)} incident_ids: ${removed.id} was unlinked from this response at ` +
+          `${unlinkedAt.toISOString()}, and an import does not link it again (its file may be older): link it through the API (linkResponse) if that is wanted`,
       ]);
       expect(await fingerprint(source.dataSource)).toEqual(before);
       expect(await linked()).toEqual([kept.id]);
@@ -407,6 +410,12 @@ describe('npm run vigil -- import', () => {
       await importCsvFiles(source.dataSource, [fresh], { viewer: OPERATOR });
       expect(await linked()).toEqual([kept.id]);
       expect(await fingerprint(source.dataSource)).toEqual(before);
+
+      // Linked again through the API, the earlier file has nothing to add either.
+      await gql('mutation($input: ResponseLinksInput!) { linkResponse(input: $input) { id } }', { responseId: response.id, incidentIds: [removed.id] });
+      const summary = await importCsvFiles(source.dataSource, [earlier], { viewer: OPERATOR });
+      expect(summary.files[0]).toMatchObject({ created: 0, updated: 0 });
+      expect((await linked()).sort()).toEqual([kept.id, removed.id].sort());
     });
 
     it('changes a stored record only from a file that says which version it was based on (updated_at)', async () => {

@@ -95,7 +95,9 @@ export function visibleCondition(
 function dependencyChecks(dependencies: readonly Dependency[], alias: string, readable: (level: string) => string, notDeleted: boolean): string[] {
   return dependencies.map((d, i) => {
     const dep = `${alias}_dep${i}`;
-    const hidden = notDeleted ? `(${dep}.deleted_at IS NOT NULL OR NOT (${readable(`${dep}.confidentiality`)}))` : `NOT (${readable(`${dep}.confidentiality`)})`;
+    // IS NOT TRUE: a level the check cannot read (NULL) counts as hidden, as it did in the EXISTS form.
+    const unreadable = `(${readable(`${dep}.confidentiality`)}) IS NOT TRUE`;
+    const hidden = notDeleted ? `(${dep}.deleted_at IS NOT NULL OR ${unreadable})` : unreadable;
     return `NOT EXISTS (SELECT 1 FROM ${d.table} ${dep} WHERE ${dep}.id = ${alias}.${d.column} AND ${hidden})`;
   });
 }

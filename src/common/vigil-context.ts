@@ -16,5 +16,5 @@ export interface VigilContext {
  * Field resolvers take GraphQL's own (parent, args, context), with no @Parent() or @Context():
  * @nestjs/graphql then calls such a method directly. With parameter decorators every call went
  * through Nest's context creator and pipes (half a dozen promises per call, some 180 calls on a page
- * of 50 incidents); see bench/README.md. test/field-resolvers.e2e-spec.ts keeps them on that path. */
+ * of 50 incidents); see bench/README.md. test/statement-count.e2e-spec.ts keeps them on that path. */
 export type NoArgs = Record<string, never>;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, EntityMetadata, ObjectLiteral, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, EntityMetadata, QueryFailedError } from 'typeorm';
 import { AccessLevel, rank } from '../access/access-level';
 import { linkedLevelExpressions, linkedLevelsCondition, VISIBILITY_DEPENDENCIES } from '../access/record-visibility';
 import { highestSensitivity } from '../access/sensitive.decorator';
@@ -13,7 +13,7 @@ import { CountInput, countFieldsOf, DateInput, dateFieldsOf } from '../common/wr
 import { UpdateInput } from './dto/write.inputs';
 import { VigilRecord } from '../common/vigil-record';
 import { insertEntity } from '../database/entity-rows';
-import { LINK_OWNERS, RECORD_CLASSES, RecordClass, RecordType, recordTypeOf, RemovalReason } from './record-type';
+import { RECORD_CLASSES, RecordClass, RecordType, recordTypeOf, RemovalReason } from './record-type';
 import { Revision, RevisionAction } from './revision.entity';
 
 export interface Removal {
@@ -150,11 +150,6 @@ export function translateDatabaseError(error: unknown): unknown {
   }
 }
 
-/** What identifies a manager's transaction: its query runner (savepoints included). */
-function transactionOf(manager: EntityManager): object {
-  return manager.queryRunner ?? manager;
-}
-
 /**
  * The one way records are written: every create, update, delete, restore, revert and purge of every
  * record type goes through here, inside the caller's transaction, so that each write:
@@ -164,9 +159,6 @@ function transactionOf(manager: EntityManager): object {
  */
 @Injectable()
 export class EditingService {
-  /** Records created in each transaction, for touchOwner. */
-  private readonly createdIn = new WeakMap<object, Set<string>>();
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
@@ -196,9 +188,6 @@ export class EditingService {
     const record = await insertEntity(manager, entity, values);
     const state = stateOf(metadata, record);
     await this.record(manager, entity, record, RevisionAction.CREATE, diff({}, state), state, ctx);
-    const created = this.createdIn.get(transactionOf(manager)) ?? new Set<string>();
-    this.createdIn.set(transactionOf(manager), created.add(record.id));
-    await this.touchOwner(manager, entity, record);
     return record;
   }
 
@@ -282,8 +271,6 @@ export class EditingService {
     const purgedLevel = levels[levels.length - 1];
     for (const [k, target] of targets.entries()) {
       const type = recordTypeOf(target.entity);
-      const removed = await manager.findOne(target.entity, { where: { id: target.id }, withDeleted: true });
-      if (removed) await this.touchOwner(manager, target.entity, removed);
       await manager.delete(Revision, { subjectType: type, subjectId: target.id });
       await manager.delete(target.entity, { id: target.id });
       await this.audit.recordWrite(
@@ -393,20 +380,7 @@ export class EditingService {
     await manager.createQueryBuilder().update(entity).set(values as never).where('id = :id', { id: current.id }).execute();
     const record = await manager.findOneOrFail(entity, { where: { id: current.id } as never, withDeleted: true });
     await this.record(manager, entity, record, action, changes, after, ctx, revertedTo);
-    await this.touchOwner(manager, entity, record);
     return record;
-  }
-
-  /** A change to a link that is part of another record (LINK_OWNERS) moves that record's
-   * updated_at. Not for a record created in the same transaction: the links it was created with are
-   * part of its creation, whose time is this write's, or the one an import gives it. */
-  private async touchOwner(manager: EntityManager, entity: Function, link: ObjectLiteral): Promise<void> {
-    const owned = LINK_OWNERS.get(entity as RecordClass);
-    if (!owned) return;
-    const ownerId = link[owned.property] as string;
-    if (this.createdIn.get(transactionOf(manager))?.has(ownerId)) return;
-    // The version stays: the record's own content is unchanged.
-    await manager.query(`UPDATE ${manager.connection.getMetadata(owned.owner).tableName} SET updated_at = now() WHERE id = $1`, [ownerId]);
   }
 
   /** A record loaded in bulk has no history: keep its state before the first change. */

@@ -45,17 +45,6 @@ export const RECORD_CLASSES: Record<RecordType, RecordClass> = {
   [RecordType.RESPONSE_SITUATION]: ResponseSituation,
 };
 
-/** Links that are part of the record they hang on: a response's exports list its incidents,
- * situations and organizers as columns of its own row (responses.csv). A change to such a link is a
- * change to that record: its updated_at moves (not its version: its own content is unchanged), so
- * that updatedSince brings the response whose links changed, and an export taken before the change
- * is stale to the import (which would otherwise add a removed link back). */
-export const LINK_OWNERS: ReadonlyMap<RecordClass, { owner: RecordClass; property: string }> = new Map<RecordClass, { owner: RecordClass; property: string }>([
-  [ResponseIncident, { owner: AdvocacyResponse, property: 'responseId' }],
-  [ResponseSituation, { owner: AdvocacyResponse, property: 'responseId' }],
-  [ResponseOrganizer, { owner: AdvocacyResponse, property: 'responseId' }],
-]);
-
 export function recordTypeOf(entity: Function): RecordType {
   const found = (Object.keys(RECORD_CLASSES) as RecordType[]).find((t) => RECORD_CLASSES[t] === entity);
   if (!found) throw new Error(`${entity.name} is not an editable record`);

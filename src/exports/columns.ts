@@ -115,10 +115,10 @@ function provenanceColumns(): ExportColumn[] {
   ];
 }
 
-const recordColumns = (entity: Function, alias: string, changedAlso = ''): ExportColumn[] => [
+const recordColumns = (entity: Function, alias: string): ExportColumn[] => [
   col(entity, 'confidentiality', 'enum', `${alias}.confidentiality`, 'Who may see the record: PUBLIC, RESTRICTED or CONFIDENTIAL.'),
   col(entity, 'created_at', 'timestamp', isoTimestamp(`${alias}.created_at`), 'When the record was created (UTC).'),
-  col(entity, 'updated_at', 'timestamp', isoTimestamp(`${alias}.updated_at`), `When the record${changedAlso} last changed (UTC); see updatedSince.`),
+  col(entity, 'updated_at', 'timestamp', isoTimestamp(`${alias}.updated_at`), 'When the record last changed (UTC); see updatedSince.'),
   col(entity, 'deleted_at', 'timestamp', isoTimestamp(`${alias}.deleted_at`), 'When the record was deleted; set only in editors\' exports with includeDeleted=true.'),
 ];
 
@@ -192,7 +192,7 @@ export const RESPONSE_COLUMNS: readonly ExportColumn[] = [
     'id',
   ),
   ...provenanceColumns(),
-  ...recordColumns(AdvocacyResponse, 'r', ', or its links (incident_ids, situation_ids, organizer_names),'),
+  ...recordColumns(AdvocacyResponse, 'r'),
 ];
 
 /** sources.csv over `s`. */

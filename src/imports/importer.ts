@@ -150,6 +150,8 @@ interface ResponseLinks {
   incidents: Map<string, Set<string>>;
   situations: Map<string, Set<string>>;
   organizations: Map<string, Set<string>>;
+  /** Links removed (unlinked) and not made again, by response, then target, with when. */
+  removed: Record<'incidents' | 'situations' | 'organizations', Map<string, Map<string, Date>>>;
 }
 
 /** Who writes: the operator, through the import, naming the file in each revision and audit entry. */
@@ -340,9 +342,30 @@ class Importer {
   /** For responses: the links the existing ones have, and organizer names resolved to ids. */
   private async responseLinks(manager: EntityManager, rows: Row[], existing: Map<string, VigilRecord>): Promise<ResponseLinks> {
     const ids = [...existing.keys()];
-    const links: ResponseLinks = { incidents: new Map(), situations: new Map(), organizations: new Map() };
+    const links: ResponseLinks = {
+      incidents: new Map(),
+      situations: new Map(),
+      organizations: new Map(),
+      removed: { incidents: new Map(), situations: new Map(), organizations: new Map() },
+    };
     const group = (map: Map<string, Set<string>>, key: string, value: string) => (map.get(key) ?? map.set(key, new Set()).get(key)!).add(value);
     if (ids.length) {
+      for (const [kind, table, column] of [
+        ['incidents', 'response_incident', 'incident_id'],
+        ['situations', 'response_situation', 'situation_id'],
+        ['organizations', 'response_organizer', 'organization_id'],
+      ] as const) {
+        const removed: { response_id: string; target: string; at: Date }[] = await manager.query(
+          `SELECT response_id, ${column} AS target, max(deleted_at) AS at FROM ${table} l WHERE response_id = ANY($1::uuid[]) AND deleted_at IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM ${table} live WHERE live.response_id = l.response_id AND live.${column} = l.${column} AND live.deleted_at IS NULL)
+           GROUP BY response_id, ${column}`,
+          [ids],
+        );
+        for (const r of removed) {
+          const byTarget = links.removed[kind].get(r.response_id) ?? links.removed[kind].set(r.response_id, new Map()).get(r.response_id)!;
+          byTarget.set(r.target, r.at);
+        }
+      }
       const incidents: { response_id: string; incident_id: string }[] = await manager.query(
         'SELECT response_id, incident_id FROM response_incident WHERE response_id = ANY($1::uuid[]) AND deleted_at IS NULL',
         [ids],
@@ -499,6 +522,7 @@ class Importer {
     const problems: CellProblem[] = [];
     const stale = staleness(existing, row);
     if (stale) problems.push(stale);
+    problems.push(...removedLinks(problemColumns, existing.id, lacking, links));
     const fixed = [...new Set(changed.map((path) => path.split('.')[0]).filter((p) => format.fixed.includes(p)))];
     problems.push(...fixed.map((p) => problemColumns.problem(p, 'differs from the stored record and cannot change: delete the record and create a new one')));
     if (problems.length) return { problems };
@@ -540,6 +564,34 @@ interface Lacking {
   incidentIds: string[];
   situationIds: string[];
   organizationIds: string[];
+}
+
+/** Links a row would add that were removed from the response (unlinkResponse) and not made again.
+ * The row's updated_at cannot tell whether its file is from before the removal (a link is a record
+ * of its own: removing it leaves the response's time alone, so that nobody learns of a hidden
+ * link's change), so an import never links them again: that is the API's to do. */
+function removedLinks(problemColumns: ProblemColumns, responseId: string, lacking: Lacking, links: ResponseLinks | null): CellProblem[] {
+  if (!links) return [];
+  const problems: CellProblem[] = [];
+  for (const [kind, ids, path] of [
+    ['incidents', lacking.incidentIds, 'incidentIds'],
+    ['situations', lacking.situationIds, 'situationIds'],
+    ['organizations', lacking.organizationIds, 'organizers'],
+  ] as const) {
+    const removed = links.removed[kind].get(responseId);
+    for (const id of ids) {
+      const at = removed?.get(id);
+      if (at) {
+        problems.push(
+          problemColumns.problem(
+            path,
+            `${id} was unlinked from this response at ${at.toISOString()}, and an import does not link it again (its file may be older): link it through the API (linkResponse) if that is wanted`,
+          ),
+        );
+      }
+    }
+  }
+  return problems;
 }
 
 /** The links of a response's input that it does not have yet. Links are only ever added: an
