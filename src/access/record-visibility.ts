@@ -73,13 +73,21 @@ export function visibleCondition(
     /** Linked records count as visible even when soft-deleted (an editor's includeDeleted: the
      * citations of a deleted incident are part of what was deleted, and of a faithful export). */
     deletedLinks?: boolean;
+    /** A reference column the query only keeps rows with (it filters on it, e.g. the citations of
+     * some incidents). It is still checked; for a citation, whose CHECK allows one subject, the
+     * other subject columns are then null, and their (vacuous) checks are left out. */
+    referenceSet?: string;
   } = {},
 ): string {
   if (!TABLE_OF[entity]) throw new Error(`No visibility rule for ${entity}`);
   const parts = [`${alias}.confidentiality IN (:...${levelsParam})`];
   if (options.deleted !== false) parts.unshift(`${alias}.deleted_at IS NULL`);
+  const otherSubject = (column: string, set: string | undefined) =>
+    entity === 'Citation' && set !== undefined && SUBJECT_COLUMNS.includes(set) && SUBJECT_COLUMNS.includes(column) && column !== set;
   const dependencies = (DEPENDS_ON[entity] ?? []).filter(
-    (d) => !options.reachedBy || (d.column !== options.reachedBy && !(entity === 'Citation' && SUBJECT_COLUMNS.includes(d.column))),
+    (d) =>
+      (!options.reachedBy || (d.column !== options.reachedBy && !(entity === 'Citation' && SUBJECT_COLUMNS.includes(d.column)))) &&
+      !otherSubject(d.column, options.referenceSet),
   );
   parts.push(...dependencyChecks(dependencies, alias, (level) => `${level} IN (:...${levelsParam})`, !options.deletedLinks));
   return parts.join(' AND ');
@@ -137,7 +145,7 @@ export function onlyVisible<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,
   alias: string,
   viewer: Viewer,
-  options: { includeDeleted?: boolean | null } = {},
+  options: { includeDeleted?: boolean | null; referenceSet?: string } = {},
 ): SelectQueryBuilder<T> {
   // Deleted records are for editors (the includeDeleted filter field is declared CONFIDENTIAL and
   // refused to others before this runs; checked again here).
@@ -145,7 +153,9 @@ export function onlyVisible<T extends ObjectLiteral>(
   if (withDeleted) qb.withDeleted();
   const param = levelsParam(alias);
   const entity = qb.expressionMap.mainAlias?.metadata.name ?? '';
-  return qb.andWhere(visibleCondition(entity, alias, param, { deleted: false, deletedLinks: withDeleted }), { [param]: viewer.readableLevels });
+  return qb.andWhere(visibleCondition(entity, alias, param, { deleted: false, deletedLinks: withDeleted, referenceSet: options.referenceSet }), {
+    [param]: viewer.readableLevels,
+  });
 }
 
 /** The parameter name onlyVisible binds the viewer's readable levels to, for `alias`. */

@@ -78,7 +78,9 @@ export class Loaders {
             [param]: this.viewer.readableLevels,
           });
         }
-        if (metadata.findColumnWithPropertyName('confidentiality')) onlyVisible(qb, 'r', this.viewer);
+        // The rows all have `column` set (it is what they are read by).
+        const referenceSet = metadata.findColumnWithPropertyName(column)?.databaseName;
+        if (metadata.findColumnWithPropertyName('confidentiality')) onlyVisible(qb, 'r', this.viewer, { referenceSet });
         return qb.orderBy(options.orderBy ?? 'r.createdAt', 'ASC').addOrderBy(`r.${metadata.primaryColumns[0].propertyName}`, 'ASC');
       });
       if (along) {
