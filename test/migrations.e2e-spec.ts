@@ -14,7 +14,9 @@ describe('migrations', () => {
     const ds = createDataSource(db.url);
     await ds.initialize();
     try {
-      const ran = await ds.runMigrations();
+      // As the service runs them (src/database/prepare.ts): one transaction each, unless a migration
+      // says otherwise (CREATE INDEX CONCURRENTLY cannot run in one).
+      const ran = await ds.runMigrations({ transaction: 'each' });
       expect(ran.length).toBeGreaterThan(0);
       const pending = await ds.driver.createSchemaBuilder().log();
       expect(pending.upQueries.map((q) => q.query)).toEqual([]);
@@ -33,7 +35,7 @@ describe('migrations', () => {
       expect(tables).toEqual([]);
       const types = await ds.query(`SELECT typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'public' AND t.typtype = 'e'`);
       expect(types).toEqual([]);
-      await ds.runMigrations();
+      await ds.runMigrations({ transaction: 'each' });
       expect(await ds.driver.createSchemaBuilder().log()).toMatchObject({ upQueries: [] });
     } finally {
       await ds.destroy();

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   try {
     const ds = createDataSource(pg.url(GENERATION_DATABASE));
     await ds.initialize();
-    await ds.runMigrations();
+    await ds.runMigrations({ transaction: 'each' });
     const sql = await ds.driver.createSchemaBuilder().log();
     await ds.destroy();
     if (sql.upQueries.length === 0) {
