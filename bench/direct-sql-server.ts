@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { Pool } from 'pg';
-import type { RecordedStatement } from './protocol';
+import { serveUntilStopped, type RecordedStatement } from './protocol';
 
 const plans = JSON.parse(readFileSync(process.env.PLANS!, 'utf8')) as Record<string, RecordedStatement[]>;
 const waves = new Map<string, RecordedStatement[][]>();
@@ -50,12 +50,4 @@ const server = createServer((req, res) => {
     );
   });
 });
-server.keepAliveTimeout = 65_000;
-server.listen(Number(process.env.PORT), '127.0.0.1');
-
-const stop = () => {
-  server.close(() => void pool.end().then(() => process.exit(0)));
-  server.closeAllConnections();
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+serveUntilStopped(server, pool);

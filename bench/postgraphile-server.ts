@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import Module from 'node:module';
 import { dirname } from 'node:path';
 import { Pool } from 'pg';
+import { serveUntilStopped } from './protocol';
 
 /* PostGraphile 4 runs on graphql 15 (it brings its own copy), Vigil on graphql 16. npm hoists
  * graphql-parse-resolve-info, which PostGraphile uses and which takes graphql as a peer, next to
@@ -48,12 +49,4 @@ const server = createServer((req, res) => {
   }
   void middleware(req, res);
 });
-server.keepAliveTimeout = 65_000;
-server.listen(Number(process.env.PORT), '127.0.0.1');
-
-const stop = () => {
-  server.close(() => void pool.end().then(() => process.exit(0)));
-  server.closeAllConnections();
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+serveUntilStopped(server, pool);

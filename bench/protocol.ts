@@ -14,3 +14,16 @@ export type ChildRequest =
 export type ChildReply =
   | { type: 'bench:ok'; id: number }
   | { type: 'bench:statements'; id: number; count: number; statements: RecordedStatement[] };
+
+/** How a forked benchmark server listens (PORT on loopback) and stops (SIGTERM or SIGINT: closes
+ * its connections and its pool, then exits). */
+export function serveUntilStopped(server: import('node:http').Server, pool: { end(): Promise<void> }): void {
+  server.keepAliveTimeout = 65_000;
+  server.listen(Number(process.env.PORT), '127.0.0.1');
+  const stop = () => {
+    server.close(() => void pool.end().then(() => process.exit(0)));
+    server.closeAllConnections();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}

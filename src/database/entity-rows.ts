@@ -156,12 +156,18 @@ export function readEntities<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>)
   return new PreparedRead(qb).run();
 }
 
+/** Entities insertEntity has checked it can map (once each, not per insert). */
+const insertable = new WeakSet<EntityMetadata>();
+
 /** Inserts one record and returns it as a whole-entity read would (defaults and generated columns
  * included): one `INSERT ... RETURNING` where TypeORM's save() read the row before (an id was given),
  * inserted it, and a find() read it again. The values as for `manager.create` (embedded objects). */
 export async function insertEntity<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, values: object): Promise<T> {
   const metadata = manager.connection.getMetadata(entity);
-  if (!planOf(manager.getRepository(entity).createQueryBuilder('r'))) throw new Error(`insertEntity: ${metadata.name} is not a shape this module maps`);
+  if (!insertable.has(metadata)) {
+    if (!planOf(manager.getRepository(entity).createQueryBuilder('r'))) throw new Error(`insertEntity: ${metadata.name} is not a shape this module maps`);
+    insertable.add(metadata);
+  }
   const mapping = mappingOf(manager.connection, metadata, 'r');
   const returning = mapping.columns.filter((c) => c.selected).map((c) => `"${c.databaseName}" AS "${c.key}"`);
   const result = await manager
