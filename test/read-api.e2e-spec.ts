@@ -74,7 +74,29 @@ describe('read API', () => {
       const reversed = await t.gql(`{ incidents(filter: { dateFrom: "2018-01-01", dateTo: "2017-01-01" }) { totalCount } }`);
       expect(reversed.body.errors![0].message).toBe('filter.dateTo: is before dateFrom');
       const malformed = await t.gql(`{ incidents(filter: { dateFrom: "2017-13-40" }) { totalCount } }`);
-      expect(malformed.body.errors![0].extensions!.problems).toEqual([{ path: 'filter.dateFrom', message: 'must be a date, YYYY-MM-DD' }]);
+      expect(malformed.body.errors![0].extensions!.problems).toEqual([
+        { path: 'filter.dateFrom', message: 'must be a year, month or day (EDTF), e.g. 2017, 2017-04 or 2017-04-01' },
+      ]);
+      const qualified = await t.gql(`{ incidents(filter: { dateFrom: "2017~", dateTo: "April" }) { totalCount } }`);
+      expect(qualified.body.errors![0].extensions!.problems.map((p: { path: string }) => p.path)).toEqual(['filter.dateFrom', 'filter.dateTo']);
+    });
+
+    it('takes a year, a month or a day as a bound: dateFrom is its first day, dateTo its last', async () => {
+      const count = async (filter: string) => (await t.gql(`{ incidents(filter: { ${filter} }) { totalCount } }`)).body.data!.incidents.totalCount;
+      const days = async (from: string, to: string) => count(`dateFrom: "${from}", dateTo: "${to}"`);
+      // The same periods written at day precision and at their own precision give the same answer.
+      expect(await days('2017', '2017')).toBe(await days('2017-01-01', '2017-12-31'));
+      expect(await days('2017-04', '2017-04')).toBe(await days('2017-04-01', '2017-04-30'));
+      expect(await days('2018-12', '2019')).toBe(await days('2018-12-01', '2019-12-31'));
+      expect(await days('2017', '2017')).toBeGreaterThan(0);
+      // dateTo "2017-04" reaches 30 April: the April 2017 abductions are in it, WITHIN too.
+      expect(await count('dateFrom: "2017-04", dateTo: "2017-04", dateMatch: WITHIN')).toBe(
+        await count('dateFrom: "2017-04-01", dateTo: "2017-04-30", dateMatch: WITHIN'),
+      );
+      expect(await count('dateFrom: "2017-04", dateTo: "2017-04", dateMatch: WITHIN')).toBeGreaterThan(await count('dateFrom: "2017-04-01", dateTo: "2017-04-01", dateMatch: WITHIN'));
+      // A year that ends before another starts is still refused.
+      expect((await t.gql(`{ incidents(filter: { dateFrom: "2018", dateTo: "2017-12" }) { totalCount } }`)).body.errors![0].message).toBe('filter.dateTo: is before dateFrom');
+      expect(await days('2017-12', '2017')).toBe(await days('2017-12-01', '2017-12-31'));
     });
 
     it('matches a month-precision date anywhere in its month', async () => {

@@ -8,7 +8,8 @@ import { RestrictedInput } from '../access/sensitive.decorator';
 import { UserInputError } from './errors';
 import { SortKey } from './keyset';
 import { searchQuerySql } from './search';
-import { IsCalendarDate } from './validators';
+import { IsDateBound } from './validators';
+import { readDateBound } from '../dates/date-bound';
 
 /** How a record's range (its date span, or a count's [at least, at most]) must meet the asked one. */
 export enum RangeMatch {
@@ -41,18 +42,20 @@ export function IncludeDeleted(): PropertyDecorator {
 export abstract class TimeFilter {
   @Field(() => String, {
     nullable: true,
-    description: 'YYYY-MM-DD. With OVERLAPS, keeps records whose date span ends on or after this day ("2017-04" spans April).',
+    description:
+      'A year, month or day (EDTF: 2017, 2017-04, 2017-04-01), meaning its first day. With OVERLAPS, keeps records whose date span ends on or after it.',
   })
   @IsOptional()
-  @IsCalendarDate()
+  @IsDateBound()
   dateFrom?: string;
 
   @Field(() => String, {
     nullable: true,
-    description: 'YYYY-MM-DD. With OVERLAPS, keeps records whose date span starts on or before this day.',
+    description:
+      'A year, month or day (EDTF: 2017, 2017-04, 2017-04-30), meaning its last day. With OVERLAPS, keeps records whose date span starts on or before it.',
   })
   @IsOptional()
-  @IsCalendarDate()
+  @IsDateBound()
   dateTo?: string;
 
   @Field(() => RangeMatch, {
@@ -130,12 +133,13 @@ export function applyDateRange<T extends ObjectLiteral>(
   argument = 'filter',
   prefix = 'date',
 ): void {
-  if (filter.dateFrom && filter.dateTo && filter.dateTo < filter.dateFrom) {
+  // dateFrom means the first day of its period, dateTo the last: dateTo "2017" ends on 2017-12-31.
+  const from = filter.dateFrom ? readDateBound(filter.dateFrom)?.first : undefined;
+  const to = filter.dateTo ? readDateBound(filter.dateTo)?.last : undefined;
+  if (from && to && to < from) {
     throw UserInputError.of(`${argument}.dateTo`, 'is before dateFrom');
   }
   const [start, latest] = [`${alias}.${prefix}_start`, `${alias}.${prefix}_latest`];
-  const from = filter.dateFrom?.slice(0, 10);
-  const to = filter.dateTo?.slice(0, 10);
   if (filter.dateMatch === RangeMatch.WITHIN) {
     if (from) qb.andWhere(`${start} >= :dateFrom`, { dateFrom: from });
     if (to) qb.andWhere(`${latest} <= :dateTo`, { dateTo: to });

@@ -1,3 +1,4 @@
+import { DATE_BOUND_EXPECTED, isDateBound } from '../dates/date-bound';
 import { getMetadataStorage, ValidateBy, ValidationOptions } from 'class-validator';
 import { RegionsService } from '../regions/regions.service';
 
@@ -15,6 +16,11 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
     { name: 'isCalendarDate', validator: { validate: isCalendarDate, defaultMessage: () => 'must be a date, YYYY-MM-DD' } },
     options,
   );
+}
+
+/** A filter bound: a year, month or day in EDTF (src/dates/date-bound.ts). */
+export function IsDateBound(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy({ name: 'isDateBound', validator: { validate: isDateBound, defaultMessage: () => DATE_BOUND_EXPECTED } }, options);
 }
 
 let regionCodes: Set<string> | null = null;

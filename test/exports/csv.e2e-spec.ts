@@ -201,8 +201,19 @@ describe('CSV exports', () => {
       return JSON.parse(d.text);
     };
 
+    it('takes dateFrom and dateTo as a year, month or day, as GraphQL does', async () => {
+      const ids = async (query: string) => readCsv((await download(t, `/exports/incidents.csv?${query}`)).text).rows.map((row) => row[0]).sort();
+      const april = await ids('dateFrom=2017-04-01&dateTo=2017-04-30');
+      expect(april.length).toBeGreaterThan(0);
+      expect(await ids('dateFrom=2017-04&dateTo=2017-04')).toEqual(april);
+      expect(await ids('dateFrom=2017&dateTo=2017')).toEqual(await ids('dateFrom=2017-01-01&dateTo=2017-12-31'));
+      expect((await problemsOf('/exports/incidents.csv?dateFrom=2017-4')).problems).toEqual([
+        { parameter: 'dateFrom', message: 'must be a year, month or day (EDTF), e.g. 2017, 2017-04 or 2017-04-01' },
+      ]);
+    });
+
     it('answers 400 naming each bad parameter and the problem', async () => {
-      expect((await problemsOf('/exports/incidents.csv?dateFrom=2017-02-30')).problems).toEqual([{ parameter: 'dateFrom', message: expect.stringMatching(/calendar|date/i) }]);
+      expect((await problemsOf('/exports/incidents.csv?dateFrom=2017-02-30')).problems).toEqual([{ parameter: 'dateFrom', message: expect.stringMatching(/year, month or day/) }]);
       expect((await problemsOf('/exports/incidents.csv?regions=XX')).problems).toEqual([{ parameter: 'regions', message: expect.stringContaining('unknown region code "XX"') }]);
       expect((await problemsOf('/exports/incidents.csv?dateFrom=2018-01-01&dateTo=2017-01-01')).problems).toEqual([{ parameter: 'dateTo', message: 'is before dateFrom' }]);
       expect((await problemsOf('/exports/incidents.csv?orderBy=RELEVANCE')).problems).toEqual([{ parameter: 'orderBy', message: 'RELEVANCE needs filter.search' }]);
