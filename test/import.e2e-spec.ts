@@ -14,7 +14,7 @@ import { createDataSource } from '../src/database/data-source';
 import { neutraliseFormula } from '../src/exports/formula';
 import { RegionsService } from '../src/regions/regions.service';
 import { Cell, readCsv } from '../src/imports/csv-reader';
-import { ImportRefusedError, importCsvFiles, ImportSummary, planImport, whereOf } from '../src/imports/importer';
+import { ImportRefusedError, importCsvFiles, ImportSummary, planImport, whereOf, writeIds } from '../src/imports/importer';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_OPERATOR, TestApp } from './support/test-app';
 import { copyTable } from './support/copy-table';
@@ -490,7 +490,7 @@ describe('npm run vigil -- import', () => {
         'bad-incidents.csv:5 latitude: needs longitude too',
         'bad-incidents.csv:5 created_at: must be a time in ISO 8601 with its zone, as exports write it (2024-05-01T12:00:00.000Z)',
         'bad-incidents.csv:6 id: is given twice: also on bad-incidents.csv:2',
-        'bad-incidents.csv:7 date_open_end: must be a boolean value',
+        'bad-incidents.csv:7 date_open_end: must be true or false',
         'bad-incidents.csv:7 situation_id: no Situation with this id (or it is deleted)',
         `bad-incidents.csv:8: has 3 cells where the header has ${incidentHeader().length}`,
         // The citation of the good incident on line 2 is fine: that row was written earlier in the same transaction.
@@ -529,7 +529,7 @@ describe('npm run vigil -- import', () => {
       const problems = await refusal([path]);
       expect(problems).toEqual([
         'secret.csv:2 latitude: must not be greater than 90',
-        'secret.csv:2 longitude: must be a number',
+        'secret.csv:2 longitude: must be a number written with a point (e.g. 43.317123)',
         'secret.csv:2 internal_notes: must be shorter than or equal to 20000 characters',
       ]);
       expect(problems.join('\n')).not.toMatch(/91\.555|7c1f|nnnn/);
@@ -560,6 +560,49 @@ describe('npm run vigil -- import', () => {
     });
   });
 
+  describe('a hand-written file', () => {
+    // What someone types into a spreadsheet: no ids, lower-case regions, a count in words.
+    const header = 'kind,headline,date_start,date_precision,region_code,victims_best,victims_basis,confidentiality';
+    const rows = [
+      'DETENTION,Hand-written detention,2019-03,MONTH,ru-ce,3,DOCUMENTED,RESTRICTED',
+      'ABDUCTION,Hand-written abduction,2019,YEAR,ge,,,RESTRICTED',
+    ];
+
+    it('gives one clear message per bad value, names a semicolon-separated file, and then imports once fixed, with new ids', async () => {
+      const semicolons = await write('semicolons.csv', `${header.replace(/,/g, ';')}\n${rows[0].replace(/,/g, ';')}\n`);
+      expect((await planImport([semicolons]).catch((e: ImportRefusedError) => e.listed.map((p) => `${whereOf(p).replace(dir + '/', '')}: ${p.message}`)))).toEqual([
+        'semicolons.csv:1: its columns seem to be separated by ";": save it as CSV separated by commas (docs/import.md)',
+      ]);
+      const tabs = await write('tabs.csv', `${header.replace(/,/g, '\t')}\n`);
+      expect((await planImport([tabs]).catch((e: ImportRefusedError) => e.listed.map((p) => p.message)))).toEqual([
+        'its columns seem to be separated by tabs: save it as CSV separated by commas (docs/import.md)',
+      ]);
+
+      const before = await fingerprint(db);
+      const bad = await write('hand-bad.csv', [header, rows[0], 'KILLING,Counted in words,2019-05-02,DAY,RU,two,DOCUMENTED,RESTRICTED', rows[1]].join('\n'));
+      expect(await refusal([bad])).toEqual(['hand-bad.csv:3 victims_best: must be a whole number (e.g. 2), not words or a range: put ranges in victims_at_least and victims_at_most']);
+      expect(await fingerprint(db)).toEqual(before);
+
+      const fixed = await write('hand.csv', [header, rows[0], 'KILLING,Counted in words,2019-05-02,DAY,RU,2,DOCUMENTED,RESTRICTED', rows[1]].join('\n'));
+      const summary = await importing([fixed]);
+      expect(summary.files[0]).toMatchObject({ rows: 3, created: 3, updated: 0, unchanged: 0 });
+      const created = summary.files[0].newIds;
+      expect(created.map((n) => n.line)).toEqual([2, 3, 4]);
+      const stored = await db.query(`SELECT id, region_code, headline FROM incident WHERE id = ANY($1::uuid[]) ORDER BY headline`, [created.map((n) => n.id)]);
+      expect(stored.map((r: { region_code: string }) => r.region_code)).toEqual(['RU', 'GE', 'RU-CE']);
+
+      // The copy with ids, imported again, changes nothing: the file is now an export like any other.
+      const withIds = await writeIds(summary.files[0]);
+      expect(withIds).toBe(join(dir, 'hand.with-ids.csv'));
+      const copy = await readRecords(withIds);
+      expect(copy.header).toEqual(['id', ...header.split(',')]);
+      expect(copy.rows.map((r) => r.cells[0])).toEqual(created.map((n) => n.id));
+      expect(copy.rows.map((r) => r.cells.slice(1))).toEqual((await readRecords(fixed)).rows.map((r) => r.cells));
+      const again = await importing([withIds]);
+      expect(again.files[0]).toMatchObject({ rows: 3, created: 0, updated: 0, unchanged: 3, newIds: [] });
+    });
+  });
+
   describe('command line', () => {
     async function vigil(...args: string[]) {
       const env = { ...process.env, DATABASE_URL: target.url, CI: 'true' };
@@ -579,6 +622,13 @@ describe('npm run vigil -- import', () => {
       const bad = await vigil('import', 'cli-bad.csv');
       expect(bad).toMatchObject({ code: 2, stdout: '' });
       expect(bad.stderr).toBe('error: cli-bad.csv:2 headline: is required\nerror: import: 1 problem: nothing was imported\n');
+
+      await write('cli-hand.csv', 'kind,headline,date_start,date_precision,region_code,confidentiality\nDETENTION,From the command line,2019,YEAR,am,RESTRICTED\n');
+      const listed = await vigil('import', 'cli-hand.csv');
+      expect(listed.stdout).toMatch(/^cli-hand\.csv \(incidents\): 1 rows: 1 created, 0 updated, 0 unchanged\n  line 2: new id [0-9a-f-]{36}\n/);
+      const copied = await vigil('import', '--write-ids', 'cli-hand.csv');
+      expect(copied.stdout).toContain(`  1 rows had no id: the copy with their new ids is cli-hand.with-ids.csv\n`);
+      expect((await readRecords(join(dir, 'cli-hand.with-ids.csv'))).header[0]).toBe('id');
 
       const good = await vigil('import', 'sources.csv', 'incidents.csv');
       expect(good.code).toBe(0);

@@ -14,7 +14,7 @@ import { createDataSource } from '../database/data-source';
 import { openDatabase } from '../database/open-database';
 import { prepareDatabase } from '../database/prepare';
 import { generateData } from '../generate/generator';
-import { planImport, runImport } from '../imports/importer';
+import { planImport, runImport, writeIds } from '../imports/importer';
 import { ProgressBar, ProgressLines } from '../imports/progress';
 
 /** Who the command line acts as in the audit log: the operator at the machine, with admin powers. */
@@ -175,13 +175,19 @@ export function buildProgram(): Command {
         'API\'s rules, all files or nothing, idempotent on the id column (docs/import.md)',
     )
     .argument('<files...>', 'CSV exports (sources.csv, incidents.csv, responses.csv, citations.csv), in any order: each is recognised by its header')
-    .action(async (files: string[]) => {
+    .option('--write-ids', 'beside each file with rows that had no id, write a copy with the new ids (incidents.with-ids.csv)')
+    .action(async (files: string[], opts: { writeIds?: boolean }) => {
       // Headers are checked before the database is opened: a wrong file costs nothing.
       const plans = await planImport(files);
       const log = (line: string) => process.stderr.write(`${line}\n`);
       const progress = process.stderr.isTTY ? new ProgressBar(process.stderr) : new ProgressLines(log);
       const summary = await withServices(({ dataSource }) => runImport(dataSource, plans, { viewer: operator(), operation: 'cli import', progress }));
-      for (const f of summary.files) out(`${f.file} (${f.kind}): ${f.rows} rows: ${f.created} created, ${f.updated} updated, ${f.unchanged} unchanged`);
+      for (const f of summary.files) {
+        out(`${f.file} (${f.kind}): ${f.rows} rows: ${f.created} created, ${f.updated} updated, ${f.unchanged} unchanged`);
+        if (!f.newIds.length) continue;
+        if (opts.writeIds) out(`  ${f.newIds.length} rows had no id: the copy with their new ids is ${await writeIds(f)}`);
+        else for (const { line, id } of f.newIds) out(`  line ${line}: new id ${id}`);
+      }
       const rate = Math.round(summary.rows / Math.max(summary.seconds, 0.001));
       out(
         `Imported ${summary.rows} rows in ${summary.seconds.toFixed(1)} s (${rate} rows/s): ` +

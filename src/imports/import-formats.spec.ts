@@ -97,10 +97,16 @@ describe('rows', () => {
     });
   });
 
-  it('passes a cell of the wrong form on as text, for the API rule to report', () => {
+  it('says once what a cell of the wrong form should be, and passes it on as text for the rules of its group', () => {
     const row = rowValues(header('id', 'latitude', 'victims_best', 'date_approximate', 'created_at'), ['nope', 'north', '1.5', 'maybe', 'yesterday']);
     expect(row.input).toEqual({ latitude: 'north', victims: { best: '1.5' }, date: { approximate: 'maybe' } });
-    expect(row.problems.map((p) => p.column)).toEqual(['id', 'created_at']);
+    expect(row.problems).toEqual([
+      { column: 'id', message: 'must be an id (UUID)' },
+      { column: 'latitude', message: 'must be a number written with a point (e.g. 43.317123)' },
+      { column: 'victims_best', message: 'must be a whole number (e.g. 2), not words or a range: put ranges in victims_at_least and victims_at_most' },
+      { column: 'date_approximate', message: 'must be true or false' },
+      { column: 'created_at', message: expect.stringMatching(/^must be a time in ISO 8601/) },
+    ]);
   });
 
   it('names the column of a problem path', () => {

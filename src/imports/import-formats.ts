@@ -19,7 +19,8 @@ export type ImportKind = 'sources' | 'incidents' | 'responses' | 'citations';
 
 /** What an import does with one column of the file. */
 export type ColumnRole =
-  /** The record's id: required, a UUID; the import creates the record with it or finds it by it. */
+  /** The record's id, a UUID: the import creates the record with it or finds it by it. An empty
+   * cell, or no id column, creates a new record with a new id. */
   | { role: 'id' }
   /** created_at and updated_at are kept on creation; deleted_at says whether the record is deleted. */
   | { role: 'timestamp'; property: 'createdAt' | 'updatedAt' | 'deletedAt' }
@@ -41,7 +42,7 @@ export interface ImportFormat {
   columns: readonly ExportColumn[];
   /** Columns computed by the export (ignored on import). */
   derived: readonly string[];
-  /** Columns a file must have: the id and the input's required fields. */
+  /** Columns a file must have: the input's required fields (not the id: a row without one is new). */
   required: readonly string[];
   /** References an export leaves empty when the record they name is deleted or hidden from the
    * exporting viewer ("empty when none or you may not see it"). An empty cell is therefore no
@@ -68,7 +69,7 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = [
     input: SourceInput,
     columns: SOURCE_COLUMNS,
     derived: ['published_latest', 'published_edtf', 'citation_count'],
-    required: ['id', 'kind', 'publisher', 'title', 'published_start', 'published_precision'],
+    required: ['kind', 'publisher', 'title', 'published_start', 'published_precision'],
     keptWhenEmpty: ['publisher_organization_id'],
     fixed: [],
     links: [],
@@ -80,7 +81,7 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = [
     input: IncidentInput,
     columns: INCIDENT_COLUMNS,
     derived: ['date_latest', 'date_edtf', 'region_name', 'country_code', 'source_count', 'independent_source_count', 'source_urls', 'response_count'],
-    required: ['id', 'kind', 'headline', 'date_start', 'date_precision', 'region_code'],
+    required: ['kind', 'headline', 'date_start', 'date_precision', 'region_code'],
     keptWhenEmpty: ['situation_id'],
     fixed: [],
     links: [],
@@ -92,7 +93,7 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = [
     input: CreateAdvocacyResponseInput,
     columns: RESPONSE_COLUMNS,
     derived: ['date_latest', 'date_edtf', 'region_name', 'country_code', 'source_count', 'independent_source_count', 'source_urls'],
-    required: ['id', 'kind', 'title', 'date_start', 'date_precision'],
+    required: ['kind', 'title', 'date_start', 'date_precision'],
     keptWhenEmpty: [],
     fixed: [],
     links: ['incidentIds', 'situationIds', 'organizers', 'citations'],
@@ -104,7 +105,7 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = [
     input: CreateCitationInput,
     columns: CITATION_COLUMNS,
     derived: [],
-    required: ['id', 'source_id'],
+    required: ['source_id'],
     keptWhenEmpty: [],
     // What a citation cites is fixed (UpdateCitationInput has no such fields): delete and cite again.
     fixed: ['sourceId', 'incidentId', 'situationId', 'responseId'],
@@ -147,8 +148,8 @@ export const pathText = (path: readonly string[]) => path.join('.');
 
 /**
  * The format a header belongs to: the one that names most of its columns (an export's header is
- * a subset of its columns, in its order). Null when no format names at least the id and two other
- * columns, or two formats tie.
+ * a subset of its columns, in its order). Null when no format names at least two columns, or two
+ * formats tie.
  */
 export function recogniseHeader(header: readonly string[]): ImportFormat | null {
   const scored = IMPORT_FORMATS.map((format) => {
@@ -156,8 +157,23 @@ export function recogniseHeader(header: readonly string[]): ImportFormat | null 
     return { format, score: header.filter((h) => names.has(h)).length };
   }).sort((a, b) => b.score - a.score);
   const [best, next] = scored;
-  if (!header.includes('id') || best.score < 3 || best.score === next.score) return null;
+  if (best.score < 2 || best.score === next.score) return null;
   return best.format;
+}
+
+const SEPARATORS: [string, string][] = [
+  [';', '";"'],
+  ['\t', 'tabs'],
+  ['|', '"|"'],
+];
+
+/** For a header that is not an export's: the separator its one cell seems to use instead of
+ * commas (a spreadsheet saved in a locale whose lists use ";"), or null. */
+export function otherSeparator(header: readonly string[]): string | null {
+  if (header.length !== 1) return null;
+  const [cell] = header;
+  const found = SEPARATORS.map(([sep, name]) => ({ name, count: cell.split(sep).length - 1 })).sort((a, b) => b.count - a.count)[0];
+  return found.count > 0 ? found.name : null;
 }
 
 // Checked when the module loads: an export column without an import rule is a programming error.

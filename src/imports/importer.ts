@@ -1,4 +1,7 @@
-import { basename } from 'node:path';
+import { createWriteStream } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { stringify } from 'csv-stringify';
 import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
 import { Viewer } from '../access/viewer';
 import { AuditService } from '../audit/audit.service';
@@ -9,7 +12,7 @@ import { applied, diff, EditingService, stateOf, translateDatabaseError, valuesO
 import { RegionsService } from '../regions/regions.service';
 import { OrganizerRole, ResponseIncident, ResponseOrganizer, ResponseSituation } from '../responses/response-links.entity';
 import { CsvRecord, CsvSyntaxError, fileSize, readCsv, readHeader } from './csv-reader';
-import { columnRoles, IMPORT_FORMATS, ImportFormat, ImportKind, recogniseHeader } from './import-formats';
+import { columnRoles, IMPORT_FORMATS, ImportFormat, ImportKind, otherSeparator, recogniseHeader } from './import-formats';
 import { NO_PROGRESS, ImportProgress } from './progress';
 import { CellProblem, HeaderColumn, ProblemColumns, rowValues, RowValues } from './row-input';
 
@@ -58,6 +61,8 @@ export interface FileSummary {
   created: number;
   updated: number;
   unchanged: number;
+  /** Records created from rows without an id: the line of the row and the id it was given. */
+  newIds: { line: number; id: string }[];
 }
 
 export interface ImportSummary {
@@ -127,6 +132,11 @@ export async function planImport(paths: readonly string[], maxListed = DEFAULT_L
     }
     const names = header.map((h) => h ?? '');
     const format = recogniseHeader(names);
+    const separator = format ? null : otherSeparator(names);
+    if (separator) {
+      fileProblem(path, `its columns seem to be separated by ${separator}: save it as CSV separated by commas (docs/import.md)`, null, 1);
+      continue;
+    }
     if (!format) {
       fileProblem(path, 'is not an export of sources, incidents, responses or citations: its header is not one of theirs (docs/import.md)', null, 1);
       continue;
@@ -221,7 +231,7 @@ class Importer {
   }
 
   async loadFile(manager: EntityManager, plan: FilePlan): Promise<FileSummary> {
-    const summary: FileSummary = { file: plan.path, kind: plan.format.kind, rows: 0, created: 0, updated: 0, unchanged: 0 };
+    const summary: FileSummary = { file: plan.path, kind: plan.format.kind, rows: 0, created: 0, updated: 0, unchanged: 0, newIds: [] };
     const columns = this.headerColumns(manager, plan);
     const problemColumns = new ProblemColumns(plan.format);
     const ctx = contextFor(this.options, plan);
@@ -312,7 +322,7 @@ class Importer {
     );
     const links = format.kind === 'responses' ? await this.responseLinks(manager, rows, existing) : null;
     const attempt = async (careful: boolean): Promise<ChunkResult> => {
-      const result: ChunkResult = { problems: [], created: 0, updated: 0, unchanged: 0 };
+      const result: ChunkResult = { problems: [], created: 0, updated: 0, unchanged: 0, newIds: [] };
       const known = new Map([...this.knownToExist].map(([entity, ids]) => [entity, new Set(ids)]));
       for (const row of rows) await this.loadRow(manager, plan, problemColumns, row, existing.get(row.id ?? ''), links, result, ctx, careful, known);
       this.knownToExist = known;
@@ -337,6 +347,7 @@ class Importer {
     summary.created += result.created;
     summary.updated += result.updated;
     summary.unchanged += result.unchanged;
+    summary.newIds.push(...result.newIds);
   }
 
   /** For responses: the links the existing ones have, and organizer names resolved to ids. */
@@ -434,7 +445,10 @@ class Importer {
         input = await validateWrite(format.input, row.input, '', manager, { deletedReferences: true, knownToExist });
       } catch (error) {
         if (!(error instanceof UserInputError)) throw error;
-        problems.push(...inputProblems(problemColumns, error));
+        // A cell already reported as not of its column's form gets no second message from the API's
+        // rules: "two" is one problem, not three.
+        const reported = new Set(row.problems.map((p) => p.column));
+        problems.push(...inputProblems(problemColumns, error).filter((p) => !reported.has(p.column)));
       }
     }
     if (problems.length || !input || !row.id) {
@@ -464,6 +478,7 @@ class Importer {
       }
     }
     result[write.outcome]++;
+    if (write.outcome === 'created' && row.newId) result.newIds.push({ line: row.line, id: row.id! });
   }
 
   private async inSavepoint(manager: EntityManager, work: () => Promise<void>): Promise<void> {
@@ -558,6 +573,7 @@ type Write = { outcome: Outcome; run?: () => Promise<void> };
 
 interface ChunkResult extends Record<Outcome, number> {
   problems: { line: number; problems: CellProblem[] }[];
+  newIds: { line: number; id: string }[];
 }
 
 interface Lacking {
@@ -629,6 +645,33 @@ function staleness(existing: VigilRecord, row: Row): CellProblem | null {
     };
   }
   return null;
+}
+
+/**
+ * Writes a copy of an imported file with the ids its new records were given, beside it
+ * (`incidents.csv` -> `incidents.with-ids.csv`): an `id` column first (or the empty id cells
+ * filled), every other cell as it was. Imported again, the copy changes nothing.
+ */
+export async function writeIds(file: FileSummary): Promise<string> {
+  const byLine = new Map(file.newIds.map((n) => [n.line, n.id]));
+  const target = join(dirname(file.file), `${basename(file.file, extname(file.file))}.with-ids${extname(file.file) || '.csv'}`);
+  // Empty unquoted cells are null (NULL) and quoted empty ones "" (the empty text): kept apart.
+  const out = stringify({ quoted_match: /^$/, cast: { string: (value) => value } });
+  const done = pipeline(out, createWriteStream(target));
+  let idColumn = -1;
+  for await (const { line, cells } of readCsv(file.file)) {
+    if (line === 1) {
+      idColumn = cells.indexOf('id');
+      out.write(idColumn === -1 ? ['id', ...cells] : cells);
+      continue;
+    }
+    const id = byLine.get(line) ?? null;
+    if (idColumn === -1) out.write([id, ...cells]);
+    else out.write(cells.map((cell, k) => (k === idColumn && id ? id : cell)));
+  }
+  out.end();
+  await done;
+  return target;
 }
 
 /** A database refusal of a row (or a write that found the record changed under it): the chunk is

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ColumnType, ExportColumn, LIST_SEPARATOR } from '../exports/columns';
 import { restoreFormula } from '../exports/formula';
 import { Cell } from './csv-reader';
@@ -23,8 +24,11 @@ export interface CellProblem {
 
 /** What a row of a file says. */
 export interface RowValues {
-  /** The record's id, lower case; null when missing or malformed (a problem says which). */
+  /** The record's id, lower case; a new one when the row has none; null when malformed (a
+   * problem says which). */
   id: string | null;
+  /** The row had no id: its record is new, with `id`. */
+  newId?: boolean;
   /** The write input, before validation (the API's input type, as plain values). */
   input: Record<string, unknown>;
   createdAt?: Date;
@@ -38,25 +42,47 @@ export interface RowValues {
   problems: CellProblem[];
 }
 
+/** What a cell of each form must look like, said once per bad cell. Counts get the hint that
+ * words and ranges have columns of their own. */
+function expected(type: ColumnType, name: string): string {
+  switch (type) {
+    case 'integer': {
+      const count = /^(.*)_(best|at_least|at_most)$/.exec(name);
+      return count
+        ? `must be a whole number (e.g. 2), not words or a range: put ranges in ${count[1]}_at_least and ${count[1]}_at_most`
+        : 'must be a whole number (e.g. 2)';
+    }
+    case 'number':
+      return 'must be a number written with a point (e.g. 43.317123)';
+    case 'boolean':
+      return 'must be true or false';
+    default:
+      return 'is not valid';
+  }
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NUMBER = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
 const INTEGER = /^-?\d+$/;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:?\d{2})$/;
 
-/** A cell as the input takes it. A cell of the wrong form is passed on as text, so that the API's
- * own rule reports it ("must be an integer number"). */
-function valueOf(type: ColumnType, cell: string): unknown {
+const NOT_READ = Symbol('not read');
+
+/** A cell as the input takes it, or NOT_READ when it is not of its column's form: the row then
+ * gets one problem saying what was expected, instead of the API rules' several. */
+function valueOf(type: ColumnType, name: string, cell: string): unknown {
   switch (type) {
     case 'text':
       // Undo the export's neutralisation of formulas (a leading quote added before = + - @).
-      return restoreFormula(cell);
+      // Region codes are case-insensitive, as in GraphQL filters: ISO writes them upper case.
+      return name === 'region_code' ? restoreFormula(cell).toUpperCase() : restoreFormula(cell);
     case 'integer':
-      return INTEGER.test(cell) ? Number(cell) : cell;
+      return INTEGER.test(cell.trim()) ? Number(cell) : NOT_READ;
     case 'number':
-      return NUMBER.test(cell) ? Number(cell) : cell;
+      return NUMBER.test(cell.trim()) ? Number(cell) : NOT_READ;
     case 'boolean': {
-      const lower = cell.toLowerCase();
-      return lower === 'true' ? true : lower === 'false' ? false : cell;
+      const lower = cell.trim().toLowerCase();
+      return lower === 'true' ? true : lower === 'false' ? false : NOT_READ;
     }
     default:
       return cell;
@@ -88,7 +114,7 @@ export function rowValues(columns: readonly HeaderColumn[], cells: readonly Cell
       case 'derived':
         return;
       case 'id':
-        if (empty) row.problems.push({ column: name, message: 'is required: the id the record is created with, or found by' });
+        if (empty) return;
         else if (!UUID.test(cell)) row.problems.push({ column: name, message: 'must be an id (UUID)' });
         else row.id = cell.toLowerCase();
         return;
@@ -111,17 +137,26 @@ export function rowValues(columns: readonly HeaderColumn[], cells: readonly Cell
         else row.input[role.property] = items;
         return;
       }
-      case 'field':
+      case 'field': {
         if (empty) {
           if (!emptyLeavesOut) setPath(row.input, role.path, null);
           // An empty date or count group is still the group: its parts are unknown.
           else if (role.path.length === 2) row.input[role.path[0]] ??= {};
           return;
         }
-        setPath(row.input, role.path, valueOf(column.type, cell));
+        const value = valueOf(column.type, name, cell);
+        if (value === NOT_READ) row.problems.push({ column: name, message: expected(column.type, name) });
+        // Passed on as text even so: left out, the other rules of its group would misread it
+        // (a latitude without its longitude).
+        setPath(row.input, role.path, value === NOT_READ ? cell : value);
         return;
+      }
     }
   });
+  if (row.id === null && !row.problems.some((p) => p.column === 'id')) {
+    row.id = randomUUID();
+    row.newId = true;
+  }
   return row;
 }
 
