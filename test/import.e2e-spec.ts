@@ -578,6 +578,12 @@ describe('npm run vigil -- import', () => {
         'its columns seem to be separated by tabs: save it as CSV separated by commas (docs/import.md)',
       ]);
 
+      // Every record says where it came from: a PUBLIC row citing nothing is refused, naming its line.
+      const unsourced = await write('hand-public.csv', [header, 'DETENTION,Published without a source,2019-03,MONTH,RU,,,PUBLIC'].join('\n'));
+      expect(await refusal([unsourced])).toEqual([
+        'hand-public.csv:2: the new incident would be PUBLIC without citing a source the public can see: cite a PUBLIC source, or keep it RESTRICTED or CONFIDENTIAL',
+      ]);
+
       const before = await fingerprint(db);
       const bad = await write('hand-bad.csv', [header, rows[0], 'KILLING,Counted in words,2019-05-02,DAY,RU,two,DOCUMENTED,RESTRICTED', rows[1]].join('\n'));
       expect(await refusal([bad])).toEqual(['hand-bad.csv:3 victims_best: must be a whole number (e.g. 2), not words or a range: put ranges in victims_at_least and victims_at_most']);

@@ -15,6 +15,7 @@ import { VigilRecord } from '../common/vigil-record';
 import { insertEntity } from '../database/entity-rows';
 import { RECORD_CLASSES, RecordClass, RecordType, recordTypeOf, RemovalReason } from './record-type';
 import { Revision, RevisionAction } from './revision.entity';
+import { assertSourcedPublicRecords, noteWrite } from '../sources/publication-rule';
 
 export interface Removal {
   type: RecordType;
@@ -167,7 +168,11 @@ export class EditingService {
   /** Runs `work` in one transaction: all of it is written, or nothing. */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     try {
-      return await this.dataSource.transaction(work);
+      return await this.dataSource.transaction(async (manager) => {
+        const result = await work(manager);
+        await assertSourcedPublicRecords(manager);
+        return result;
+      });
     } catch (error) {
       throw translateDatabaseError(error);
     }
@@ -411,6 +416,7 @@ export class EditingService {
     revertedTo: number | null = null,
   ): Promise<void> {
     const changedFields = Object.keys(changes);
+    noteWrite(manager, manager.connection.getMetadata(entity).name, record, action === RevisionAction.CREATE);
     await manager.insert(Revision, {
       subjectType: recordTypeOf(entity),
       subjectId: record.id,

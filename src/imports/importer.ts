@@ -14,6 +14,7 @@ import { OrganizerRole, ResponseIncident, ResponseOrganizer, ResponseSituation }
 import { CsvRecord, CsvSyntaxError, fileSize, readCsv, readHeader } from './csv-reader';
 import { columnRoles, IMPORT_FORMATS, ImportFormat, ImportKind, otherSeparator, recogniseHeader } from './import-formats';
 import { NO_PROGRESS, ImportProgress } from './progress';
+import { unsourcedMessage, unsourcedPublicRecords } from '../sources/publication-rule';
 import { CellProblem, HeaderColumn, ProblemColumns, rowValues, RowValues } from './row-input';
 
 /** A problem with a file, a row or a cell. Never quotes a cell. */
@@ -188,6 +189,8 @@ export async function runImport(dataSource: DataSource, plans: readonly FilePlan
   const files = await editing.transaction(async (manager) => {
     const summaries: FileSummary[] = [];
     for (const plan of plans) summaries.push(await importer.loadFile(manager, plan));
+    // Checked once every file is in: a file of citations may bring an incident's first source.
+    await importer.checkPublication(manager);
     if (importer.problems.total) throw importer.problems.refuse();
     return summaries;
   });
@@ -218,6 +221,8 @@ class Importer {
   private readonly progress: ImportProgress;
   /** Ids seen so far per kind, with their line, so that an id given twice is reported. */
   private readonly seen = new Map<ImportKind, Map<string, string>>();
+  /** Where each record written so far came from, for problems found once every file is in. */
+  private readonly writtenAt = new Map<string, { file: string; line: number }>();
   /** Referenced ids found to exist by the chunks done so far (validateWrite's knownToExist): a
    * chunk works on a copy, kept only when the chunk is (a rolled-back chunk's records are gone). */
   private knownToExist = new Map<Function, Set<string>>();
@@ -263,6 +268,15 @@ class Importer {
       this.progress.stop();
     }
     return summary;
+  }
+
+  /** A PUBLIC incident or response must cite a source the public can see (src/sources/publication-rule.ts):
+   * each one the import leaves without is a problem of the row that wrote it. */
+  async checkPublication(manager: EntityManager): Promise<void> {
+    for (const record of await unsourcedPublicRecords(manager)) {
+      const at = this.writtenAt.get(record.id);
+      this.problems.add({ file: at?.file ?? 'import', line: at?.line ?? null, column: null, message: unsourcedMessage(record) });
+    }
   }
 
   /** The header's columns with their roles; an empty cell leaves a field out (rather than
@@ -478,6 +492,7 @@ class Importer {
       }
     }
     result[write.outcome]++;
+    this.writtenAt.set(row.id, { file: plan.path, line: row.line });
     if (write.outcome === 'created' && row.newId) result.newIds.push({ line: row.line, id: row.id! });
   }
 

@@ -36,10 +36,10 @@ const LISTS: Record<string, { list: string; table: string }> = {
   OrganizationFilter: { list: 'organizations', table: 'organization' },
 };
 const NEW_RECORDS: Record<string, { mutation: string; type: string; input: Record<string, unknown> }> = {
-  incident: { mutation: 'createIncident', type: 'INCIDENT', input: { kind: 'DETENTION', headline: 'Deleted', date: { edtf: '2017' }, regionCode: 'RU' } },
+  incident: { mutation: 'createIncident', type: 'INCIDENT', input: { kind: 'DETENTION', headline: 'Deleted', date: { edtf: '2017' }, regionCode: 'RU', confidentiality: 'RESTRICTED' } },
   situation: { mutation: 'createSituation', type: 'SITUATION', input: { name: 'Deleted', date: { edtf: '2017' } } },
   source: { mutation: 'createSource', type: 'SOURCE', input: { kind: 'NEWS_REPORT', publisher: 'Deleted', title: 'Deleted', published: { edtf: '2017' } } },
-  advocacy_response: { mutation: 'createAdvocacyResponse', type: 'ADVOCACY_RESPONSE', input: { kind: 'PETITION', title: 'Deleted', date: { edtf: '2017' } } },
+  advocacy_response: { mutation: 'createAdvocacyResponse', type: 'ADVOCACY_RESPONSE', input: { kind: 'PETITION', title: 'Deleted', date: { edtf: '2017' }, confidentiality: 'RESTRICTED' } },
   person: { mutation: 'createPerson', type: 'PERSON', input: { pseudonym: 'Deleted' } },
   organization: { mutation: 'createOrganization', type: 'ORGANIZATION', input: { name: 'Deleted', kind: 'NGO' } },
 };

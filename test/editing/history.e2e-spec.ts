@@ -20,7 +20,8 @@ describe('editing: conflicts, history, deletes and purges', () => {
 
   const newIncident = async (headline: string, extra: Record<string, unknown> = {}) => {
     const { body } = await t.gql(CREATE, {
-      input: { kind: 'DETENTION', headline, date: { edtf: '2017-03' }, regionCode: 'RU-CE', reason: 'first report', ...extra },
+      // Citing a public source: a PUBLIC incident must (src/sources/publication-rule.ts).
+      input: { kind: 'DETENTION', headline, date: { edtf: '2017-03' }, regionCode: 'RU-CE', reason: 'first report', citations: [{ sourceId, claim: 'first report' }], ...extra },
     }, Role.EDITOR);
     expect(body.errors).toBeUndefined();
     return body.data!.createIncident as { id: string; version: number };
@@ -32,7 +33,7 @@ describe('editing: conflicts, history, deletes and purges', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    [{ id: sourceId }] = await t.dataSource.query(`SELECT id FROM source ORDER BY id LIMIT 1`);
+    [{ id: sourceId }] = await t.dataSource.query(`SELECT id FROM source WHERE confidentiality = 'PUBLIC' AND deleted_at IS NULL ORDER BY id LIMIT 1`);
   });
   afterAll(() => t.close());
 
@@ -369,7 +370,7 @@ describe('editing: conflicts, history, deletes and purges', () => {
         kind: 'NGO', name: 'Confidential partner', confidentiality: 'CONFIDENTIAL',
       });
       const response = await made(`mutation($input: CreateAdvocacyResponseInput!) { createAdvocacyResponse(input: $input) { id version } }`, {
-        kind: 'STATEMENT', title: 'Statement with hidden links', date: { edtf: '2017-05' },
+        kind: 'STATEMENT', title: 'Statement with hidden links', date: { edtf: '2017-05' }, citations: [{ sourceId, claim: 'the statement' }],
         incidentIds: [incident.id, secretIncident.id], organizers: [{ organizationId: secretOrganization.id }],
       });
       const [{ answers, organizer }] = await t.dataSource.query(

@@ -191,7 +191,8 @@ const incident: Input = {
   verificationStatus: 'CORROBORATED',
   internalNotes: 'A second witness can be reached through the Russian LGBT Network.',
   situationId: '@situation',
-  confidentiality: 'PUBLIC',
+  // RESTRICTED: a PUBLIC incident must cite a public source (test/editing/publication-rule.e2e-spec.ts).
+  confidentiality: 'RESTRICTED',
   reason: 'Novaya Gazeta, 1 April 2017',
 };
 const incidentStored = {
@@ -276,7 +277,7 @@ const response: Input = {
   signatures: { atLeast: 177000, basis: 'ESTIMATED', asReported: 'More than 177,000' },
   outcome: 'Handed in at the embassy',
   url: 'https://www.amnesty.org.uk/chechnya-petition',
-  confidentiality: 'PUBLIC',
+  confidentiality: 'RESTRICTED', // as the incident's
   reason: 'Stonewall report of the day of action',
 };
 const responseStored = {
@@ -793,13 +794,13 @@ describe('create and update mutations', () => {
     fx.media = (await org('Gay Star News', 'MEDIA')).id;
     const situation = { name: 'Persecution of LGBT people in Chechnya', date: { edtf: '2017-02/..' }, regionCode: 'RU-CE' };
     fx.situation = (await make('createSituation', 'CreateSituationInput', situation)).id;
-    const incidentInput = { kind: 'DETENTION', headline: 'New wave in Chechnya: 40 people rounded up', date: { edtf: '2018-12~' }, regionCode: 'RU-CE' };
+    const incidentInput = { kind: 'DETENTION', headline: 'New wave in Chechnya: 40 people rounded up', date: { edtf: '2018-12~' }, regionCode: 'RU-CE', confidentiality: 'RESTRICTED' };
     fx.incident = (await make('createIncident', 'CreateIncidentInput', incidentInput)).id;
     fx.incident2 = (await make('createIncident', 'CreateIncidentInput', { ...incidentInput, headline: 'Detentions in Argun' })).id;
     const sourceInput = { kind: 'NGO_REPORT', publisher: 'Stonewall', title: 'Day of action on Chechnya', published: { edtf: '2017-06-02' } };
     fx.source = (await make('createSource', 'CreateSourceInput', sourceInput)).id;
     fx.person = await freshPerson('Witness W');
-    const responseInput = { kind: 'PROTEST', title: 'We Exist protest at the Russian Embassy in London', date: { edtf: '2017-06-02' }, regionCode: 'GB-ENG' };
+    const responseInput = { kind: 'PROTEST', title: 'We Exist protest at the Russian Embassy in London', date: { edtf: '2017-06-02' }, regionCode: 'GB-ENG', confidentiality: 'RESTRICTED' };
     fx.response = (await make('createAdvocacyResponse', 'CreateAdvocacyResponseInput', responseInput)).id;
     fx.linked = (
       await make('createAdvocacyResponse', 'CreateAdvocacyResponseInput', {
