@@ -797,7 +797,7 @@ describe('create and update mutations', () => {
     const incidentInput = { kind: 'DETENTION', headline: 'New wave in Chechnya: 40 people rounded up', date: { edtf: '2018-12~' }, regionCode: 'RU-CE', confidentiality: 'RESTRICTED' };
     fx.incident = (await make('createIncident', 'CreateIncidentInput', incidentInput)).id;
     fx.incident2 = (await make('createIncident', 'CreateIncidentInput', { ...incidentInput, headline: 'Detentions in Argun' })).id;
-    const sourceInput = { kind: 'NGO_REPORT', publisher: 'Stonewall', title: 'Day of action on Chechnya', published: { edtf: '2017-06-02' } };
+    const sourceInput = { kind: 'NGO_REPORT', publisher: 'Stonewall', title: 'Day of action on Chechnya', published: { edtf: '2017-06-02' }, confidentiality: 'PUBLIC' };
     fx.source = (await make('createSource', 'CreateSourceInput', sourceInput)).id;
     fx.person = await freshPerson('Witness W');
     const responseInput = { kind: 'PROTEST', title: 'We Exist protest at the Russian Embassy in London', date: { edtf: '2017-06-02' }, regionCode: 'GB-ENG', confidentiality: 'RESTRICTED' };
@@ -995,7 +995,9 @@ describe('create and update mutations', () => {
     // A link is a record of its own: changing one leaves the response as it was. Were the response's
     // updatedAt to move, a public reader would learn that a link they cannot see was made or removed.
     it('leaves the response as a public reader sees it (updatedAt, version, updatedSince) when a hidden link changes', async () => {
-      const response = await make('createAdvocacyResponse', 'CreateAdvocacyResponseInput', { kind: 'STATEMENT', title: 'Public statement', date: { edtf: '2021-05' } });
+      const response = await make('createAdvocacyResponse', 'CreateAdvocacyResponseInput', {
+        kind: 'STATEMENT', title: 'Public statement', date: { edtf: '2021-05' }, confidentiality: 'PUBLIC', citations: [{ sourceId: '@source', claim: 'the statement' }],
+      });
       const hidden = await make('createIncident', 'CreateIncidentInput', {
         kind: 'DETENTION', headline: 'Confidential detention', date: { edtf: '2021-05' }, regionCode: 'RU-CE', confidentiality: 'CONFIDENTIAL',
       });
