@@ -84,18 +84,26 @@ describe('hidden matches cost a viewer nothing (EXPLAIN ANALYZE of the statement
     for (const [sql, params] of sent) {
       const [row] = await t.dataSource.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params);
       plans.push({ sql, plan: row['QUERY PLAN'][0].Plan as PlanNode });
+      if (process.env.SHOW_PLANS) console.log(sql, JSON.stringify(row['QUERY PLAN'][0].Plan, null, 1));
     }
     return plans;
   }
 
-  /** Every plan node that read a row and dropped it for being hidden, and every text index scanned
-   * that is not the clearance's: empty when hidden rows cost nothing. */
-  function hiddenWork(plans: { sql: string; plan: PlanNode }[], suffix: string): string[] {
+  /** Every plan node that looks for the word and read a hidden row, or scanned a text index other
+   * than the clearance's: empty when hidden matches cost nothing. A node looks for the word when its
+   * index condition, recheck or filter holds the text match. It may yield no more rows than the
+   * viewer has matches of (a hidden match read and then dropped anywhere downstream would show here
+   * first), and none of its visibility checks may have removed a row. The other nodes (the walk of
+   * the list's own order, the anti-joins of the visibility rule's link checks) do the same work
+   * whether or not hidden records match: docs/access.md, "Timing", says what they depend on. */
+  function hiddenWork(plans: { sql: string; plan: PlanNode }[], suffix: string, visible: number): string[] {
     const found: string[] = [];
     for (const { sql, plan } of plans) {
       const statement = sql.replace(/\s+/g, ' ').slice(0, 100);
       for (const node of nodesOf(plan)) {
-        const where = `${node['Node Type']} on ${node['Relation Name'] ?? node['Index Name'] ?? '-'} in "${statement}…"`;
+        if (![node['Index Cond'], node['Recheck Cond'], node.Filter].some((c) => c && TEXT_MATCH.test(c))) continue;
+        const where = `${node['Node Type']} on ${node['Relation Name'] ?? node['Index Name']} in "${statement}…"`;
+        if (node['Actual Rows'] > visible) found.push(`${where}: ${node['Actual Rows']} rows, more than the ${visible} matches the viewer may see`);
         const removed: [string | undefined, number | undefined][] = [
           [node.Filter, node['Rows Removed by Filter']],
           [node['Join Filter'], node['Rows Removed by Join Filter']],
@@ -104,9 +112,7 @@ describe('hidden matches cost a viewer nothing (EXPLAIN ANALYZE of the statement
         for (const [condition, rows] of removed) {
           if (condition && VISIBILITY.test(condition) && rows) found.push(`${where}: ${rows} rows removed by ${condition}`);
         }
-        if (node['Index Name'] && TEXT_MATCH.test(node['Index Cond'] ?? '') && !node['Index Name'].endsWith(suffix)) {
-          found.push(`${where}: text index ${node['Index Name']}, not the clearance's (*${suffix})`);
-        }
+        if (node['Index Name'] && !node['Index Name'].endsWith(suffix)) found.push(`${where}: text index ${node['Index Name']}, not the clearance's (*${suffix})`);
       }
     }
     return found;
@@ -132,7 +138,7 @@ describe('hidden matches cost a viewer nothing (EXPLAIN ANALYZE of the statement
       // Every level has records holding the word: the viewer finds those of the levels it reads (an
       // incident matches through its own text, or a citation's; the sources cite no fixture incident).
       if (!field.includes('sourcePublisher')) expect(total(body.data)).toBe(field.includes('incidents(filter: { search') ? 2 * visible : visible);
-      expect(hiddenWork(await plansOf(query, role), suffix)).toEqual([]);
+      expect(hiddenWork(await plansOf(query, role), suffix, visible)).toEqual([]);
     });
   });
 });
