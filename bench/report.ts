@@ -10,6 +10,8 @@ export const GOALS = {
   exportVersusCopy: 0.5,
   /** Peak resident memory of the service during a million-row export, MB. */
   exportPeakMB: 200,
+  /** An anonymous search's p50 with hidden matches over without, at most (issue 14, class 4). */
+  hiddenRowsRatio: 1.1,
 };
 
 const NAMES: Record<Target, string> = { vigil: 'Vigil', postgraphile: 'PostGraphile 4', direct: 'direct SQL (pg)' };
@@ -66,6 +68,17 @@ export function markdownReport(r: Results): string {
   } else if (e) {
     lines.push('');
     lines.push(`CSV export: **not available** (${e.reason}).`);
+  }
+  const h = r.hiddenRows;
+  if (h) {
+    lines.push('');
+    lines.push(
+      `Hidden rows: an anonymous search that ${h.hiddenMatches.toLocaleString('en')} CONFIDENTIAL incidents match took ${h.p50Ratio} times ` +
+        `the p50 of one that none match (goal ≤ ${GOALS.hiddenRowsRatio}: ${mark(h.p50Ratio <= GOALS.hiddenRowsRatio)}); both answer the same ` +
+        `${h.visibleMatches} incidents. p50 ${h.withHidden.p50} ms against ${h.withoutHidden.p50} ms, mean ${h.withHidden.mean} against ` +
+        `${h.withoutHidden.mean} ms (ratio ${h.meanRatio}), ${h.withHidden.requests} and ${h.withoutHidden.requests} requests at 1 connection` +
+        `${h.withHidden.failures + h.withoutHidden.failures ? `, **${h.withHidden.failures + h.withoutHidden.failures} failed**` : ''}.`,
+    );
   }
   lines.push('');
   lines.push('## GraphQL reads');

@@ -27,6 +27,7 @@ import { LoadFigures, LoadTarget, run, Series } from './load';
 import { BenchServer, cleanup, startServer } from './processes';
 import { markdownReport } from './report';
 import { graphql, PAGE_SIZE, Read, ReadName, READS } from './requests';
+import { addHiddenMatches, HiddenRowsFigures, measureHiddenRows } from './hidden-rows';
 import type { RecordedStatement } from './protocol';
 
 export type Target = 'vigil' | 'postgraphile' | 'direct';
@@ -44,8 +45,8 @@ export interface Options {
   noCache: boolean;
   profile: boolean;
   skipExport: boolean;
-  /** The reads to measure (all by default). */
-  reads: ReadName[];
+  /** The reads to measure (all by default); `hidden` is the hidden-rows comparison. */
+  reads: (ReadName | 'hidden')[];
   out: string;
 }
 
@@ -72,6 +73,8 @@ export interface Results {
   database: { origin: string; incidents: number; seed: number; generatedSeconds: number | null; postgres: string; pgStatStatements: boolean };
   reads: ReadResult[];
   export: ExportFigures | null;
+  /** An anonymous search with hidden matches against one without (issue 14, class 4). */
+  hiddenRows: HiddenRowsFigures | null;
   vigilStatementsPerRead: Record<string, { text: string; wave: number }[]>;
 }
 
@@ -90,7 +93,7 @@ function parseOptions(argv: string[]): Options {
       'no-cache': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       'skip-export': { type: 'boolean', default: false },
-      reads: { type: 'string', default: READS.map((r) => r.name).join(',') },
+      reads: { type: 'string', default: [...READS.map((r) => r.name), 'hidden'].join(',') },
       out: { type: 'string', default: join(REPO, 'bench', 'results') },
       help: { type: 'boolean', default: false },
     },
@@ -122,12 +125,12 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
-function readNames(list: string): ReadName[] {
+function readNames(list: string): Options['reads'] {
   const names = list.split(',').map((n) => n.trim()).filter(Boolean);
-  const known = READS.map((r) => r.name as string);
+  const known = [...READS.map((r) => r.name as string), 'hidden'];
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length || !names.length) throw new Error(`--reads must list some of ${known.join(', ')}${unknown.length ? `; not ${unknown.join(', ')}` : ''}`);
-  return names as ReadName[];
+  return names as Options['reads'];
 }
 
 function readUsage(): string {
@@ -144,7 +147,8 @@ function readUsage(): string {
   --no-cache            generate into a throwaway directory, removed at the end
   --profile             write a CPU profile of the Vigil process (.vigil/bench/logs/*.cpuprofile)
   --skip-export         skip the CSV export measurement
-  --reads LIST          the reads to measure, comma-separated (default page,monthly,search)
+  --reads LIST          the reads to measure, comma-separated (default page,monthly,search,hidden;
+                        hidden: an anonymous search with 2,000 hidden matches against one with none)
   --out DIR             where results go (default bench/results)
 Env: BENCH_DATABASE_URL  a PostgreSQL server (superuser URL) to use instead of the embedded one`;
 }
@@ -226,6 +230,7 @@ async function countStatements(server: BenchServer, url: string, body: object, r
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const selected = READS.filter((r) => options.reads.includes(r.name));
+  const hiddenRows = options.reads.includes('hidden');
   const started = Date.now();
   const startedAt = new Date().toISOString();
   const loadAverageStart = loadavg().map((l) => round(l, 2));
@@ -239,6 +244,7 @@ async function main(): Promise<void> {
   const db: BenchDatabase = await openBenchDatabase({ incidents: options.incidents, seed: options.seed, fresh: options.fresh, noCache: options.noCache, log });
   log(`database ready (${db.origin}${db.generatedSeconds !== null ? `, generated in ${db.generatedSeconds.toFixed(0)} s` : ''}); PostgreSQL ${db.serverVersion}; pg_stat_statements ${db.pgStatStatements ? 'on' : 'off'}`);
   await installPostGraphileSchema(db.url);
+  if (hiddenRows) await addHiddenMatches(db.url, log);
 
   const [vigilPort, postgraphilePort, directPort] = [await freePort(), await freePort(), await freePort()];
   const serviceUrl = await serviceRoleUrl(db.url);
@@ -368,6 +374,13 @@ async function main(): Promise<void> {
     }
   }
 
+  let hiddenRowsFigures: HiddenRowsFigures | null = null;
+  if (hiddenRows) {
+    log('hidden rows: an anonymous search with hidden matches, and one without, at 1 connection');
+    hiddenRowsFigures = await measureHiddenRows(endpoints.vigil, options.latencyDuration * 2, Math.max(2, options.rounds * 2), options.warmup);
+    log(`  p50 ${hiddenRowsFigures.withHidden.p50} ms with ${hiddenRowsFigures.hiddenMatches} hidden matches, ${hiddenRowsFigures.withoutHidden.p50} ms without: ratio ${hiddenRowsFigures.p50Ratio}`);
+  }
+
   for (const server of [direct, postgraphile, vigil]) await server.stop();
   await db.close();
 
@@ -388,6 +401,7 @@ async function main(): Promise<void> {
     },
     reads,
     export: exportFigures,
+    hiddenRows: hiddenRowsFigures,
     vigilStatementsPerRead: Object.fromEntries(
       Object.entries(plans).map(([name, list]) => [name, list.map((s) => ({ text: s.text.replace(/\s+/g, ' ').slice(0, 300), wave: s.wave }))]),
     ),

@@ -1,4 +1,4 @@
-import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { Index, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AccessLevel } from './access-level';
 import { Viewer } from './viewer';
 
@@ -161,4 +161,41 @@ export function onlyVisible<T extends ObjectLiteral>(
 /** The parameter name onlyVisible binds the viewer's readable levels to, for `alias`. */
 export function levelsParam(alias: string): string {
   return `visible_levels_${alias}`;
+}
+
+/** The rows a viewer's clearance reads by their own level, as literal SQL over `alias`: exactly the
+ * WHERE of the per-clearance partial text indexes (ClearanceIndexes; migration ClearanceIndexes).
+ * Editors and admins read every level, deleted rows too (includeDeleted): TRUE. It narrows, never
+ * widens: the visibility rule (onlyVisible, visibleCondition) still applies, links included.
+ * Literals, not parameters: PostgreSQL must prove the index applies in any plan, generic ones too. */
+export function clearanceScope(alias: string, viewer: Viewer): string {
+  switch (viewer.clearance) {
+    case AccessLevel.PUBLIC:
+      return `(${alias}.deleted_at IS NULL AND ${alias}.confidentiality = 'PUBLIC')`;
+    case AccessLevel.RESTRICTED:
+      return `(${alias}.deleted_at IS NULL AND ${alias}.confidentiality IN ('PUBLIC', 'RESTRICTED'))`;
+    default:
+      return 'TRUE';
+  }
+}
+
+/** SQL: the text `column` of row `alias` matches `operand` (`@@ query`, `ILIKE :pattern`), looked
+ * up in the index of the viewer's clearance only. That index holds the column as the clearance sees
+ * it, `CASE WHEN <scope> THEN column END`, for the rows in scope (its WHERE): so a search reads no
+ * match above the viewer's level or deleted, and PostgreSQL's statistics for it (kept per index
+ * expression) count no such row either. The full index on the bare column, which editors use,
+ * cannot serve the expression: the plan cannot fall back to it. Hidden matches then cost a viewer
+ * nothing, and do not change the plan (docs/access.md, "Timing"). */
+export function textMatchSql(alias: string, column: string, operand: string, viewer: Viewer): string {
+  const scope = clearanceScope(alias, viewer);
+  if (scope === 'TRUE') return `${alias}.${column} ${operand}`;
+  return `(CASE WHEN ${scope} THEN ${alias}.${column} END) ${operand} AND ${scope}`;
+}
+
+/** Declares the per-clearance partial text indexes `<name>_public` and `<name>_restricted` of a text
+ * index `<name>` (created by the ClearanceIndexes migration: TypeORM cannot declare them). */
+export function ClearanceIndexes(name: string): ClassDecorator {
+  return (target) => {
+    for (const level of ['public', 'restricted']) Index(`${name}_${level}`, { synchronize: false })(target);
+  };
 }

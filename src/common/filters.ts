@@ -7,7 +7,8 @@ import { AccessLevel } from '../access/access-level';
 import { RestrictedInput } from '../access/sensitive.decorator';
 import { UserInputError } from './errors';
 import { SortKey } from './keyset';
-import { searchQuerySql } from './search';
+import { Viewer } from '../access/viewer';
+import { searchMatchSql, searchQuerySql } from './search';
 import { IsDateBound } from './validators';
 import { readDateBound } from '../dates/date-bound';
 
@@ -185,9 +186,10 @@ export function applyUpdatedSince<T extends ObjectLiteral>(qb: SelectQueryBuilde
   if (since) qb.andWhere(`${alias}.updated_at >= :updatedSince`, { updatedSince: since });
 }
 
-/** Search on a record's own document (`search_vector`); incidents also search their citations. */
-export function applySearch<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, alias: string, search: string | undefined): void {
-  if (search) qb.andWhere(`${alias}.search_vector @@ ${searchQuerySql('search')}`, { search });
+/** Search on a record's own document (`search_vector`), in the viewer's clearance index;
+ * incidents also search their citations. */
+export function applySearch<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, alias: string, search: string | undefined, viewer: Viewer): void {
+  if (search) qb.andWhere(searchMatchSql(alias, viewer), { search });
 }
 
 /** The relevance sort key for applySearch. */

@@ -1,4 +1,6 @@
 import { Column } from 'typeorm';
+import { textMatchSql } from '../access/record-visibility';
+import { Viewer } from '../access/viewer';
 
 /** The text search configuration: English stemming ("detained" finds "detention"'s stem
  * "detain"). Reports in other languages still match on exact words. */
@@ -26,4 +28,11 @@ export function SearchVectorColumn(parts: [column: string, weight: 'A' | 'B' | '
 /** SQL of the query for the bound parameter `param`: web-search syntax, never a syntax error. */
 export function searchQuerySql(param: string): string {
   return `websearch_to_tsquery('${SEARCH_CONFIG}', :${param})`;
+}
+
+/** SQL: the row `alias` matches the search bound to `param`, in the search index of the viewer's
+ * clearance (textMatchSql). Every full-text match is written with this, so no search reads a row
+ * above the viewer's level. The caller still applies the visibility rule. */
+export function searchMatchSql(alias: string, viewer: Viewer, param = 'search'): string {
+  return textMatchSql(alias, 'search_vector', `@@ ${searchQuerySql(param)}`, viewer);
 }

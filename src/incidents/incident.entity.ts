@@ -11,6 +11,7 @@ import { DateWithPrecision } from '../dates/date-with-precision';
 import { Region } from '../regions/region.entity';
 import { Situation } from '../situations/situation.entity';
 import { IncidentKind } from './incident-kind';
+import { ClearanceIndexes } from '../access/record-visibility';
 
 /** One act or a set of acts at one time and place, as reported. */
 @ObjectType({ description: 'One act or a set of acts at one time and place, as reported by its sources.' })
@@ -18,6 +19,9 @@ import { IncidentKind } from './incident-kind';
 @Index(['date.start', 'id'])
 // Created by the ResearchApi migration (trigram and expression indexes TypeORM cannot declare).
 @Index('incident_perpetrator_trgm', { synchronize: false })
+// Per-clearance partial text indexes, created by the ClearanceIndexes migration (textMatchSql).
+@ClearanceIndexes('incident_search')
+@ClearanceIndexes('incident_perpetrator_trgm')
 @Index('incident_region_date', { synchronize: false })
 @Index('incident_updated_order', { synchronize: false })
 @Index('incident_victims_order', { synchronize: false })

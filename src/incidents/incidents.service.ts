@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, SelectQueryBuilder } from 'typeorm';
-import { onlyVisible, visibleCondition } from '../access/record-visibility';
+import { onlyVisible, textMatchSql, visibleCondition } from '../access/record-visibility';
 import { Viewer } from '../access/viewer';
 import { applyBoundingBox } from '../common/bounding-box';
 import { PageArgs } from '../common/connection';
@@ -9,7 +9,7 @@ import { UserInputError } from '../common/errors';
 import { applyCountRange, applyDateRange, applyUpdatedSince, countBoundsSql } from '../common/filters';
 import { paginate, SortKey } from '../common/keyset';
 import { likePattern } from '../common/like';
-import { searchQuerySql } from '../common/search';
+import { searchMatchSql, searchQuerySql } from '../common/search';
 import { EditingService, valuesOf, WriteContext } from '../editing/editing.service';
 import { Involvement } from '../people/involvement.entity';
 import { Person } from '../people/person.entity';
@@ -33,10 +33,12 @@ const ANSWERED = `FROM response_incident ri JOIN advocacy_response r ON r.id = r
   WHERE ri.incident_id = i.id AND ${visibleCondition('ResponseIncident', 'ri', LEVELS, { reachedBy: 'incident_id' })}`;
 
 const SEARCH = 'search';
-/** Incidents matching the search themselves or through a visible citation. A union of two GIN
- * index scans: an OR across the two tables would make PostgreSQL scan every incident. */
-const MATCHES = `i.id IN (SELECT m.id FROM incident m WHERE m.search_vector @@ ${searchQuerySql(SEARCH)}
-  UNION SELECT c.incident_id FROM citation c WHERE c.search_vector @@ ${searchQuerySql(SEARCH)}
+/** Incidents matching the search themselves or through a visible citation, each read from the
+ * search index of the viewer's clearance (searchMatchSql), so that a search does the same work
+ * whether or not hidden records match it. A union of two GIN index scans: an OR across the two
+ * tables would make PostgreSQL scan every incident. */
+const matchesSql = (viewer: Viewer) => `i.id IN (SELECT m.id FROM incident m WHERE ${searchMatchSql('m', viewer, SEARCH)}
+  UNION SELECT c.incident_id FROM citation c WHERE ${searchMatchSql('c', viewer, SEARCH)}
   AND ${visibleCondition('Citation', 'c', LEVELS, { reachedBy: 'incident_id' })})`;
 /** Relevance: the incident's own rank, plus half the best rank among its visible citations. The
  * citation subquery has no `@@`: with one, PostgreSQL scans the whole GIN index once per incident;
@@ -122,7 +124,10 @@ export class IncidentsService {
         situationId: filter.situationId,
       });
     }
-    if (filter.perpetrator) qb.andWhere('i.perpetrator_description ILIKE :perpetrator', { perpetrator: likePattern(filter.perpetrator) });
+    if (filter.perpetrator) {
+      // In the trigram index of the viewer's clearance, like the search.
+      qb.andWhere(textMatchSql('i', 'perpetrator_description', 'ILIKE :perpetrator', viewer), { perpetrator: likePattern(filter.perpetrator) });
+    }
     applyCountRange(qb, 'i', 'victims', filter.victims, `${argument}.victims`);
     applyCountRange(qb, 'i', 'deaths', filter.deaths, `${argument}.deaths`);
     if (filter.hasResponse !== undefined && filter.hasResponse !== null) {
@@ -136,13 +141,16 @@ export class IncidentsService {
         { responseOrganizationId: filter.responseOrganizationId },
       );
     }
-    if (filter.sourcePublisher) qb.andWhere(`EXISTS (SELECT 1 ${CITED} AND s.publisher ILIKE :publisher)`, { publisher: likePattern(filter.sourcePublisher) });
+    if (filter.sourcePublisher) {
+      const publisher = textMatchSql('s', 'publisher', 'ILIKE :publisher', viewer);
+      qb.andWhere(`EXISTS (SELECT 1 ${CITED} AND ${publisher})`, { publisher: likePattern(filter.sourcePublisher) });
+    }
     if (filter.sourceKinds?.length) qb.andWhere(`EXISTS (SELECT 1 ${CITED} AND s.kind IN (:...sourceKinds))`, { sourceKinds: filter.sourceKinds });
     if (filter.minIndependentSources) {
       qb.andWhere(`(SELECT count(DISTINCT lower(btrim(s.publisher))) ${CITED}) >= :minSources`, { minSources: filter.minIndependentSources });
     }
     if (filter.within) applyBoundingBox(qb, 'i', filter.within, `${argument}.within`);
-    if (filter.search) qb.andWhere(MATCHES, { [SEARCH]: filter.search });
+    if (filter.search) qb.andWhere(matchesSql(viewer), { [SEARCH]: filter.search });
     return qb;
   }
 

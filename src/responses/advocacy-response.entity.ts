@@ -6,6 +6,7 @@ import { VigilRecord } from '../common/vigil-record';
 import { SearchVectorColumn } from '../common/search';
 import { DateWithPrecision } from '../dates/date-with-precision';
 import { Region } from '../regions/region.entity';
+import { ClearanceIndexes } from '../access/record-visibility';
 
 export enum ResponseKind {
   PETITION = 'PETITION',
@@ -26,6 +27,8 @@ registerEnumType(ResponseKind, {
 /** What people did in answer to abuses: a petition, a protest, a fundraiser... */
 @ObjectType({ description: 'An advocacy response: petition, statement, protest, campaign, fundraiser, legal action...' })
 @Entity()
+// Per-clearance partial text indexes, created by the ClearanceIndexes migration (textMatchSql).
+@ClearanceIndexes('advocacy_response_search')
 @Index(['date.start', 'id'])
 @Check('advocacy_response_date_rules', dateRulesSql('date'))
 @Check('advocacy_response_signatures_rules', countRulesSql('signatures'))

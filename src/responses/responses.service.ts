@@ -94,7 +94,7 @@ export class ResponsesService {
     }
     applyDateRange(qb, 'r', filter);
     applyUpdatedSince(qb, 'r', filter.updatedSince);
-    applySearch(qb, 'r', filter.search);
+    applySearch(qb, 'r', filter.search, viewer);
     if (filter.kinds?.length) qb.andWhere('r.kind IN (:...kinds)', { kinds: filter.kinds });
     if (filter.organizationId) {
       qb.andWhere(

@@ -5,11 +5,14 @@ import { VigilRecord } from '../common/vigil-record';
 import { SearchVectorColumn } from '../common/search';
 import { DateWithPrecision } from '../dates/date-with-precision';
 import { Region } from '../regions/region.entity';
+import { ClearanceIndexes } from '../access/record-visibility';
 
 /** A pattern or campaign of abuse (the 2017 purge in Chechnya) that groups incidents, so that a
  * response can answer the whole pattern. */
 @ObjectType({ description: 'A pattern or campaign of abuse that groups incidents.' })
 @Entity()
+// Per-clearance partial text indexes, created by the ClearanceIndexes migration (textMatchSql).
+@ClearanceIndexes('situation_search')
 @Index(['date.start', 'id'])
 @Check('situation_date_rules', dateRulesSql('date'))
 export class Situation extends VigilRecord {

@@ -25,7 +25,7 @@ export class SituationsService {
     }
     applyDateRange(qb, 's', filter);
     applyUpdatedSince(qb, 's', filter.updatedSince);
-    applySearch(qb, 's', filter.search);
+    applySearch(qb, 's', filter.search, viewer);
     return paginate(qb, 's', datedOrderKeys(orderBy, 's', filter.search), page);
   }
 }

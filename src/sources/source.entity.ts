@@ -5,6 +5,7 @@ import { VigilRecord } from '../common/vigil-record';
 import { SearchVectorColumn } from '../common/search';
 import { DateWithPrecision } from '../dates/date-with-precision';
 import { Organization } from '../organizations/organization.entity';
+import { ClearanceIndexes } from '../access/record-visibility';
 
 export enum SourceKind {
   NEWS_REPORT = 'NEWS_REPORT',
@@ -43,6 +44,9 @@ registerEnumType(Attribution, { name: 'Attribution', description: 'Whether the d
 @ObjectType({ description: 'A document that claims rest on.' })
 @Entity()
 @Index('source_publisher_trgm', { synchronize: false })
+// Per-clearance partial text indexes, created by the ClearanceIndexes migration (textMatchSql).
+@ClearanceIndexes('source_search')
+@ClearanceIndexes('source_publisher_trgm')
 @Check('source_published_rules', dateRulesSql('published'))
 export class Source extends VigilRecord {
   @Field(() => SourceKind)

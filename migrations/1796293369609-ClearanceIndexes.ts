@@ -1,0 +1,57 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** The text indexes of search and of the trigram filters, once more per clearance: partial indexes
+ * that hold only the rows a viewer of that clearance may read by their own level (not deleted, and
+ * PUBLIC; or PUBLIC or RESTRICTED). A search reads its matches from the index of the viewer's
+ * clearance (textMatchSql in src/access/record-visibility.ts writes the same expression and WHERE
+ * into the query), so matches the viewer may not see are never read: the time a search takes no
+ * longer tells whether hidden records match it (issue 14, class 4; docs/access.md, "Timing"). The
+ * indexed expression is the column as the clearance sees it, so that only this index can serve the
+ * query and PostgreSQL keeps statistics of it without the hidden rows. Editors keep the full
+ * indexes. Declared on the entities with ClearanceIndexes (synchronize: false). */
+export class ClearanceIndexes1796293369609 implements MigrationInterface {
+  name = 'ClearanceIndexes1796293369609';
+  /** CONCURRENTLY, so that a live database keeps taking writes while the indexes are built: that
+   * cannot run in a transaction. A build that failed half-way leaves an invalid index, dropped
+   * first when the migration runs again. */
+  transaction = false;
+
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    for (const { name, table, column, opclass } of TEXT_INDEXES) {
+      for (const [level, levels] of CLEARANCES) {
+        await queryRunner.query(`DROP INDEX CONCURRENTLY IF EXISTS "${name}_${level}"`);
+        // The column as the clearance sees it (null above it), for the rows it sees: the query
+        // writes the same expression (textMatchSql), which no other index can serve.
+        const scope = `"deleted_at" IS NULL AND "confidentiality" IN (${levels})`;
+        await queryRunner.query(
+          `CREATE INDEX CONCURRENTLY "${name}_${level}" ON "${table}" USING gin ((CASE WHEN ${scope} THEN "${column}" END) ${opclass}) WHERE ${scope}`,
+        );
+      }
+    }
+  }
+
+  /** Not concurrently: an undo runs in a transaction, and dropping an index is quick. */
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    for (const { name } of TEXT_INDEXES) {
+      for (const [level] of CLEARANCES) await queryRunner.query(`DROP INDEX IF EXISTS "${name}_${level}"`);
+    }
+  }
+}
+
+/** Each text index of the ResearchApi migration: its name, table, column and operator class. */
+const TEXT_INDEXES = [
+  { name: 'incident_search', table: 'incident', column: 'search_vector', opclass: '' },
+  { name: 'citation_search', table: 'citation', column: 'search_vector', opclass: '' },
+  { name: 'source_search', table: 'source', column: 'search_vector', opclass: '' },
+  { name: 'situation_search', table: 'situation', column: 'search_vector', opclass: '' },
+  { name: 'advocacy_response_search', table: 'advocacy_response', column: 'search_vector', opclass: '' },
+  { name: 'incident_perpetrator_trgm', table: 'incident', column: 'perpetrator_description', opclass: 'gin_trgm_ops' },
+  { name: 'source_publisher_trgm', table: 'source', column: 'publisher', opclass: 'gin_trgm_ops' },
+];
+
+/** Index suffix and the levels it holds. The query's predicate must be the same (clearanceScope),
+ * for PostgreSQL to prove that the partial index applies. */
+const CLEARANCES: [string, string][] = [
+  ['public', `'PUBLIC'`],
+  ['restricted', `'PUBLIC', 'RESTRICTED'`],
+];
