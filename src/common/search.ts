@@ -1,33 +1,84 @@
+import { Field } from '@nestjs/graphql';
+import { IsOptional, Matches } from 'class-validator';
 import { Column } from 'typeorm';
 import { textMatchSql } from '../access/record-visibility';
 import { Viewer } from '../access/viewer';
 
-/** The text search configuration: English stemming ("detained" finds "detention"'s stem
- * "detain"). Reports in other languages still match on exact words. */
-export const SEARCH_CONFIG = 'english';
+/**
+ * Full-text search in several languages (docs/research.md, "Search").
+ *
+ * - Every text-bearing record carries its language (BCP 47). Its search document is built with the
+ *   PostgreSQL text search configuration of that language (`vigil_search_config`: English, Russian,
+ *   French, Spanish, Arabic and a few more; `vigil_simple`, which folds accents, for the rest).
+ * - A query is read in every supported language at once (`vigil_search_query`): the OR of its
+ *   readings, so that "похищены" finds a Russian report and "abducted" an English one, ranked by
+ *   ts_rank. Exclusions (`-word`) exclude the word as any language reads it.
+ * - Word forms of one root find each other: each reading is rewritten (ts_rewrite) with the word
+ *   families of src/common/word-families.ts ("detention", "detained" and "detainees"), which the
+ *   stemmers alone do not join.
+ * - An incident's document also holds the terms of its kind (label, HURIDOCS ESF and ACLED names,
+ *   in each language: `vigil_kind_terms`), with the lowest weight.
+ */
 
-/** SQL of a weighted document over text columns: A weighs more than B in ranking. */
-export function searchDocumentSql(parts: [column: string, weight: 'A' | 'B' | 'C'][]): string {
-  return parts.map(([column, weight]) => `setweight(to_tsvector('${SEARCH_CONFIG}', coalesce(${column}, '')), '${weight}')`).join(' || ');
+/** The languages a query is read in (each a PostgreSQL configuration); `vigil_simple` for the rest. */
+export const SEARCH_LANGUAGES = ['en', 'ru', 'fr', 'es', 'ar'] as const;
+
+/** A record's language when it does not say. */
+export const DEFAULT_LANGUAGE = 'en';
+
+const BCP47 = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+
+/** The language of a text-bearing record: a column, a GraphQL field, and the configuration its
+ * search document is built with. */
+export function LanguageColumn(): PropertyDecorator {
+  return (target, property) => {
+    Field(() => String, { description: `BCP 47 language tag of the record's text (${DEFAULT_LANGUAGE} when not given): search reads the text in this language.` })(
+      target,
+      property,
+    );
+    Column({ type: 'text', default: DEFAULT_LANGUAGE })(target, property);
+  };
+}
+
+/** The language of a write input; left out: the record's default (English). */
+export function LanguageInput(): PropertyDecorator {
+  return (target, property) => {
+    Field(() => String, { nullable: true, description: 'BCP 47 language tag of the text (en, ru, pt-BR); en when left out.' })(target, property);
+    IsOptional()(target, property);
+    Matches(BCP47, { message: 'must be a BCP 47 language tag such as en, ru or pt-BR' })(target, property);
+  };
+}
+
+type Weight = 'A' | 'B' | 'C' | 'D';
+
+/** SQL of a weighted document over text columns, read in the record's language (`language`
+ * column; English where the table has none): A weighs more than B in ranking. `extra` is added
+ * as is (an incident's kind terms). */
+export function searchDocumentSql(parts: [column: string, weight: Weight][], options: { language?: string; extra?: string } = {}): string {
+  const config = options.language ? `vigil_search_config(${options.language})` : `'english'::regconfig`;
+  const document = parts.map(([column, weight]) => `setweight(to_tsvector(${config}, coalesce(${column}, '')), '${weight}')`);
+  if (options.extra) document.push(options.extra);
+  return document.join(' || ');
 }
 
 /** A stored, generated tsvector column (GIN-indexed by the entity): PostgreSQL keeps it current
  * however the row is written. Never selected into entities. */
-export function SearchVectorColumn(parts: [column: string, weight: 'A' | 'B' | 'C'][]): PropertyDecorator {
+export function SearchVectorColumn(parts: [column: string, weight: Weight][], options: { language?: string; extra?: string } = {}): PropertyDecorator {
   return Column({
     type: 'tsvector',
     nullable: true,
     generatedType: 'STORED',
-    asExpression: searchDocumentSql(parts),
+    asExpression: searchDocumentSql(parts, options),
     insert: false,
     update: false,
     select: false,
   });
 }
 
-/** SQL of the query for the bound parameter `param`: web-search syntax, never a syntax error. */
+/** SQL of the query for the bound parameter `param`: web-search syntax read in every supported
+ * language, never a syntax error. A scalar subquery, so PostgreSQL builds it once per statement. */
 export function searchQuerySql(param: string): string {
-  return `websearch_to_tsquery('${SEARCH_CONFIG}', :${param})`;
+  return `(SELECT vigil_search_query(:${param}))`;
 }
 
 /** SQL: the row `alias` matches the search bound to `param`, in the search index of the viewer's

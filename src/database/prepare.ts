@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { loadDemoData } from '../demo/demo-data';
 import { Incident } from '../incidents/incident.entity';
 import { RegionsService } from '../regions/regions.service';
+import { syncWordFamilies } from '../common/word-families';
 import { createDataSource } from './data-source';
 
 export interface PreparedDatabase {
@@ -31,6 +32,8 @@ export async function prepareDatabase(url: string, options: { demoData: boolean;
   try {
     const migrations = await dataSource.runMigrations({ transaction: 'each' });
     const regions = options.regions === false ? 0 : await RegionsService.sync(dataSource);
+    // Search's word families live in code (src/common/word-families.ts), read by the database's stemmers.
+    await syncWordFamilies(dataSource);
     let demoLoaded = false;
     if (options.demoData && (await dataSource.getRepository(Incident).count({ withDeleted: true })) === 0) {
       await loadDemoData(dataSource);

@@ -5,7 +5,7 @@ import { Sensitive } from '../access/sensitive.decorator';
 import { CountEstimate } from '../common/count-estimate';
 import { countRulesSql, dateRulesSql, LatestDayColumn } from '../common/date-columns';
 import { VigilRecord } from '../common/vigil-record';
-import { SearchVectorColumn } from '../common/search';
+import { LanguageColumn, SearchVectorColumn } from '../common/search';
 import { LocationPrecision, VerificationStatus } from '../common/vocabularies';
 import { DateWithPrecision } from '../dates/date-with-precision';
 import { Region } from '../regions/region.entity';
@@ -111,11 +111,18 @@ export class Incident extends VigilRecord {
   @JoinColumn({ name: 'situation_id' })
   situation?: Situation;
 
-  /** Headline (A) and description (B) for full-text search; citations' excerpts are searched too. */
+  @LanguageColumn()
+  language!: string;
+
+  /** Headline (A) and description (B) in the incident's language, and the terms of its kind (D),
+   * for full-text search; citations' excerpts are searched too. */
   @Index('incident_search', { synchronize: false })
-  @SearchVectorColumn([
-    ['headline', 'A'],
-    ['description', 'B'],
-  ])
+  @SearchVectorColumn(
+    [
+      ['headline', 'A'],
+      ['description', 'B'],
+    ],
+    { language: 'language', extra: "setweight(vigil_kind_terms(kind), 'D')" },
+  )
   searchVector?: string;
 }

@@ -3,7 +3,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { CountEstimate } from '../common/count-estimate';
 import { countRulesSql, dateRulesSql, LatestDayColumn } from '../common/date-columns';
 import { VigilRecord } from '../common/vigil-record';
-import { SearchVectorColumn } from '../common/search';
+import { LanguageColumn, SearchVectorColumn } from '../common/search';
 import { DateWithPrecision } from '../dates/date-with-precision';
 import { Region } from '../regions/region.entity';
 import { ClearanceIndexes } from '../access/record-visibility';
@@ -92,10 +92,13 @@ export class AdvocacyResponse extends VigilRecord {
   @Column({ type: 'text', nullable: true })
   url!: string | null;
 
+  @LanguageColumn()
+  language!: string;
+
   @Index('advocacy_response_search', { synchronize: false })
   @SearchVectorColumn([
     ['title', 'A'],
     ['description', 'B'],
-  ])
+  ], { language: 'language' })
   searchVector?: string;
 }

@@ -2,7 +2,7 @@ import { Field, ObjectType } from '@nestjs/graphql';
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { dateRulesSql, LatestDayColumn } from '../common/date-columns';
 import { VigilRecord } from '../common/vigil-record';
-import { SearchVectorColumn } from '../common/search';
+import { LanguageColumn, SearchVectorColumn } from '../common/search';
 import { DateWithPrecision } from '../dates/date-with-precision';
 import { Region } from '../regions/region.entity';
 import { ClearanceIndexes } from '../access/record-visibility';
@@ -41,10 +41,13 @@ export class Situation extends VigilRecord {
   @JoinColumn({ name: 'region_code' })
   region?: Region;
 
+  @LanguageColumn()
+  language!: string;
+
   @Index('situation_search', { synchronize: false })
   @SearchVectorColumn([
     ['name', 'A'],
     ['description', 'B'],
-  ])
+  ], { language: 'language' })
   searchVector?: string;
 }

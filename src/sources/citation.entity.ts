@@ -1,7 +1,7 @@
 import { Field, ObjectType } from '@nestjs/graphql';
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { VigilRecord } from '../common/vigil-record';
-import { SearchVectorColumn } from '../common/search';
+import { LanguageColumn, SearchVectorColumn } from '../common/search';
 import { Incident } from '../incidents/incident.entity';
 import { AdvocacyResponse } from '../responses/advocacy-response.entity';
 import { Situation } from '../situations/situation.entity';
@@ -64,10 +64,13 @@ export class Citation extends VigilRecord {
   locator!: string | null;
 
   /** Claim and excerpt for full-text search: an incident matches when a visible citation does. */
+  @LanguageColumn()
+  language!: string;
+
   @Index('citation_search', { synchronize: false })
   @SearchVectorColumn([
     ['claim', 'A'],
     ['excerpt', 'B'],
-  ])
+  ], { language: 'language' })
   searchVector?: string;
 }

@@ -117,6 +117,6 @@ export class Source extends VigilRecord {
   @SearchVectorColumn([
     ['title', 'A'],
     ['publisher', 'B'],
-  ])
+  ], { language: 'language' })
   searchVector?: string;
 }

@@ -13,6 +13,7 @@ import { Situation } from '../../situations/situation.entity';
 import { NewCitationInput } from '../../sources/dto/source.inputs';
 import { Incident } from '../incident.entity';
 import { IncidentKind } from '../incident-kind';
+import { LanguageInput } from '../../common/search';
 
 /** How far a coordinate is given: left out, cleared (null), or a value. */
 const presence = (v: unknown) => (v === undefined ? 0 : v === null ? 1 : 2);
@@ -34,6 +35,9 @@ const Coordinate = (self: 'latitude' | 'longitude', other: 'latitude' | 'longitu
 
 @InputType({ description: 'An incident: one act or a set of acts at one time and place, as reported.' })
 export class IncidentInput extends RecordFields {
+  @LanguageInput()
+  language?: string;
+
   @Field(() => IncidentKind)
   @IsEnum(IncidentKind)
   kind!: IncidentKind;

@@ -11,11 +11,15 @@ import { Situation } from '../../situations/situation.entity';
 import { NewCitationInput } from '../../sources/dto/source.inputs';
 import { AdvocacyResponse, ResponseKind } from '../advocacy-response.entity';
 import { OrganizerRole } from '../response-links.entity';
+import { LanguageInput } from '../../common/search';
 
 const ID_MESSAGE = { message: 'must be an id (UUID)' };
 
 @InputType({ description: 'An advocacy response: petition, statement, protest, campaign, fundraiser, legal action...' })
 export class AdvocacyResponseInput extends RecordFields {
+  @LanguageInput()
+  language?: string;
+
   @Field(() => ResponseKind)
   @IsEnum(ResponseKind)
   kind!: ResponseKind;

@@ -4,9 +4,13 @@ import { IsDefined, IsOptional, IsString, Length, MaxLength, ValidateNested } fr
 import { IsRegionCode } from '../../common/validators';
 import { DateInput, TEXT } from '../../common/write-inputs';
 import { Reasoned, RecordFields, UpdateInputOf } from '../../editing/dto/write.inputs';
+import { LanguageInput } from '../../common/search';
 
 @InputType({ description: 'A pattern or campaign of abuse that groups incidents.' })
 export class SituationInput extends RecordFields {
+  @LanguageInput()
+  language?: string;
+
   @Field()
   @IsString()
   @Length(1, TEXT.SHORT)

@@ -10,6 +10,7 @@ import { Organization } from '../../organizations/organization.entity';
 import { AdvocacyResponse } from '../../responses/advocacy-response.entity';
 import { Situation } from '../../situations/situation.entity';
 import { Source, Attribution, SourceKind, SourceReliability } from '../source.entity';
+import { LanguageInput } from '../../common/search';
 
 const ID_MESSAGE = { message: 'must be an id (UUID)' };
 
@@ -95,6 +96,9 @@ export class UpdateSourceInput extends UpdateInputOf(SourceChanges) {}
 /** What a citation says, whatever it cites. */
 @InputType({ isAbstract: true })
 export class CitationFields extends RecordFields {
+  @LanguageInput()
+  language?: string;
+
   @Field(() => String, { nullable: true, description: 'The words of the source that support the claim.' })
   @IsOptional()
   @IsString()

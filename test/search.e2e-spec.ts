@@ -1,0 +1,59 @@
+/**
+ * Search finds what people mean, in their languages (src/common/search.ts): each record's text is
+ * read in its own language, a query in every supported language, word forms of one root find each
+ * other (word families), and an incident's kind is searchable by its name.
+ */
+import { IncidentKind } from '../src/incidents/incident-kind';
+import { Incident } from '../src/incidents/incident.entity';
+import { count, date } from './support/research-fixture';
+import { startTestApp, TestApp } from './support/test-app';
+
+const RECORDS: { language: string; headline: string; query: string; kind?: IncidentKind }[] = [
+  { language: 'en', headline: 'Three men detained at a checkpoint near Argun', query: 'detention' },
+  { language: 'en', headline: 'Journalist held for a week', query: 'detainees', kind: IncidentKind.DETENTION },
+  { language: 'ru', headline: 'Трое мужчин похищены в Чечне', query: 'похищение' },
+  { language: 'fr', headline: 'Deux militants détenus à Grozny', query: 'détention' },
+  { language: 'es', headline: 'Periodistas secuestrados en la frontera', query: 'secuestro' },
+  { language: 'ar', headline: 'اعتقال ناشطين في المدينة', query: 'المعتقلين' },
+  { language: 'ca', headline: 'Manifestació davant el Parlament', query: 'manifestacio' }, // no stemmer: accents folded
+];
+
+describe('search in several languages', () => {
+  let t: TestApp;
+  const ids = new Map<string, string>();
+
+  beforeAll(async () => {
+    t = await startTestApp({ demo: false });
+    const repository = t.dataSource.getRepository(Incident);
+    for (const r of RECORDS) {
+      const saved = await repository.save(
+        repository.create({ kind: r.kind ?? IncidentKind.OTHER, headline: r.headline, language: r.language, regionCode: 'GE', date: date('2020-02'), victims: count(), deaths: count() }),
+      );
+      ids.set(r.headline, saved.id);
+    }
+  });
+  afterAll(() => t.close());
+
+  const found = async (search: string): Promise<string[]> => {
+    const { body } = await t.gql<any>('query($search: String!) { incidents(filter: { search: $search }, orderBy: RELEVANCE) { edges { node { headline } } } }', { search });
+    expect(body.errors).toBeUndefined();
+    return body.data.incidents.edges.map((e: any) => e.node.headline);
+  };
+
+  it.each(RECORDS.map((r) => [r.language, r.query, r.headline]))('%s: "%s" finds "%s" through another word form or spelling', async (_, query, headline) => {
+    expect(await found(query)).toContain(headline);
+  });
+
+  it('finds an incident by the name of its kind, and ranks a match in the text above one in the kind', async () => {
+    expect(await found('detention')).toEqual(['Three men detained at a checkpoint near Argun', 'Journalist held for a week']);
+    expect(await found('arbitrary arrest')).toEqual(['Journalist held for a week']);
+    expect(await found('задержание')).toEqual(['Journalist held for a week']);
+  });
+
+  it('excludes a word as every language reads it, and keeps phrases and "or"', async () => {
+    expect(await found('detained -checkpoint')).toEqual(['Journalist held for a week']);
+    expect(await found('"near Argun"')).toEqual(['Three men detained at a checkpoint near Argun']);
+    expect((await found('похищены or secuestrados')).sort()).toEqual(['Periodistas secuestrados en la frontera', 'Трое мужчин похищены в Чечне']);
+    expect(await found('nothing-like-this-anywhere')).toEqual([]);
+  });
+});
