@@ -113,16 +113,18 @@ const PARENTS: Record<string, Input> = {
   },
 };
 
-/** `sample(type)` with every record input nested in it filled in, at `level` when given. */
-function filled(type: GraphQLInputObjectType, level: AccessLevel | undefined, base: Input): Input {
+/** `base` with every record input nested in it filled in from SAMPLES, each at `level(depth)`
+ * when that gives one (depth 1: the records written directly inside the mutation's record). */
+function filled(type: GraphQLInputObjectType, level: (depth: number) => AccessLevel | undefined, base: Input, depth = 0): Input {
   const out: Input = { ...base };
-  if (level !== undefined) out.confidentiality = level;
+  const own = level(depth);
+  if (own !== undefined) out.confidentiality = own;
   for (const f of Object.values(type.getFields())) {
     const t = getNamedType(f.type);
     if (!isInputObjectType(t) || !isRecordInput(t)) continue;
     const sample = SAMPLES[t.name];
     if (!sample) throw new Error(`${type.name}.${f.name}: a record created inside another write has no sample in this test (SAMPLES)`);
-    const value = filled(t, level, sample);
+    const value = filled(t, level, sample, depth + 1);
     out[f.name] = isList(f.type) ? [value] : value;
   }
   return out;
@@ -183,10 +185,8 @@ describe('records created inside another write', () => {
 
     for (const { mutation, root, nested } of NESTING) {
       const parentTable = mutation === 'createIncident' ? 'incident' : 'advocacy_response';
-      const input = (parent: AccessLevel, inner: AccessLevel | undefined) => ({
-        ...filled(root!, inner, PARENTS[mutation]),
-        confidentiality: parent,
-      });
+      const input = (parent: AccessLevel, inner: AccessLevel | undefined | ((depth: number) => AccessLevel | undefined)) =>
+        filled(root!, (depth) => (depth === 0 ? parent : typeof inner === 'function' ? inner(depth) : inner), PARENTS[mutation]);
 
       for (const level of [AccessLevel.RESTRICTED, AccessLevel.CONFIDENTIAL]) {
         it(`${mutation} at ${level}: everything written inside it, left without a level, is at ${level}`, async () => {
@@ -202,6 +202,15 @@ describe('records created inside another write', () => {
         expect(rows).toHaveLength(1 + nested.length);
         const floor: Record<string, AccessLevel> = { person: AccessLevel.RESTRICTED, source: AccessLevel.RESTRICTED };
         for (const [table, , level] of rows) expect([table, level]).toEqual([table, floor[table] ?? AccessLevel.PUBLIC]);
+      });
+
+      it(`${mutation} at CONFIDENTIAL: a record inside a nested record set PUBLIC still takes the mutation's level`, async () => {
+        const { rows } = await created(mutation, input(AccessLevel.CONFIDENTIAL, (depth) => (depth === 1 ? AccessLevel.PUBLIC : undefined)));
+        const depthOf = new Map(nested.map((n) => [n.type.name, n.path.length]));
+        const tableDepth: Record<string, number> = { citation: depthOf.get('NewCitationInput')!, involvement: depthOf.get('NewInvolvementInput')! };
+        expect(rows.filter(([table]) => tableDepth[table] === 1).length).toBeGreaterThan(0);
+        expect(rows.filter(([table]) => table === 'source' || table === 'person').length).toBeGreaterThan(0);
+        for (const [table, , level] of rows) expect([table, level]).toEqual([table, tableDepth[table] === 1 ? AccessLevel.PUBLIC : AccessLevel.CONFIDENTIAL]);
       });
 
       it(`${mutation} at CONFIDENTIAL: an explicit PUBLIC in a nested record's own input is honoured`, async () => {
