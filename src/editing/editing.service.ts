@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityMetadata, QueryFailedError } from 'typeorm';
 import { AccessLevel, rank } from '../access/access-level';
+import { highestLevel, levelOnCreation } from '../access/creation-level';
 import { linkedLevelExpressions, linkedLevelsCondition, VISIBILITY_DEPENDENCIES } from '../access/record-visibility';
 import { highestSensitivity } from '../access/sensitive.decorator';
 import { Viewer } from '../access/viewer';
@@ -30,6 +31,15 @@ export interface WriteContext {
   operation: string;
   reason?: string | null;
   requestId?: string | null;
+  /** Inside another record's write: the highest level of the records this write is nested in.
+   * A new record that sets no level of its own takes at least this one (levelOnCreation). */
+  within?: AccessLevel | null;
+}
+
+/** The context for records written inside `level`'s record (a new source inside a citation,
+ * inside an incident): they take at least that level, and every level around it. */
+export function inside(ctx: WriteContext, level: AccessLevel): WriteContext {
+  return { ...ctx, within: highestLevel(ctx.within, level) };
 }
 
 /** The write context of a GraphQL mutation. */
@@ -188,12 +198,30 @@ export class EditingService {
     return this.transaction((m) => this.update(m, entity, input.id, input.version, valuesOf(input.changes), { ...ctx, reason: input.reason ?? null }));
   }
 
+  /** Creates a record. Its level is always written here, never left to the column's default: the
+   * one its input gives, else its type's floor and the level of the write it is nested in. */
   async create<T extends VigilRecord>(manager: EntityManager, entity: new () => T, values: object, ctx: WriteContext): Promise<T> {
     const metadata = manager.connection.getMetadata(entity);
-    const record = await insertEntity(manager, entity, values);
+    const confidentiality = levelOnCreation(entity, values as Record<string, unknown>, ctx.within);
+    const record = await insertEntity(manager, entity, { ...values, confidentiality });
     const state = stateOf(metadata, record);
     await this.record(manager, entity, record, RevisionAction.CREATE, diff({}, state), state, ctx);
     return record;
+  }
+
+  /** Creates a record written inside another write (a citation, an involvement) that points at an
+   * existing record by id or brings a new one (a source, a person). The new one is written inside
+   * the link, so it takes at least the link's level and every level around it. */
+  async createNested<T extends VigilRecord>(
+    manager: EntityManager,
+    entity: new () => T,
+    values: Record<string, unknown>,
+    ctx: WriteContext,
+    target: { key: string; entity: new () => VigilRecord; id?: string | null; values?: object | null },
+  ): Promise<T> {
+    const confidentiality = levelOnCreation(entity, values, ctx.within);
+    const id = target.id ?? (await this.create(manager, target.entity, target.values!, inside(ctx, confidentiality))).id;
+    return this.create(manager, entity, { ...values, [target.key]: id, confidentiality }, ctx);
   }
 
   /** Applies `values` (property -> value; embedded values whole) to the record at `version`. */

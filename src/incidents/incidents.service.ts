@@ -10,7 +10,7 @@ import { applyCountRange, applyDateRange, applyUpdatedSince, countBoundsSql } fr
 import { paginate, SortKey } from '../common/keyset';
 import { likePattern } from '../common/like';
 import { searchMatchSql, searchQuerySql } from '../common/search';
-import { EditingService, valuesOf, WriteContext } from '../editing/editing.service';
+import { EditingService, inside, valuesOf, WriteContext } from '../editing/editing.service';
 import { Involvement } from '../people/involvement.entity';
 import { Person } from '../people/person.entity';
 import { RegionsService } from '../regions/regions.service';
@@ -91,13 +91,19 @@ export class IncidentsService {
   create(input: CreateIncidentInput, ctx: WriteContext): Promise<Incident> {
     return this.editing.transaction(async (m) => {
       const incident = await this.editing.create(m, Incident, valuesOf(input, ['citations', 'involvements', 'responseIds']), ctx);
-      for (const citation of input.citations ?? []) await cite(this.editing, m, citation, { incidentId: incident.id }, ctx);
+      // What is written with the incident is written inside it: at least its level (docs/access.md).
+      const within = inside(ctx, incident.confidentiality);
+      for (const citation of input.citations ?? []) await cite(this.editing, m, citation, { incidentId: incident.id }, within);
       for (const involvement of input.involvements ?? []) {
-        const personId = involvement.personId ?? (await this.editing.create(m, Person, valuesOf(involvement.person!), ctx)).id;
-        await this.editing.create(m, Involvement, { ...valuesOf(involvement, ['personId', 'person']), incidentId: incident.id, personId }, ctx);
+        await this.editing.createNested(m, Involvement, { ...valuesOf(involvement, ['personId', 'person']), incidentId: incident.id }, within, {
+          key: 'personId',
+          entity: Person,
+          id: involvement.personId,
+          values: involvement.person ? valuesOf(involvement.person) : null,
+        });
       }
       for (const responseId of new Set(input.responseIds ?? [])) {
-        await this.editing.create(m, ResponseIncident, { responseId, incidentId: incident.id }, ctx);
+        await this.editing.create(m, ResponseIncident, { responseId, incidentId: incident.id }, within);
       }
       return incident;
     });

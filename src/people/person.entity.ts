@@ -1,6 +1,7 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { Column, Entity } from 'typeorm';
 import { AccessLevel } from '../access/access-level';
+import { CreatedAtLeast } from '../access/creation-level';
 import { Sensitive } from '../access/sensitive.decorator';
 import { VigilRecord } from '../common/vigil-record';
 
@@ -8,6 +9,8 @@ import { VigilRecord } from '../common/vigil-record';
  * can get someone killed. The public sees the pseudonym. */
 @ObjectType({ description: 'A person involved in incidents: victim, witness or perpetrator.' })
 @Entity()
+// A person is known from what happened to them: publishing that they exist is an editor's decision.
+@CreatedAtLeast(AccessLevel.RESTRICTED)
 export class Person extends VigilRecord {
   @Field({ description: 'How the public record refers to the person ("Victim A", "a 30-year-old man").' })
   @Column({ type: 'text' })

@@ -1,5 +1,6 @@
 import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { LevelFollowsEnds } from '../access/creation-level';
 import { VigilRecord } from '../common/vigil-record';
 import { Incident } from '../incidents/incident.entity';
 import { Organization } from '../organizations/organization.entity';
@@ -20,6 +21,7 @@ registerEnumType(OrganizerRole, {
 @ObjectType({ description: 'An organization\'s part in a response.' })
 @Entity()
 @Index(['responseId', 'organizationId', 'role'], { unique: true, where: 'deleted_at IS NULL' })
+@LevelFollowsEnds()
 export class ResponseOrganizer extends VigilRecord {
   @Field()
   @Index()
@@ -47,6 +49,7 @@ export class ResponseOrganizer extends VigilRecord {
 /** A response answers an incident. */
 @Entity()
 @Index(['responseId', 'incidentId'], { unique: true, where: 'deleted_at IS NULL' })
+@LevelFollowsEnds()
 export class ResponseIncident extends VigilRecord {
   @Index()
   @Column({ type: 'uuid' })
@@ -68,6 +71,7 @@ export class ResponseIncident extends VigilRecord {
 /** A response answers a whole situation (a pattern or campaign of abuse). */
 @Entity()
 @Index(['responseId', 'situationId'], { unique: true, where: 'deleted_at IS NULL' })
+@LevelFollowsEnds()
 export class ResponseSituation extends VigilRecord {
   @Index()
   @Column({ type: 'uuid' })

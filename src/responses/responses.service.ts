@@ -7,7 +7,7 @@ import { PageArgs } from '../common/connection';
 import { applyDateRange, applySearch, applyUpdatedSince, DatedOrder, datedOrderKeys } from '../common/filters';
 import { paginate } from '../common/keyset';
 import { UserInputError } from '../common/errors';
-import { EditingService, valuesOf, WriteContext } from '../editing/editing.service';
+import { EditingService, inside, valuesOf, WriteContext } from '../editing/editing.service';
 import { RegionsService } from '../regions/regions.service';
 import { cite } from '../sources/citing';
 import { CreateAdvocacyResponseInput, ResponseLinks, ResponseLinksInput } from './dto/response.inputs';
@@ -33,8 +33,10 @@ export class ResponsesService {
         valuesOf(input, ['incidentIds', 'situationIds', 'organizers', 'citations']),
         ctx,
       );
-      await this.addLinks(m, response.id, input, ctx);
-      for (const citation of input.citations ?? []) await cite(this.editing, m, citation, { responseId: response.id }, ctx);
+      // What is written with the response is written inside it: at least its level (docs/access.md).
+      const within = inside(ctx, response.confidentiality);
+      await this.addLinks(m, response.id, input, within);
+      for (const citation of input.citations ?? []) await cite(this.editing, m, citation, { responseId: response.id }, within);
       return response;
     });
   }

@@ -1,5 +1,7 @@
 import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { AccessLevel } from '../access/access-level';
+import { CreatedAtLeast } from '../access/creation-level';
 import { dateRulesSql, LatestDayColumn } from '../common/date-columns';
 import { VigilRecord } from '../common/vigil-record';
 import { SearchVectorColumn } from '../common/search';
@@ -17,6 +19,12 @@ export enum SourceKind {
   OTHER = 'OTHER',
 }
 registerEnumType(SourceKind, { name: 'SourceKind' });
+
+/** Kinds of source that are unpublished by nature: a testimony is given to the editors, not
+ * published; OTHER is a kind nobody vouches was ever published (a leaked or internal document).
+ * The others exist in public (a court's judgment too: a sealed one is raised by its editor). A new
+ * source of these kinds is RESTRICTED unless its input says otherwise (docs/access.md). */
+export const UNPUBLISHED_SOURCE_KINDS: ReadonlySet<SourceKind> = new Set([SourceKind.TESTIMONY, SourceKind.OTHER]);
 
 /** Reliability of a source, on the HURIDOCS Events Standard Formats scale. */
 export enum SourceReliability {
@@ -43,6 +51,7 @@ registerEnumType(Attribution, { name: 'Attribution', description: 'Whether the d
 /** A document a claim rests on: a news report, an NGO report, a testimony... */
 @ObjectType({ description: 'A document that claims rest on.' })
 @Entity()
+@CreatedAtLeast((values) => (UNPUBLISHED_SOURCE_KINDS.has(values.kind as SourceKind) ? AccessLevel.RESTRICTED : AccessLevel.PUBLIC))
 @Index('source_publisher_trgm', { synchronize: false })
 // Per-clearance partial text indexes, created by the ClearanceIndexes migration (textMatchSql).
 @ClearanceIndexes('source_search')

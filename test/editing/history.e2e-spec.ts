@@ -324,7 +324,7 @@ describe('editing: conflicts, history, deletes and purges', () => {
       const secretSource = await newSource('Confidential testimony', 'CONFIDENTIAL');
       const quote = await made(CREATE_CITATION, { sourceId: secretSource.id, incidentId: incident.id, excerpt: 'quoted' });
       // And what the public could see, purged the same way: named to them.
-      const publicPerson = await made(CREATE_PERSON, { pseudonym: 'Public witness' });
+      const publicPerson = await made(CREATE_PERSON, { pseudonym: 'Public witness', confidentiality: 'PUBLIC' });
       const publicPart = await made(CREATE_INVOLVEMENT, { incidentId: incident.id, personId: publicPerson.id, role: 'WITNESS' });
 
       for (const [type, record] of [['PERSON', secretPerson], ['CITATION', quote], ['PERSON', publicPerson]] as const) {
@@ -379,7 +379,7 @@ describe('editing: conflicts, history, deletes and purges', () => {
         [response.id, secretIncident.id],
       );
       // And a public part of a public person: the public saw it, so its deletion is named to them.
-      const publicPerson = await made(CREATE_PERSON, { pseudonym: 'Public victim' });
+      const publicPerson = await made(CREATE_PERSON, { pseudonym: 'Public victim', confidentiality: 'PUBLIC' });
       const publicPart = await made(CREATE_INVOLVEMENT, { incidentId: incident.id, personId: publicPerson.id, role: 'VICTIM' });
 
       await made(`mutation($input: UpdateCitationInput!) { updateCitation(input: $input) { id version } }`, {

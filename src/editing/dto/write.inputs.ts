@@ -12,7 +12,15 @@ const ID_MESSAGE = { message: 'must be an id (UUID)' };
 /** Fields every record has that editors set. */
 @InputType({ isAbstract: true })
 export abstract class RecordFields {
-  @Field(() => AccessLevel, { nullable: true, description: 'Who may see the record at all; PUBLIC when left out on creation.' })
+  // Left out is the only way to ask for the default; null is refused (Omittable), so that an
+  // explicit level is always a level.
+  @Field(() => AccessLevel, {
+    nullable: true,
+    description:
+      'Who may see the record at all. Left out on creation: PUBLIC, except RESTRICTED for a person and for a source of kind ' +
+      'TESTIMONY or OTHER; and a record written inside another (a citation, a new source or person in a createIncident) ' +
+      'takes at least the level of the records it is written inside. Give PUBLIC to publish such a record.',
+  })
   @Omittable()
   @IsEnum(AccessLevel)
   confidentiality?: AccessLevel;
