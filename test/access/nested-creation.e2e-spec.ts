@@ -198,8 +198,12 @@ describe('records created inside another write', () => {
       }
 
       it(`${mutation} at PUBLIC: a new person and a new testimony are RESTRICTED, a citation and an involvement PUBLIC`, async () => {
-        const { rows } = await created(mutation, input(AccessLevel.PUBLIC, undefined));
-        expect(rows).toHaveLength(1 + nested.length);
+        // A PUBLIC record must also cite a public source (the publication rule): one that exists already.
+        const [{ id: publicSource }] = await t.dataSource.query(`SELECT id FROM source WHERE confidentiality = 'PUBLIC' AND deleted_at IS NULL ORDER BY id LIMIT 1`);
+        const publicInput = input(AccessLevel.PUBLIC, undefined);
+        publicInput.citations = [...(publicInput.citations as Input[]), { sourceId: publicSource, claim: 'published report' }];
+        const { rows } = await created(mutation, publicInput);
+        expect(rows).toHaveLength(2 + nested.length);
         const floor: Record<string, AccessLevel> = { person: AccessLevel.RESTRICTED, source: AccessLevel.RESTRICTED };
         for (const [table, , level] of rows) expect([table, level]).toEqual([table, floor[table] ?? AccessLevel.PUBLIC]);
       });
