@@ -44,7 +44,7 @@ registerEnumType(Attribution, { name: 'Attribution', description: 'Whether the d
 @ObjectType({ description: 'A document that claims rest on.' })
 @Entity()
 @Index('source_publisher_trgm', { synchronize: false })
-// Per-clearance partial text indexes, created by the ClearanceIndexes migration (textMatchSql).
+// Per-clearance text indexes, created by the ClearanceIndexes migration (textMatchSql).
 @ClearanceIndexes('source_search')
 @ClearanceIndexes('source_publisher_trgm')
 @Check('source_published_rules', dateRulesSql('published'))
