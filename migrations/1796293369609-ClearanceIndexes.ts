@@ -17,6 +17,20 @@ export class ClearanceIndexes1796293369609 implements MigrationInterface {
   transaction = false;
 
   public async up(queryRunner: QueryRunner): Promise<void> {
+    // Fourteen GIN builds over every incident, citation and source: minutes at a million incidents,
+    // beyond the service's statement timeout. Index builds, not requests: no timeout, and the
+    // memory that makes a GIN build fast. Both reset afterwards, for the connection's next user.
+    await queryRunner.query(`SET statement_timeout = 0`);
+    await queryRunner.query(`SET maintenance_work_mem = '256MB'`);
+    try {
+      await this.build(queryRunner);
+    } finally {
+      await queryRunner.query(`RESET statement_timeout`);
+      await queryRunner.query(`RESET maintenance_work_mem`);
+    }
+  }
+
+  private async build(queryRunner: QueryRunner): Promise<void> {
     for (const { name, table, column, opclass } of TEXT_INDEXES) {
       for (const [level, levels] of CLEARANCES) {
         await queryRunner.query(`DROP INDEX CONCURRENTLY IF EXISTS "${name}_${level}"`);
