@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { RunningPostgres, startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { freePort } from '../src/database/free-port';
 import { ensureDatabase, prepareDatabase } from '../src/database/prepare';
+import { MARKER as HIDDEN_ROWS_MARKER } from './hidden-rows';
 import { cleanup } from './processes';
 
 export const REPO = resolve(__dirname, '..', '..');
@@ -98,7 +99,8 @@ function generate(url: string, options: BenchDatabaseOptions): Promise<void> {
 
 async function fill(url: string, options: BenchDatabaseOptions): Promise<number | null> {
   await prepareDatabase(url, { demoData: false });
-  const [{ count }] = await query<{ count: number }>(url, 'SELECT count(*)::int AS count FROM incident');
+  // Not counting the hidden-rows measurement's records, which a killed run may have left.
+  const [{ count }] = await query<{ count: number }>(url, 'SELECT count(*)::int AS count FROM incident WHERE headline NOT LIKE $1', [`${HIDDEN_ROWS_MARKER}%`]);
   if (count === options.incidents) return null;
   if (count !== 0) throw new Error(`the benchmark database holds ${count} incidents, not ${options.incidents}: drop it or use --fresh`);
   options.log(`generating ${options.incidents} incidents (seed ${options.seed})`);

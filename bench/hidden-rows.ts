@@ -3,12 +3,11 @@
  * benchmark's database, as a ratio of latencies at one connection (goal ≤ 1.1).
  *
  * The generated data has no word that only hidden records hold, so the harness adds marked records
- * once to the database (kept with it; the other reads do not see them: another region and year):
- * PUBLIC incidents holding two marker words, and CONFIDENTIAL ones holding only the first. A search
- * for the first word then has HIDDEN_MATCHES hidden matches, a search for the second none, and both
- * answer the same PUBLIC incidents. */
+ * for this measurement, after every other, and removes them after it: PUBLIC incidents holding two
+ * marker words, and CONFIDENTIAL ones holding only the first. A search for the first word then has
+ * HIDDEN_MATCHES hidden matches, a search for the second none, and both answer the same PUBLIC
+ * incidents. */
 import { Client } from 'pg';
-import { round } from './database';
 import { run, Series, LoadFigures } from './load';
 import { graphql } from './requests';
 
@@ -16,8 +15,9 @@ export const HIDDEN_MATCHES = 2000;
 const VISIBLE_MATCHES = 20;
 const HIDDEN_WORD = 'quillwort';
 const CONTROL_WORD = 'sandwort';
-/** Marks the added records; nothing generated has it. */
-const MARKER = 'Benchmark marker (hidden rows):';
+/** Marks the added records; nothing generated has it. (A run killed during the measurement leaves
+ * them: the next one replaces them, and the database's size check does not count them.) */
+export const MARKER = 'Benchmark marker (hidden rows):';
 
 export interface HiddenRowsFigures {
   hiddenMatches: number;
@@ -33,7 +33,7 @@ export interface HiddenRowsFigures {
 
 const searchBody = (word: string) => JSON.stringify({ query: `{ incidents(filter: { search: "${word}" }, first: 1) { totalCount edges { node { id headline } } } }` });
 
-/** Adds the marked records once (idempotent), then VACUUM ANALYZE, so that both searches are planned
+/** Adds the marked records (unless a killed run left them), then VACUUM ANALYZE, so that both searches are planned
  * on current statistics and no GIN pending list holds them. */
 export async function addHiddenMatches(databaseUrl: string, log: (line: string) => void): Promise<void> {
   const client = new Client({ connectionString: databaseUrl });
@@ -54,6 +54,17 @@ export async function addHiddenMatches(databaseUrl: string, log: (line: string) 
       [MARKER, VISIBLE_MATCHES, VISIBLE_MATCHES + HIDDEN_MATCHES],
     );
     await client.query('COMMIT');
+    await client.query('VACUUM ANALYZE incident');
+  } finally {
+    await client.end();
+  }
+}
+
+export async function removeHiddenMatches(databaseUrl: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`DELETE FROM incident WHERE headline LIKE $1`, [`${MARKER}%`]);
     await client.query('VACUUM ANALYZE incident');
   } finally {
     await client.end();
@@ -82,7 +93,7 @@ export async function measureHiddenRows(graphqlUrl: string, seconds: number, rou
     visibleMatches: VISIBLE_MATCHES,
     withHidden,
     withoutHidden,
-    p50Ratio: round(withHidden.p50 / withoutHidden.p50, 2),
-    meanRatio: round(withHidden.mean / withoutHidden.mean, 2),
+    p50Ratio: Math.round((withHidden.p50 / withoutHidden.p50) * 100) / 100,
+    meanRatio: Math.round((withHidden.mean / withoutHidden.mean) * 100) / 100,
   };
 }

@@ -27,7 +27,7 @@ import { LoadFigures, LoadTarget, run, Series } from './load';
 import { BenchServer, cleanup, startServer } from './processes';
 import { markdownReport } from './report';
 import { graphql, PAGE_SIZE, Read, ReadName, READS } from './requests';
-import { addHiddenMatches, HiddenRowsFigures, measureHiddenRows } from './hidden-rows';
+import { addHiddenMatches, HiddenRowsFigures, measureHiddenRows, removeHiddenMatches } from './hidden-rows';
 import type { RecordedStatement } from './protocol';
 
 export type Target = 'vigil' | 'postgraphile' | 'direct';
@@ -244,7 +244,6 @@ async function main(): Promise<void> {
   const db: BenchDatabase = await openBenchDatabase({ incidents: options.incidents, seed: options.seed, fresh: options.fresh, noCache: options.noCache, log });
   log(`database ready (${db.origin}${db.generatedSeconds !== null ? `, generated in ${db.generatedSeconds.toFixed(0)} s` : ''}); PostgreSQL ${db.serverVersion}; pg_stat_statements ${db.pgStatStatements ? 'on' : 'off'}`);
   await installPostGraphileSchema(db.url);
-  if (hiddenRows) await addHiddenMatches(db.url, log);
 
   const [vigilPort, postgraphilePort, directPort] = [await freePort(), await freePort(), await freePort()];
   const serviceUrl = await serviceRoleUrl(db.url);
@@ -377,7 +376,12 @@ async function main(): Promise<void> {
   let hiddenRowsFigures: HiddenRowsFigures | null = null;
   if (hiddenRows) {
     log('hidden rows: an anonymous search with hidden matches, and one without, at 1 connection');
-    hiddenRowsFigures = await measureHiddenRows(endpoints.vigil, options.latencyDuration * 2, Math.max(2, options.rounds * 2), options.warmup);
+    await addHiddenMatches(db.url, log);
+    try {
+      hiddenRowsFigures = await measureHiddenRows(endpoints.vigil, options.latencyDuration * 2, Math.max(2, options.rounds * 2), options.warmup);
+    } finally {
+      await removeHiddenMatches(db.url);
+    }
     log(`  p50 ${hiddenRowsFigures.withHidden.p50} ms with ${hiddenRowsFigures.hiddenMatches} hidden matches, ${hiddenRowsFigures.withoutHidden.p50} ms without: ratio ${hiddenRowsFigures.p50Ratio}`);
   }
 

@@ -163,11 +163,11 @@ export function levelsParam(alias: string): string {
   return `visible_levels_${alias}`;
 }
 
-/** The rows a viewer's clearance reads by their own level, as literal SQL over `alias`: exactly the
- * WHERE of the per-clearance partial text indexes (ClearanceIndexes; migration ClearanceIndexes).
- * Editors and admins read every level, deleted rows too (includeDeleted): TRUE. It narrows, never
- * widens: the visibility rule (onlyVisible, visibleCondition) still applies, links included.
- * Literals, not parameters: PostgreSQL must prove the index applies in any plan, generic ones too. */
+/** The rows a viewer's clearance reads by their own level, as literal SQL over `alias`: not deleted,
+ * at a level the clearance reads. Editors and admins read every level, deleted rows too
+ * (includeDeleted): TRUE. It narrows, never widens: the visibility rule (onlyVisible,
+ * visibleCondition) still applies, links included. Literals, not parameters: the expression must
+ * be the per-clearance indexes' own in any plan, generic ones too. */
 export function clearanceScope(alias: string, viewer: Viewer): string {
   switch (viewer.clearance) {
     case AccessLevel.PUBLIC:
@@ -179,20 +179,21 @@ export function clearanceScope(alias: string, viewer: Viewer): string {
   }
 }
 
-/** SQL: the text `column` of row `alias` matches `operand` (`@@ query`, `ILIKE :pattern`), looked
- * up in the index of the viewer's clearance only. That index holds the column as the clearance sees
- * it, `CASE WHEN <scope> THEN column END`, for the rows in scope (its WHERE): so a search reads no
- * match above the viewer's level or deleted, and PostgreSQL's statistics for it (kept per index
- * expression) count no such row either. The full index on the bare column, which editors use,
- * cannot serve the expression: the plan cannot fall back to it. Hidden matches then cost a viewer
- * nothing, and do not change the plan (docs/access.md, "Timing"). */
+/** SQL: the text `column` of row `alias` matches `operand` (`@@ query`, `ILIKE :pattern`), as the
+ * viewer's clearance sees the column: `CASE WHEN <scope> THEN column END`, null for a row above the
+ * clearance or deleted. Each clearance has a GIN index on exactly that expression (migration
+ * ClearanceIndexes), so:
+ * - a search looks its matches up there, where a hidden row is a null no search reads;
+ * - no other index can serve the expression (the full one, on the bare column, is the editors');
+ * - PostgreSQL's statistics of the expression, which estimate how many rows match and so choose
+ *   the plan, see hidden rows as nulls: what they say cannot change the plan.
+ * Hidden matches then cost a viewer nothing (docs/access.md, "Timing"). */
 export function textMatchSql(alias: string, column: string, operand: string, viewer: Viewer): string {
   const scope = clearanceScope(alias, viewer);
-  if (scope === 'TRUE') return `${alias}.${column} ${operand}`;
-  return `(CASE WHEN ${scope} THEN ${alias}.${column} END) ${operand} AND ${scope}`;
+  return scope === 'TRUE' ? `${alias}.${column} ${operand}` : `(CASE WHEN ${scope} THEN ${alias}.${column} END) ${operand}`;
 }
 
-/** Declares the per-clearance partial text indexes `<name>_public` and `<name>_restricted` of a text
+/** Declares the per-clearance text indexes `<name>_public` and `<name>_restricted` beside a text
  * index `<name>` (created by the ClearanceIndexes migration: TypeORM cannot declare them). */
 export function ClearanceIndexes(name: string): ClassDecorator {
   return (target) => {

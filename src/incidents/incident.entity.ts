@@ -19,7 +19,7 @@ import { ClearanceIndexes } from '../access/record-visibility';
 @Index(['date.start', 'id'])
 // Created by the ResearchApi migration (trigram and expression indexes TypeORM cannot declare).
 @Index('incident_perpetrator_trgm', { synchronize: false })
-// Per-clearance partial text indexes, created by the ClearanceIndexes migration (textMatchSql).
+// Per-clearance text indexes, created by the ClearanceIndexes migration (textMatchSql).
 @ClearanceIndexes('incident_search')
 @ClearanceIndexes('incident_perpetrator_trgm')
 @Index('incident_region_date', { synchronize: false })

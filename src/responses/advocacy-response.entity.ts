@@ -27,7 +27,7 @@ registerEnumType(ResponseKind, {
 /** What people did in answer to abuses: a petition, a protest, a fundraiser... */
 @ObjectType({ description: 'An advocacy response: petition, statement, protest, campaign, fundraiser, legal action...' })
 @Entity()
-// Per-clearance partial text indexes, created by the ClearanceIndexes migration (textMatchSql).
+// Per-clearance text indexes, created by the ClearanceIndexes migration (textMatchSql).
 @ClearanceIndexes('advocacy_response_search')
 @Index(['date.start', 'id'])
 @Check('advocacy_response_date_rules', dateRulesSql('date'))

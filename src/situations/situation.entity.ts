@@ -11,7 +11,7 @@ import { ClearanceIndexes } from '../access/record-visibility';
  * response can answer the whole pattern. */
 @ObjectType({ description: 'A pattern or campaign of abuse that groups incidents.' })
 @Entity()
-// Per-clearance partial text indexes, created by the ClearanceIndexes migration (textMatchSql).
+// Per-clearance text indexes, created by the ClearanceIndexes migration (textMatchSql).
 @ClearanceIndexes('situation_search')
 @Index(['date.start', 'id'])
 @Check('situation_date_rules', dateRulesSql('date'))

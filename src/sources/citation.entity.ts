@@ -11,7 +11,7 @@ import { ClearanceIndexes } from '../access/record-visibility';
 /** Links a source to the one incident, situation or response it supports, with the excerpt. */
 @ObjectType({ description: 'Why a claim is believed: a source, and the excerpt of it that supports the claim.' })
 @Entity()
-// Per-clearance partial text indexes, created by the ClearanceIndexes migration (textMatchSql).
+// Per-clearance text indexes, created by the ClearanceIndexes migration (textMatchSql).
 @ClearanceIndexes('citation_search')
 @Check('citation_one_subject', 'num_nonnulls(incident_id, situation_id, response_id) = 1')
 export class Citation extends VigilRecord {

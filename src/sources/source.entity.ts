@@ -53,7 +53,7 @@ registerEnumType(Attribution, { name: 'Attribution', description: 'Whether the d
 @Entity()
 @CreatedAtLeast((values) => (UNPUBLISHED_SOURCE_KINDS.has(values.kind as SourceKind) ? AccessLevel.RESTRICTED : AccessLevel.PUBLIC))
 @Index('source_publisher_trgm', { synchronize: false })
-// Per-clearance partial text indexes, created by the ClearanceIndexes migration (textMatchSql).
+// Per-clearance text indexes, created by the ClearanceIndexes migration (textMatchSql).
 @ClearanceIndexes('source_search')
 @ClearanceIndexes('source_publisher_trgm')
 @Check('source_published_rules', dateRulesSql('published'))

@@ -7,7 +7,8 @@
  * The plans are PostgreSQL's own choice, with no planner setting changed: the fixture is a generated
  * database of 20,000 incidents (as `npm run vigil -- generate` makes for the benchmark), analyzed,
  * so that PostgreSQL plans these statements as it does in production for a rare word. Forcing index
- * scans (enable_seqscan off) would prove something about plans production never runs. */
+ * scans (enable_seqscan off) would prove something about plans production never runs, and hide the
+ * plan choice itself, which hidden rows must not sway either. */
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { generateData } from '../../src/generate/generator';
 import { Role, startTestApp, TestApp } from '../support/test-app';
@@ -36,8 +37,11 @@ const VISIBILITY = /confidentiality|deleted_at/;
 const TEXT_MATCH = /@@|~~\*/;
 
 /** Each level's records holding WORD: PUBLIC are what the public finds, RESTRICTED what a
- * researcher also finds; CONFIDENTIAL and deleted ones are hidden from both. */
-const LEVELS = `(CASE WHEN n <= 5 THEN 'PUBLIC' WHEN n <= 305 THEN 'RESTRICTED' ELSE 'CONFIDENTIAL' END)::confidentiality`;
+ * researcher also finds; CONFIDENTIAL and deleted ones are hidden from both. Few visible ones: a
+ * rare word, which PostgreSQL looks up in the text index. For a word that many visible records
+ * hold, it may walk the list's order instead, stepping over hidden records whatever they say
+ * (docs/access.md, "Timing", ordered walks). */
+const LEVELS = `(CASE WHEN n <= 5 THEN 'PUBLIC' WHEN n <= 25 THEN 'RESTRICTED' ELSE 'CONFIDENTIAL' END)::confidentiality`;
 const DELETED = `CASE WHEN n > 2305 THEN now() END`;
 const MANY = 'generate_series(1, 2405) n';
 
@@ -130,7 +134,7 @@ describe('hidden matches cost a viewer nothing (EXPLAIN ANALYZE of the statement
 
   describe.each([
     [Role.PUBLIC, '_public', 5],
-    [Role.RESEARCHER, '_restricted', 305],
+    [Role.RESEARCHER, '_restricted', 25],
   ])('%s', (role, suffix, visible) => {
     it.each(READS)('%s: no hidden row read, the clearance\'s index', async (_name, field, total) => {
       const query = `{ ${field} { totalCount edges { node { id } } } }`;
