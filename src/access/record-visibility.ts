@@ -1,5 +1,5 @@
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { AccessLevel } from './access-level';
+import { ACCESS_LEVEL_ORDER, AccessLevel } from './access-level';
 import { Viewer } from './viewer';
 
 interface Dependency {
@@ -129,6 +129,24 @@ export function linkedLevelExpressions(entity: string, alias: string): string[] 
   return (DEPENDS_ON[entity] ?? []).map(
     (d, i) => `(SELECT ${alias}_lvl${i}.confidentiality FROM ${d.table} ${alias}_lvl${i} WHERE ${alias}_lvl${i}.id = ${alias}.${d.column})`,
   );
+}
+
+/** SQL for the least clearance that may see the row `alias` of `entity` as it stands: the highest of
+ * its confidentiality and that of every record it links or quotes, and the top level (editors,
+ * who ask for deleted records) while it or one of them is deleted. Read around every write
+ * (src/editing/editing.service.ts) for the change stamps and the removal feed. */
+export function leastClearanceSql(entity: string, alias: string): string {
+  if (!TABLE_OF[entity]) throw new Error(`No visibility rule for ${entity}`);
+  const top = `'${ACCESS_LEVEL_ORDER.at(-1)}'::confidentiality`;
+  const levels = [
+    `${alias}.confidentiality`,
+    ...(DEPENDS_ON[entity] ?? []).map(
+      (d, i) =>
+        `(SELECT CASE WHEN ${alias}_sees${i}.deleted_at IS NULL THEN ${alias}_sees${i}.confidentiality ELSE ${top} END ` +
+        `FROM ${d.table} ${alias}_sees${i} WHERE ${alias}_sees${i}.id = ${alias}.${d.column})`,
+    ),
+  ];
+  return `CASE WHEN ${alias}.deleted_at IS NULL THEN GREATEST(${levels.join(', ')}) ELSE ${top} END`;
 }
 
 /** `FROM table alias` for a visible-row subquery of `entity`. */
