@@ -81,10 +81,11 @@ export function levelsToStamp(entity: Function, changedProperties: string[], see
   });
 }
 
-/** SQL SET clause moving the stamps of `levels` to the record's current version time. The version
- * of a stamp counts the changes a viewer at that level could see. */
-export function stampAssignments(levels: readonly AccessLevel[]): string {
-  return levels.map((l) => `${STAMPS[l].versionColumn} = ${STAMPS[l].versionColumn} + 1, ${STAMPS[l].updatedAtColumn} = updated_at`).join(', ');
+/** SQL SET clause moving the stamps of `levels` to `at` (by default the record's own time of
+ * change, set by the same write). The version of a stamp counts the changes a viewer at that level
+ * could see, its own or its coming into or leaving their view. */
+export function stampAssignments(levels: readonly AccessLevel[], at = 'updated_at'): string {
+  return levels.map((l) => `${STAMPS[l].versionColumn} = ${STAMPS[l].versionColumn} + 1, ${STAMPS[l].updatedAtColumn} = ${at}`).join(', ');
 }
 
 /** Stamp columns in the order the generator and the migration write them. */

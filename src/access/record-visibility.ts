@@ -149,6 +149,15 @@ export function leastClearanceSql(entity: string, alias: string): string {
   return `CASE WHEN ${alias}.deleted_at IS NULL THEN GREATEST(${levels.join(', ')}) ELSE ${top} END`;
 }
 
+/** The records whose visibility depends on a record of `entity` (a citation on its source, a link
+ * on either end): by entity name, with the column that refers to it. */
+export function dependentsOf(entity: string): { entity: string; table: string; column: string }[] {
+  const table = TABLE_OF[entity];
+  return Object.entries(DEPENDS_ON).flatMap(([dependent, dependencies]) =>
+    dependencies.filter((d) => d.table === table).map((d) => ({ entity: dependent, table: TABLE_OF[dependent], column: d.column })),
+  );
+}
+
 /** `FROM table alias` for a visible-row subquery of `entity`. */
 export function tableOf(entity: string): string {
   return TABLE_OF[entity];

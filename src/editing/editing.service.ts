@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityMetadata, QueryFailedError } from 'typeorm';
 import { AccessLevel, rank } from '../access/access-level';
 import { levelsToStamp, Seen, STAMP_PROPERTIES, stampAssignments } from '../access/change-stamps';
-import { leastClearanceSql, linkedLevelExpressions, linkedLevelsCondition, VISIBILITY_DEPENDENCIES } from '../access/record-visibility';
+import { dependentsOf, leastClearanceSql, linkedLevelExpressions, linkedLevelsCondition, VISIBILITY_DEPENDENCIES } from '../access/record-visibility';
 import { highestSensitivity } from '../access/sensitive.decorator';
 import { Viewer } from '../access/viewer';
 import { AuditAction } from '../audit/audit-event.entity';
@@ -311,6 +311,31 @@ export class EditingService {
     return row.level;
   }
 
+  /** The least clearance that may see each record that depends on this one, by table and id. */
+  private async dependentClearances(manager: EntityManager, entity: new () => VigilRecord, id: string): Promise<Map<string, AccessLevel>> {
+    const levels = new Map<string, AccessLevel>();
+    for (const d of dependentsOf(manager.connection.getMetadata(entity).name)) {
+      const rows: { id: string; level: AccessLevel }[] = await manager.query(
+        `SELECT t.id, (${leastClearanceSql(d.entity, 't')})::text AS level FROM ${d.table} t WHERE t.${d.column} = $1`,
+        [id],
+      );
+      for (const row of rows) levels.set(`${d.table} ${row.id}`, row.level);
+    }
+    return levels;
+  }
+
+  /** Moves the stamps of the records that came into or left a view with this write: their own
+   * content did not change, so their version does not, but a copy kept with updatedSince must get
+   * them (a citation of an incident just made PUBLIC). */
+  private async stampDependents(manager: EntityManager, entity: new () => VigilRecord, id: string, before: Map<string, AccessLevel>): Promise<void> {
+    const after = await this.dependentClearances(manager, entity, id);
+    for (const [key, level] of after) {
+      const [table, dependentId] = key.split(' ');
+      const moved = levelsToStamp(entity, [], { before: before.get(key) ?? level, after: level });
+      if (moved.length) await manager.query(`UPDATE ${table} SET ${stampAssignments(moved, 'now()')} WHERE id = $1`, [dependentId]);
+    }
+  }
+
   /** The least clearance that could see the record just before it was last deleted (the removal
    * feed's and a purge's level), or null when no revision records its deletion. */
   private async seenWhenDeleted(manager: EntityManager, entity: RecordClass, id: string): Promise<AccessLevel | null> {
@@ -404,6 +429,9 @@ export class EditingService {
     const values = nested(Object.fromEntries(Object.keys(changes).map((path) => [path, after[path]])));
     if (values.deletedAt) values.deletedAt = new Date(values.deletedAt as string);
     const seenBefore = await this.leastClearance(manager, entity, current.id);
+    // A change of level or deletion may bring the records that depend on this one into a view or
+    // take them out of it (the citations of an incident made PUBLIC).
+    const dependentsBefore = 'confidentiality' in changes || 'deletedAt' in changes ? await this.dependentClearances(manager, entity, current.id) : null;
     // The version column and updatedAt advance with every UPDATE (TypeORM adds both).
     await manager.createQueryBuilder().update(entity).set(values as never).where('id = :id', { id: current.id }).execute();
     const seen: Seen = { before: seenBefore, after: await this.leastClearance(manager, entity, current.id) };
@@ -414,6 +442,7 @@ export class EditingService {
     if (stamped.length) {
       await manager.query(`UPDATE ${manager.connection.getMetadata(entity).tableName} SET ${stampAssignments(stamped)} WHERE id = $1`, [current.id]);
     }
+    if (dependentsBefore) await this.stampDependents(manager, entity, current.id, dependentsBefore);
     const record = await manager.findOneOrFail(entity, { where: { id: current.id } as never, withDeleted: true });
     await this.record(manager, entity, record, action, changes, after, seen, ctx, revertedTo);
     return record;

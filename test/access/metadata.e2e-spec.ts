@@ -274,6 +274,24 @@ describe('what each role can infer from metadata', () => {
     });
   });
 
+  describe('change stamps of the records that depend on another', () => {
+    it('move when they come into view with it (the citations of an incident made PUBLIC), and their true version does not', async () => {
+      const incident = await newIncident({ confidentiality: 'CONFIDENTIAL' });
+      const source = await made(CREATE_SOURCE, { kind: 'NEWS_REPORT', publisher: 'A newspaper', title: 'Cited', published: { edtf: '2017-05' }, confidentiality: 'PUBLIC' });
+      const citation = await made(CREATE_CITATION, { sourceId: source.id, incidentId: incident.id, excerpt: 'quoted', confidentiality: 'PUBLIC' });
+      await pause();
+      const since = new Date().toISOString();
+      const listed = async () => (await csv(t, `/exports/citations.csv?updatedSince=${encodeURIComponent(since)}`, Role.PUBLIC)).rows.map((r) => r.id);
+      expect(await listed()).not.toContain(citation.id);
+      await edit('Incident', incident.id, { confidentiality: 'PUBLIC' });
+      expect(await listed()).toContain(citation.id);
+      // It came into view when the incident did.
+      const seen = (await gqlRead(`query($id: ID!) { incident(id: $id) { updatedAt citations { id updatedAt } } }`, { id: incident.id }, Role.PUBLIC)).incident;
+      expect(seen.citations.find((c: { id: string }) => c.id === citation.id).updatedAt).toBe(seen.updatedAt);
+      expect(await trueVersion('citation', citation.id)).toBe(1);
+    });
+  });
+
   describe('the removal feed names only what the viewer could see when it left', () => {
     /** An incident with a citation (of a public source) and an involvement (of a public person), all PUBLIC but the incident. */
     const withDependents = async (confidentiality: string) => {
