@@ -7,14 +7,15 @@
 -- record it points at is visible. Sensitive columns (coordinates, internal notes) are left out.
 -- Smart comments give the views the keys PostGraphile needs for relations. The functions express
 -- the three reads' filters, order and aggregate with the same SQL conditions Vigil builds
--- (src/incidents/incidents.service.ts), so both servers return the same data. The region codes are
+-- (src/incidents/incidents.service.ts), so both servers return the same data. updated_at is the
+-- anonymous reader's change stamp (src/access/change-stamps.ts), as Vigil serves it to them. The region codes are
 -- expanded first (an array built by an InitPlan), as Vigil expands them in a statement of its own:
 -- `region_code IN (SELECT ...)` let the planner misjudge the count and scan every incident.
 DROP SCHEMA IF EXISTS bench_pg CASCADE;
 CREATE SCHEMA bench_pg;
 
 CREATE VIEW bench_pg.incident AS
-  SELECT i.id, i.created_at, i.updated_at, i.kind, i.headline, i.description, i.date_start, i.date_end, i.date_precision,
+  SELECT i.id, i.created_at, i.public_updated_at AS updated_at, i.kind, i.headline, i.description, i.date_start, i.date_end, i.date_precision,
          i.date_approximate, i.date_uncertain, i.date_open_end, i.date_as_reported, i.date_latest, i.region_code, i.locality,
          i.location_precision, i.victims_at_least, i.victims_best, i.victims_at_most, i.victims_basis, i.victims_as_reported,
          i.deaths_at_least, i.deaths_best, i.deaths_at_most, i.deaths_basis, i.deaths_as_reported, i.perpetrator_description,

@@ -2,6 +2,9 @@ import { Role } from '../src/access/role';
 import { buildResearchFixture, ResearchFixture } from './support/research-fixture';
 import { startTestApp, TestApp } from './support/test-app';
 
+/** SET clause for a change every viewer may see: updated_at and every change stamp. */
+const touched = (at: string) => `updated_at = ${at}, public_updated_at = ${at}, restricted_updated_at = ${at}`;
+
 describe('research API', () => {
   let t: TestApp;
   let f: ResearchFixture;
@@ -99,9 +102,10 @@ describe('research API', () => {
     });
 
     it('keeps only records changed since a time', async () => {
-      await t.dataSource.query(`UPDATE incident SET updated_at = now() - interval '2 days'`);
+      // Changes everyone may see: every change stamp moves with updated_at (src/access/change-stamps.ts).
+      await t.dataSource.query(`UPDATE incident SET ${touched("now() - interval '2 days'")}`);
       const since = new Date(Date.now() - 60_000).toISOString();
-      await t.dataSource.query(`UPDATE incident SET updated_at = now() WHERE id = $1`, [f.i.london.id]);
+      await t.dataSource.query(`UPDATE incident SET ${touched('now()')} WHERE id = $1`, [f.i.london.id]);
       expect(await incidents({ updatedSince: since })).toEqual(['london']);
     });
   });
@@ -115,7 +119,7 @@ describe('research API', () => {
       expect(await incidents({}, Role.PUBLIC, 'VICTIMS_DESC')).toEqual(['abductions', 'prison', 'moscow', 'killing', 'london']);
       expect((await incidents({}, Role.PUBLIC, 'DEATHS_DESC'))[0]).toBe('killing');
       expect((await incidents({}, Role.PUBLIC, 'DEATHS_DESC')).slice(-2).sort()).toEqual(['abductions', 'london']); // unknown last
-      await t.dataSource.query(`UPDATE incident SET updated_at = now() + interval '1 minute' WHERE id = $1`, [f.i.prison.id]);
+      await t.dataSource.query(`UPDATE incident SET ${touched("now() + interval '1 minute'")} WHERE id = $1`, [f.i.prison.id]);
       expect((await incidents({}, Role.PUBLIC, 'UPDATED_DESC'))[0]).toBe('prison');
       // A headline match weighs more than a description or a citation.
       expect(await incidents({ search: 'prison' }, Role.PUBLIC, 'RELEVANCE')).toEqual(['prison', 'abductions']);

@@ -1,5 +1,5 @@
 import { Index, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { AccessLevel } from './access-level';
+import { ACCESS_LEVEL_ORDER, AccessLevel } from './access-level';
 import { Viewer } from './viewer';
 
 interface Dependency {
@@ -128,6 +128,33 @@ export function linkedLevelExpressions(entity: string, alias: string): string[] 
   if (!TABLE_OF[entity]) throw new Error(`No visibility rule for ${entity}`);
   return (DEPENDS_ON[entity] ?? []).map(
     (d, i) => `(SELECT ${alias}_lvl${i}.confidentiality FROM ${d.table} ${alias}_lvl${i} WHERE ${alias}_lvl${i}.id = ${alias}.${d.column})`,
+  );
+}
+
+/** SQL for the least clearance that may see the row `alias` of `entity` as it stands: the highest of
+ * its confidentiality and that of every record it links or quotes, and the top level (editors,
+ * who ask for deleted records) while it or one of them is deleted. Read around every write
+ * (src/editing/editing.service.ts) for the change stamps and the removal feed. */
+export function leastClearanceSql(entity: string, alias: string): string {
+  if (!TABLE_OF[entity]) throw new Error(`No visibility rule for ${entity}`);
+  const top = `'${ACCESS_LEVEL_ORDER.at(-1)}'::confidentiality`;
+  const levels = [
+    `${alias}.confidentiality`,
+    ...(DEPENDS_ON[entity] ?? []).map(
+      (d, i) =>
+        `(SELECT CASE WHEN ${alias}_sees${i}.deleted_at IS NULL THEN ${alias}_sees${i}.confidentiality ELSE ${top} END ` +
+        `FROM ${d.table} ${alias}_sees${i} WHERE ${alias}_sees${i}.id = ${alias}.${d.column})`,
+    ),
+  ];
+  return `CASE WHEN ${alias}.deleted_at IS NULL THEN GREATEST(${levels.join(', ')}) ELSE ${top} END`;
+}
+
+/** The records whose visibility depends on a record of `entity` (a citation on its source, a link
+ * on either end): by entity name, with the column that refers to it. */
+export function dependentsOf(entity: string): { entity: string; table: string; column: string }[] {
+  const table = TABLE_OF[entity];
+  return Object.entries(DEPENDS_ON).flatMap(([dependent, dependencies]) =>
+    dependencies.filter((d) => d.table === table).map((d) => ({ entity: dependent, table: TABLE_OF[dependent], column: d.column })),
   );
 }
 

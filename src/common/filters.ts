@@ -4,10 +4,11 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsDate, IsEnum, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AccessLevel } from '../access/access-level';
+import { updatedAtSql } from '../access/change-stamps';
 import { RestrictedInput } from '../access/sensitive.decorator';
+import { Viewer } from '../access/viewer';
 import { UserInputError } from './errors';
 import { SortKey } from './keyset';
-import { Viewer } from '../access/viewer';
 import { searchMatchSql, searchQuerySql } from './search';
 import { IsDateBound } from './validators';
 import { readDateBound } from '../dates/date-bound';
@@ -182,8 +183,9 @@ export function applyCountRange<T extends ObjectLiteral>(
   if (range.max !== undefined) qb.andWhere(`${lower} <= :${p}_max`, { [`${p}_max`]: range.max });
 }
 
-export function applyUpdatedSince<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, alias: string, since: Date | undefined): void {
-  if (since) qb.andWhere(`${alias}.updated_at >= :updatedSince`, { updatedSince: since });
+/** Records changed at or after `since` in a way `viewer` may see (their change stamp). */
+export function applyUpdatedSince<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, alias: string, since: Date | undefined, viewer: Viewer): void {
+  if (since) qb.andWhere(`${updatedAtSql(alias, viewer)} >= :updatedSince`, { updatedSince: since });
 }
 
 /** Search on a record's own document (`search_vector`), in the viewer's clearance index;
@@ -216,12 +218,12 @@ registerEnumType(DatedOrder, {
 });
 
 /** Sort keys for a DatedOrder over `alias` (whose date columns start with `prefix`). */
-export function datedOrderKeys(order: DatedOrder, alias: string, search: string | undefined, prefix = 'date'): SortKey[] {
+export function datedOrderKeys(order: DatedOrder, alias: string, search: string | undefined, viewer: Viewer, prefix = 'date'): SortKey[] {
   switch (order) {
     case DatedOrder.DATE_ASC:
       return [{ expression: `${alias}.${prefix}_start`, direction: 'ASC' }];
     case DatedOrder.UPDATED_DESC:
-      return [{ expression: `${alias}.updated_at`, direction: 'DESC' }];
+      return [{ expression: updatedAtSql(alias, viewer), direction: 'DESC' }];
     case DatedOrder.RELEVANCE:
       if (!search) throw UserInputError.of('orderBy', 'RELEVANCE needs filter.search');
       return [{ expression: rankSql(alias), direction: 'DESC' }];

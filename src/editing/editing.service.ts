@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityMetadata, QueryFailedError } from 'typeorm';
 import { AccessLevel, rank } from '../access/access-level';
 import { highestLevel, levelOnCreation } from '../access/creation-level';
-import { linkedLevelExpressions, linkedLevelsCondition, VISIBILITY_DEPENDENCIES } from '../access/record-visibility';
+import { levelsToStamp, Seen, STAMP_PROPERTIES, stampAssignments } from '../access/change-stamps';
+import { dependentsOf, leastClearanceSql, linkedLevelExpressions, linkedLevelsCondition, VISIBILITY_DEPENDENCIES } from '../access/record-visibility';
 import { highestSensitivity } from '../access/sensitive.decorator';
 import { Viewer } from '../access/viewer';
 import { AuditAction } from '../audit/audit-event.entity';
@@ -84,12 +85,13 @@ function plain(value: unknown): unknown {
   return value === undefined ? null : value;
 }
 
-/** Property paths and values of a record's own columns (ids, timestamps, versions and generated
- * columns left out; `deletedAt` kept, so a revision says whether the record was deleted). */
+/** Property paths and values of a record's own columns (ids, timestamps, versions, change stamps and
+ * generated columns left out; `deletedAt` kept, so a revision says whether the record was deleted). */
 export function stateOf(metadata: EntityMetadata, record: object): State {
   const state: State = {};
   for (const column of metadata.columns) {
     if (column.isPrimary || column.isCreateDate || column.isUpdateDate || column.isVersion || column.generatedType) continue;
+    if (STAMP_PROPERTIES.has(column.propertyPath)) continue;
     state[column.propertyPath] = plain(column.getEntityValue(record));
   }
   return state;
@@ -205,7 +207,8 @@ export class EditingService {
     const confidentiality = levelOnCreation(entity, values as Record<string, unknown>, ctx.within);
     const record = await insertEntity(manager, entity, { ...values, confidentiality });
     const state = stateOf(metadata, record);
-    await this.record(manager, entity, record, RevisionAction.CREATE, diff({}, state), state, ctx);
+    const seen = { before: null, after: await this.leastClearance(manager, entity, record.id) };
+    await this.record(manager, entity, record, RevisionAction.CREATE, diff({}, state), state, seen, ctx);
     return record;
   }
 
@@ -298,9 +301,16 @@ export class EditingService {
     const targets = [...dependents, { entity, id }];
     // Each removal is logged at the level it took to see the record: a link or a citation is
     // visible only when everything it points to is, so its level is the highest of its own and
-    // theirs, and never below the purged record's. Read before anything is removed.
+    // theirs, and never below the purged record's. The records left the view of others when they
+    // were deleted: the level that could see them then counts too, whatever it is now (a record
+    // deleted while CONFIDENTIAL and lowered afterwards was never seen by the public). Read before
+    // anything is removed.
     const levels: AccessLevel[] = [];
-    for (const target of targets) levels.push(await this.levelToSee(manager, target.entity, target.id));
+    for (const target of targets) {
+      const now = await this.levelToSee(manager, target.entity, target.id);
+      const then = await this.seenWhenDeleted(manager, target.entity, target.id);
+      levels.push(highest(then ? [now, then] : [now]));
+    }
     const purgedLevel = levels[levels.length - 1];
     for (const [k, target] of targets.entries()) {
       const type = recordTypeOf(target.entity);
@@ -324,6 +334,51 @@ export class EditingService {
     return dependents.length + 1;
   }
 
+  /** The least clearance that may see the record as it stands now (leastClearanceSql). */
+  private async leastClearance(manager: EntityManager, entity: new () => VigilRecord, id: string): Promise<AccessLevel> {
+    const metadata = manager.connection.getMetadata(entity);
+    const [row]: { level: AccessLevel }[] = await manager.query(
+      `SELECT (${leastClearanceSql(metadata.name, 't')})::text AS level FROM ${metadata.tableName} t WHERE t.id = $1`,
+      [id],
+    );
+    return row.level;
+  }
+
+  /** The least clearance that may see each record that depends on this one, by table and id. */
+  private async dependentClearances(manager: EntityManager, entity: new () => VigilRecord, id: string): Promise<Map<string, AccessLevel>> {
+    const levels = new Map<string, AccessLevel>();
+    for (const d of dependentsOf(manager.connection.getMetadata(entity).name)) {
+      const rows: { id: string; level: AccessLevel }[] = await manager.query(
+        `SELECT t.id, (${leastClearanceSql(d.entity, 't')})::text AS level FROM ${d.table} t WHERE t.${d.column} = $1`,
+        [id],
+      );
+      for (const row of rows) levels.set(`${d.table} ${row.id}`, row.level);
+    }
+    return levels;
+  }
+
+  /** Moves the stamps of the records that came into or left a view with this write: their own
+   * content did not change, so their version does not, but a copy kept with updatedSince must get
+   * them (a citation of an incident just made PUBLIC). */
+  private async stampDependents(manager: EntityManager, entity: new () => VigilRecord, id: string, before: Map<string, AccessLevel>): Promise<void> {
+    const after = await this.dependentClearances(manager, entity, id);
+    for (const [key, level] of after) {
+      const [table, dependentId] = key.split(' ');
+      const moved = levelsToStamp(entity, [], { before: before.get(key) ?? level, after: level });
+      if (moved.length) await manager.query(`UPDATE ${table} SET ${stampAssignments(moved, 'now()')} WHERE id = $1`, [dependentId]);
+    }
+  }
+
+  /** The least clearance that could see the record just before it was last deleted (the removal
+   * feed's and a purge's level), or null when no revision records its deletion. */
+  private async seenWhenDeleted(manager: EntityManager, entity: RecordClass, id: string): Promise<AccessLevel | null> {
+    const [row]: { level: AccessLevel | null }[] = await manager.query(
+      `SELECT seen_before::text AS level FROM revision WHERE subject_type = $1 AND subject_id = $2 AND action = 'DELETE' ORDER BY version DESC LIMIT 1`,
+      [recordTypeOf(entity), id],
+    );
+    return row ? (row.level ?? AccessLevel.CONFIDENTIAL) : null;
+  }
+
   /** The level a viewer needs to see the record: the highest of its confidentiality and that of
    * every record it links or quotes (deleted or not). */
   private async levelToSee(manager: EntityManager, entity: RecordClass, id: string): Promise<AccessLevel> {
@@ -340,27 +395,23 @@ export class EditingService {
 
   /** Ids of records the viewer could see that have since been deleted, purged or hidden above the
    * viewer's level, at or after `since`, oldest first: what a local copy must drop (updatedSince on
-   * the lists brings what changed or came back). Purges and hidings are read from the audit log and
-   * the revisions; a record the viewer never could see is never named: a deleted or hidden link or
-   * citation only when the viewer may read the level of every record it points to (as the
-   * visibility rule asks, their deletion aside), and a purge's removals are logged at the level it
-   * took to see them (purge). */
+   * the lists brings what changed or came back). A removal is named only to a viewer who could see
+   * the record at the moment it left, as the revision of that moment recorded it (seenBefore: its
+   * level and those of the records it depended on then, whatever they are now). A purge is logged
+   * at the level it took to see its records when they were deleted and when purged (purge). A
+   * record deleted with no revision of it (bulk loads) is judged by the levels it has now. */
   async removedSince(since: Date, limit: number, viewer: Viewer): Promise<Removal[]> {
     const levels = viewer.readableLevels;
     const readable = (level: string) => `${level}::text = ANY($2)`;
     const deleted: string[] = [];
-    const hidden: string[] = [];
     for (const [type, entity] of Object.entries(RECORD_CLASSES) as [RecordType, RecordClass][]) {
       const { tableName, name } = this.dataSource.getMetadata(entity);
-      const linked = linkedLevelsCondition(name, 't', readable);
+      const now = `${readable('t.confidentiality')} AND ${linkedLevelsCondition(name, 't', readable)}`;
       deleted.push(
         `SELECT '${type}' AS type, t.id::text AS id, t.deleted_at AS at, 'DELETED' AS why FROM ${tableName} t ` +
-          `WHERE t.deleted_at >= $1 AND ${readable('t.confidentiality')} AND ${linked}`,
-      );
-      hidden.push(
-        `SELECT r.subject_type::text, r.subject_id::text, r.occurred_at, 'HIDDEN' FROM revision r JOIN ${tableName} t ON t.id = r.subject_id ` +
-          `WHERE r.subject_type = '${type}' AND 'confidentiality' = ANY(r.changed_fields) AND r.occurred_at >= $1 ` +
-          `AND r.changes->'confidentiality'->>'before' = ANY($2) AND NOT (r.changes->'confidentiality'->>'after' = ANY($2)) AND ${linked}`,
+          `LEFT JOIN LATERAL (SELECT r.seen_before, true AS found FROM revision r WHERE r.subject_type = '${type}' AND r.subject_id = t.id AND r.action = 'DELETE' ` +
+          `ORDER BY r.version DESC LIMIT 1) d ON true ` +
+          `WHERE t.deleted_at >= $1 AND (CASE WHEN d.found IS NULL THEN ${now} ELSE ${readable('d.seen_before')} END) IS TRUE`,
       );
     }
     const names = Object.fromEntries((Object.entries(RECORD_CLASSES) as [RecordType, RecordClass][]).map(([type, entity]) => [entity.name, type]));
@@ -369,7 +420,8 @@ export class EditingService {
          ${deleted.join(' UNION ALL ')}
          UNION ALL SELECT subject_type, subject_id, occurred_at, 'PURGED' FROM audit_event
            WHERE action = 'PURGE' AND occurred_at >= $1 AND level::text = ANY($2)
-         UNION ALL ${hidden.join(' UNION ALL ')}
+         UNION ALL SELECT r.subject_type::text, r.subject_id::text, r.occurred_at, 'HIDDEN' FROM revision r
+           WHERE r.occurred_at >= $1 AND r.action IN ('UPDATE', 'REVERT') AND ${readable('r.seen_before')} AND NOT ${readable('r.seen_after')}
        ) removals ORDER BY at, id LIMIT $3`,
       [since, levels, limit],
     );
@@ -409,10 +461,23 @@ export class EditingService {
     await this.baseline(manager, entity, current, before);
     const values = nested(Object.fromEntries(Object.keys(changes).map((path) => [path, after[path]])));
     if (values.deletedAt) values.deletedAt = new Date(values.deletedAt as string);
+    const seenBefore = await this.leastClearance(manager, entity, current.id);
+    // A change of level or deletion may bring the records that depend on this one into a view or
+    // take them out of it (the citations of an incident made PUBLIC).
+    const dependentsBefore = 'confidentiality' in changes || 'deletedAt' in changes ? await this.dependentClearances(manager, entity, current.id) : null;
     // The version column and updatedAt advance with every UPDATE (TypeORM adds both).
     await manager.createQueryBuilder().update(entity).set(values as never).where('id = :id', { id: current.id }).execute();
+    const seen: Seen = { before: seenBefore, after: await this.leastClearance(manager, entity, current.id) };
+    // The stamps of the clearances that may see something of this change move with it; the others
+    // stay, so nobody below a changed field learns that it changed (src/access/change-stamps.ts).
+    const properties = [...new Set(Object.keys(changes).map((path) => path.split('.')[0]))];
+    const stamped = levelsToStamp(entity, properties, seen);
+    if (stamped.length) {
+      await manager.query(`UPDATE ${manager.connection.getMetadata(entity).tableName} SET ${stampAssignments(stamped)} WHERE id = $1`, [current.id]);
+    }
+    if (dependentsBefore) await this.stampDependents(manager, entity, current.id, dependentsBefore);
     const record = await manager.findOneOrFail(entity, { where: { id: current.id } as never, withDeleted: true });
-    await this.record(manager, entity, record, action, changes, after, ctx, revertedTo);
+    await this.record(manager, entity, record, action, changes, after, seen, ctx, revertedTo);
     return record;
   }
 
@@ -440,12 +505,15 @@ export class EditingService {
     action: RevisionAction,
     changes: Changes,
     state: State,
+    seen: { before: AccessLevel | null; after: AccessLevel },
     ctx: WriteContext,
     revertedTo: number | null = null,
   ): Promise<void> {
     const changedFields = Object.keys(changes);
     noteWrite(manager, manager.connection.getMetadata(entity).name, record, action === RevisionAction.CREATE);
     await manager.insert(Revision, {
+      seenBefore: seen.before,
+      seenAfter: seen.after,
       subjectType: recordTypeOf(entity),
       subjectId: record.id,
       version: record.version,

@@ -79,6 +79,17 @@ export class Revision {
   @Column({ type: 'jsonb', nullable: true })
   changes!: Record<string, { before: unknown; after: unknown }> | null;
 
+  /** The least clearance that could see the record just before and just after this change: its own
+   * confidentiality and that of every record it depended on (DEPENDS_ON in
+   * src/access/record-visibility.ts) at that moment, CONFIDENTIAL while it or one of them was
+   * deleted; null before it existed. The removal feed (removedSince) names a removal only to those
+   * who could see the record when it left, whatever the levels are now. */
+  @Column({ type: 'enum', enum: AccessLevel, enumName: 'confidentiality', nullable: true })
+  seenBefore!: AccessLevel | null;
+
+  @Column({ type: 'enum', enum: AccessLevel, enumName: 'confidentiality', nullable: true })
+  seenAfter!: AccessLevel | null;
+
   @Field(() => GraphQLJSONObject, { nullable: true, description: 'The whole record after this change.' })
   @Sensitive(AccessLevel.CONFIDENTIAL, 'Holds every value of the record, protected ones included.')
   @Column({ type: 'jsonb' })

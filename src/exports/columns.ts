@@ -1,5 +1,7 @@
 import { AccessLevel } from '../access/access-level';
-import { levelOf, ReadsProperty } from '../access/field-access';
+import { updatedAtSql } from '../access/change-stamps';
+import { levelOf, readableColumns, ReadsProperty } from '../access/field-access';
+import { Viewer } from '../access/viewer';
 import { visibleCondition } from '../access/record-visibility';
 import { Incident } from '../incidents/incident.entity';
 import { Organization } from '../organizations/organization.entity';
@@ -29,6 +31,8 @@ export interface ExportColumn extends ReadsProperty {
    * already ISO 8601 text, numbers numeric, booleans boolean. */
   sql: string;
   description: string;
+  /** The SQL for a given viewer, where it depends on who asks (a change stamp). */
+  sqlFor?: (viewer: Viewer) => string;
 }
 
 /** Joins the values of a list cell (source URLs, ids, names). */
@@ -118,7 +122,10 @@ function provenanceColumns(): ExportColumn[] {
 const recordColumns = (entity: Function, alias: string): ExportColumn[] => [
   col(entity, 'confidentiality', 'enum', `${alias}.confidentiality`, 'Who may see the record: PUBLIC, RESTRICTED or CONFIDENTIAL.'),
   col(entity, 'created_at', 'timestamp', isoTimestamp(`${alias}.created_at`), 'When the record was created (UTC).'),
-  col(entity, 'updated_at', 'timestamp', isoTimestamp(`${alias}.updated_at`), 'When the record last changed (UTC); see updatedSince.'),
+  {
+    ...col(entity, 'updated_at', 'timestamp', isoTimestamp(`${alias}.updated_at`), 'When the record last changed in a way you may see (UTC); see updatedSince.'),
+    sqlFor: (viewer: Viewer) => isoTimestamp(updatedAtSql(alias, viewer)),
+  },
   col(entity, 'deleted_at', 'timestamp', isoTimestamp(`${alias}.deleted_at`), 'When the record was deleted; set only in editors\' exports with includeDeleted=true.'),
 ];
 
@@ -335,3 +342,8 @@ export const CSV_EXPORTS: readonly { file: string; columns: readonly ExportColum
   { file: 'sources.csv', columns: SOURCE_COLUMNS },
   { file: 'citations.csv', columns: CITATION_COLUMNS },
 ];
+
+/** Of `columns`, those `viewer` may read (readableColumns), each with its SQL for that viewer. */
+export function columnsFor(viewer: Viewer, columns: readonly ExportColumn[]): ExportColumn[] {
+  return readableColumns(viewer, columns).map((c) => (c.sqlFor ? { ...c, sql: c.sqlFor(viewer) } : c));
+}

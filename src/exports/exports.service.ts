@@ -28,6 +28,7 @@ import { TimelineEntryKind, TimelineOrder } from '../timeline/dto/timeline';
 import { TimelineService } from '../timeline/timeline.service';
 import {
   CITATION_COLUMNS,
+  columnsFor,
   csvCellSql,
   EXPORT_LEVELS,
   ExportColumn,
@@ -167,7 +168,7 @@ export class ExportsService {
 
   /** The visible incidents matching `filter` in the list's order, with what `columns` read. */
   private async incidentRows(filter: IncidentFilter, orderBy: IncidentOrder, viewer: Viewer, columns: readonly ExportColumn[]) {
-    const keys = this.incidents.sortKeys(orderBy, filter);
+    const keys = this.incidents.sortKeys(orderBy, filter, viewer);
     const qb = (await this.incidents.matching(filter, viewer)) as unknown as SelectQueryBuilder<ObjectLiteral>;
     const base = join(qb, 'i', INCIDENT_JOINS, columns, viewer);
     order(qb, keys, 'i.id');
@@ -180,13 +181,13 @@ export class ExportsService {
   }
 
   async incidentsCsv(filter: IncidentFilter, orderBy: IncidentOrder, ctx: ExportContext, bom: boolean): Promise<Readable> {
-    const columns = readableColumns(ctx.viewer, INCIDENT_COLUMNS);
+    const columns = columnsFor(ctx.viewer, INCIDENT_COLUMNS);
     return this.csv(this.csvQuery(await this.incidentRows(filter, orderBy, ctx.viewer, columns), columns, 'i.id'), ctx, bom);
   }
 
   async responsesCsv(filter: ResponseFilter, orderBy: DatedOrder, ctx: ExportContext, bom: boolean): Promise<Readable> {
-    const keys = datedOrderKeys(orderBy, 'r', filter.search);
-    const columns = readableColumns(ctx.viewer, RESPONSE_COLUMNS);
+    const keys = datedOrderKeys(orderBy, 'r', filter.search, ctx.viewer);
+    const columns = columnsFor(ctx.viewer, RESPONSE_COLUMNS);
     const qb = (await this.responses.matching(filter, ctx.viewer)) as unknown as SelectQueryBuilder<ObjectLiteral>;
     const base = join(qb, 'r', RESPONSE_JOINS, columns, ctx.viewer);
     order(qb, keys, 'r.id');
@@ -194,8 +195,8 @@ export class ExportsService {
   }
 
   async sourcesCsv(filter: SourceFilter, orderBy: DatedOrder, ctx: ExportContext, bom: boolean): Promise<Readable> {
-    const keys = datedOrderKeys(orderBy, 's', filter.search, 'published');
-    const columns = readableColumns(ctx.viewer, SOURCE_COLUMNS);
+    const keys = datedOrderKeys(orderBy, 's', filter.search, ctx.viewer, 'published');
+    const columns = columnsFor(ctx.viewer, SOURCE_COLUMNS);
     const qb = this.sources.matching(filter, ctx.viewer) as unknown as SelectQueryBuilder<ObjectLiteral>;
     const base = join(qb, 's', SOURCE_JOINS, columns, ctx.viewer);
     order(qb, keys, 's.id');
@@ -211,8 +212,8 @@ export class ExportsService {
       const sources = this.sources.matching(Object.assign(new SourceFilter(), sourceFields, { includeDeleted }), ctx.viewer).select('s.id');
       qb.andWhere(`c.source_id IN (${sources.getQuery()})`).setParameters(sources.getParameters());
     }
-    applyUpdatedSince(qb, 'c', updatedSince);
-    const columns = readableColumns(ctx.viewer, CITATION_COLUMNS);
+    applyUpdatedSince(qb, 'c', updatedSince, ctx.viewer);
+    const columns = columnsFor(ctx.viewer, CITATION_COLUMNS);
     const base = join(qb, 'c', [], columns, ctx.viewer);
     order(qb, [{ expression: 'c.created_at', direction: 'ASC' }], 'c.id');
     return this.csv(this.csvQuery({ qb, base }, columns, 'c.id'), ctx, bom);
@@ -221,7 +222,7 @@ export class ExportsService {
   /** RFC 7946 FeatureCollection. PostgreSQL writes each feature's JSON; the geometry is the exact
    * position only for viewers who may read both coordinates, and null otherwise. */
   async incidentsGeoJson(filter: IncidentFilter, orderBy: IncidentOrder, ctx: ExportContext): Promise<Readable> {
-    const properties = readableColumns(ctx.viewer, GEOJSON_PROPERTIES);
+    const properties = columnsFor(ctx.viewer, GEOJSON_PROPERTIES);
     const { qb, base } = await this.incidentRows(filter, orderBy, ctx.viewer, properties);
     const position = readableColumns(ctx.viewer, INCIDENT_POSITION);
     const located = position.length === INCIDENT_POSITION.length;

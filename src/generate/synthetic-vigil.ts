@@ -1,3 +1,4 @@
+import { STAMP_COLUMNS } from '../access/change-stamps';
 import { dayOf, isoOf, monthOf, timestampOf, yearOf } from './calendar';
 import { Cell } from './copy';
 import { countColumns, deathsCount, participantsCount, signaturesCount, UNKNOWN_COUNT, victimsCount } from './counts';
@@ -73,7 +74,9 @@ export interface TableLoad {
   rows: () => Iterable<Cell[]>;
 }
 
-const RECORD_COLUMNS = ['id', 'created_at', 'updated_at', 'version', 'deleted_at', 'confidentiality'];
+// With the change stamps of every clearance (src/access/change-stamps.ts): a generated record's last
+// change is one every viewer could see.
+const RECORD_COLUMNS = ['id', 'created_at', 'updated_at', 'version', 'deleted_at', 'confidentiality', ...STAMP_COLUMNS.flatMap((s) => [s.version, s.updatedAt])];
 
 type Level = 'PUBLIC' | 'RESTRICTED' | 'CONFIDENTIAL';
 const levels = (pub: number, restricted: number, confidential: number) =>
@@ -240,7 +243,7 @@ export class SyntheticVigil {
     return new Random(this.seed, stream);
   }
 
-  /** id, created_at, updated_at, version, deleted_at, confidentiality of a record about `day`. */
+  /** id, created_at, updated_at, version, deleted_at, confidentiality and the change stamps of a record about `day`. */
   private record(random: Random, table: string, index: number, day: number, confidentiality: WeightedChoice<Level>): Cell[] {
     const created = Math.min(ENTRY_END, day + random.heavyTail(1, 3000, 0.8) - 1);
     const createdSecond = random.int(0, 43_199);
@@ -254,7 +257,7 @@ export class SyntheticVigil {
     const createdAt = timestampOf(created, createdSecond);
     const updatedAt = timestampOf(updated, updatedSecond);
     const deletedAt = random.chance(DELETED_SHARE) ? timestampOf(Math.min(ENTRY_END, updated + random.int(1, 60)), 86_399) : null;
-    return [this.id(table, index), createdAt, updatedAt, version, deletedAt, confidentiality.pick(random)];
+    return [this.id(table, index), createdAt, updatedAt, version, deletedAt, confidentiality.pick(random), ...STAMP_COLUMNS.flatMap(() => [version, updatedAt])];
   }
 
   /** Every table, in an order where each row's references already exist. */

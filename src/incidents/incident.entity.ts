@@ -28,6 +28,9 @@ import { ClearanceIndexes } from '../access/record-visibility';
 @Index('incident_deaths_order', { synchronize: false })
 // Created by the StatsCoveringIndex migration (INCLUDE columns, partial).
 @Index('incident_region_stats', { synchronize: false })
+// Created by the ChangeStamps migration: UPDATED_DESC for viewers below CONFIDENTIAL.
+@Index('incident_public_updated_order', { synchronize: false })
+@Index('incident_restricted_updated_order', { synchronize: false })
 @Check('incident_date_rules', dateRulesSql('date'))
 @Check('incident_victims_rules', countRulesSql('victims'))
 @Check('incident_deaths_rules', countRulesSql('deaths'))

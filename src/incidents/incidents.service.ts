@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, SelectQueryBuilder } from 'typeorm';
+import { updatedAtSql } from '../access/change-stamps';
 import { onlyVisible, textMatchSql, visibleCondition } from '../access/record-visibility';
 import { Viewer } from '../access/viewer';
 import { applyBoundingBox } from '../common/bounding-box';
@@ -68,12 +69,11 @@ export const MAX_BUCKETS = 10_000;
 
 const countKey = (prefix: string) => `coalesce(i.${prefix}_best, i.${prefix}_at_least, i.${prefix}_at_most, -1)`;
 
-const ORDERS: Record<IncidentOrder, SortKey[]> = {
+const ORDERS: Record<Exclude<IncidentOrder, IncidentOrder.UPDATED_DESC>, SortKey[]> = {
   [IncidentOrder.DATE_DESC]: [{ expression: 'i.date_start', direction: 'DESC' }],
   [IncidentOrder.DATE_ASC]: [{ expression: 'i.date_start', direction: 'ASC' }],
   [IncidentOrder.VICTIMS_DESC]: [{ expression: countKey('victims'), direction: 'DESC' }],
   [IncidentOrder.DEATHS_DESC]: [{ expression: countKey('deaths'), direction: 'DESC' }],
-  [IncidentOrder.UPDATED_DESC]: [{ expression: 'i.updated_at', direction: 'DESC' }],
   [IncidentOrder.RELEVANCE]: [{ expression: RANK, direction: 'DESC' }],
 };
 
@@ -120,7 +120,7 @@ export class IncidentsService {
       qb.andWhere('i.region_code IN (:...regionCodes)', { regionCodes: await this.regions.expand(filter.regions, `${argument}.regions`) });
     }
     applyDateRange(qb, 'i', filter, argument);
-    applyUpdatedSince(qb, 'i', filter.updatedSince);
+    applyUpdatedSince(qb, 'i', filter.updatedSince, viewer);
     if (filter.kinds?.length) qb.andWhere('i.kind IN (:...kinds)', { kinds: filter.kinds });
     if (filter.verificationStatuses?.length) qb.andWhere('i.verification_status IN (:...statuses)', { statuses: filter.verificationStatuses });
     if (filter.situationId) {
@@ -161,13 +161,15 @@ export class IncidentsService {
   }
 
   /** The sort keys of `orderBy`, for the list and the exports alike. */
-  sortKeys(orderBy: IncidentOrder, filter: IncidentFilter | null | undefined): SortKey[] {
+  sortKeys(orderBy: IncidentOrder, filter: IncidentFilter | null | undefined, viewer: Viewer): SortKey[] {
     if (orderBy === IncidentOrder.RELEVANCE && !filter?.search) throw UserInputError.of('orderBy', 'RELEVANCE needs filter.search');
+    // The last change the viewer may know of (src/access/change-stamps.ts).
+    if (orderBy === IncidentOrder.UPDATED_DESC) return [{ expression: updatedAtSql('i', viewer), direction: 'DESC' }];
     return ORDERS[orderBy];
   }
 
   async list(filter: IncidentFilter | null | undefined, orderBy: IncidentOrder, page: PageArgs, viewer: Viewer) {
-    return paginate(await this.matching(filter, viewer), 'i', this.sortKeys(orderBy, filter), page);
+    return paginate(await this.matching(filter, viewer), 'i', this.sortKeys(orderBy, filter, viewer), page);
   }
 
   /** Incidents matching `filter`, grouped by `groupBy`: counts, victims and deaths summed as

@@ -83,7 +83,7 @@ export class ResponsesService {
   }
 
   async list(filter: ResponseFilter | null | undefined, orderBy: DatedOrder, page: PageArgs, viewer: Viewer) {
-    return paginate(await this.matching(filter, viewer), 'r', datedOrderKeys(orderBy, 'r', filter?.search), page);
+    return paginate(await this.matching(filter, viewer), 'r', datedOrderKeys(orderBy, 'r', filter?.search, viewer), page);
   }
 
   /** The visible responses matching `filter`: the one query behind the list, the exports and the
@@ -95,7 +95,7 @@ export class ResponsesService {
       qb.andWhere('r.region_code IN (:...regionCodes)', { regionCodes: await this.regions.expand(filter.regions, 'filter.regions') });
     }
     applyDateRange(qb, 'r', filter);
-    applyUpdatedSince(qb, 'r', filter.updatedSince);
+    applyUpdatedSince(qb, 'r', filter.updatedSince, viewer);
     applySearch(qb, 'r', filter.search, viewer);
     if (filter.kinds?.length) qb.andWhere('r.kind IN (:...kinds)', { kinds: filter.kinds });
     if (filter.organizationId) {

@@ -24,8 +24,8 @@ export class SituationsService {
       qb.andWhere('s.region_code IN (:...regionCodes)', { regionCodes: await this.regions.expand(filter.regions, 'filter.regions') });
     }
     applyDateRange(qb, 's', filter);
-    applyUpdatedSince(qb, 's', filter.updatedSince);
+    applyUpdatedSince(qb, 's', filter.updatedSince, viewer);
     applySearch(qb, 's', filter.search, viewer);
-    return paginate(qb, 's', datedOrderKeys(orderBy, 's', filter.search), page);
+    return paginate(qb, 's', datedOrderKeys(orderBy, 's', filter.search, viewer), page);
   }
 }

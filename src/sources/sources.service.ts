@@ -16,7 +16,7 @@ export class SourcesService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   list(filter: SourceFilter | null | undefined, orderBy: DatedOrder, page: PageArgs, viewer: Viewer) {
-    return paginate(this.matching(filter, viewer), 's', datedOrderKeys(orderBy, 's', filter?.search, 'published'), page);
+    return paginate(this.matching(filter, viewer), 's', datedOrderKeys(orderBy, 's', filter?.search, viewer, 'published'), page);
   }
 
   /** The visible sources matching `filter`: the one query behind the list and the exports. */
@@ -28,7 +28,7 @@ export class SourcesService {
     // In the trigram index of the viewer's clearance: hidden publishers cost nothing to look for.
     if (filter.publisher) qb.andWhere(textMatchSql('s', 'publisher', 'ILIKE :publisher', viewer), { publisher: likePattern(filter.publisher.trim()) });
     applyDateRange(qb, 's', filter, 'filter', 'published');
-    applyUpdatedSince(qb, 's', filter.updatedSince);
+    applyUpdatedSince(qb, 's', filter.updatedSince, viewer);
     applySearch(qb, 's', filter.search, viewer);
     return qb;
   }

@@ -179,10 +179,12 @@ describe('CSV exports', () => {
 
     it('keeps every export current with updatedSince', async () => {
       const later = '2031-01-01T00:00:00.000Z';
-      await t.dataSource.query(`UPDATE incident SET updated_at = $1 WHERE id = $2`, [later, r.i.killing.id]);
-      await t.dataSource.query(`UPDATE advocacy_response SET updated_at = $1 WHERE id = $2`, [later, r.r.protest.id]);
-      await t.dataSource.query(`UPDATE source SET updated_at = $1 WHERE id = $2`, [later, r.s.novaya2.id]);
-      await t.dataSource.query(`UPDATE citation SET updated_at = $1 WHERE incident_id = $2`, [later, r.i.killing.id]);
+      // A change everyone may see: every change stamp moves with updated_at (src/access/change-stamps.ts).
+      const changed = 'updated_at = $1, public_updated_at = $1, restricted_updated_at = $1';
+      await t.dataSource.query(`UPDATE incident SET ${changed} WHERE id = $2`, [later, r.i.killing.id]);
+      await t.dataSource.query(`UPDATE advocacy_response SET ${changed} WHERE id = $2`, [later, r.r.protest.id]);
+      await t.dataSource.query(`UPDATE source SET ${changed} WHERE id = $2`, [later, r.s.novaya2.id]);
+      await t.dataSource.query(`UPDATE citation SET ${changed} WHERE incident_id = $2`, [later, r.i.killing.id]);
       const since = 'updatedSince=2030-12-31T23:00:00Z';
       expect((await csv(t, `/exports/incidents.csv?${since}`)).rows.map((x) => x.id)).toEqual([r.i.killing.id]);
       expect((await csv(t, `/exports/responses.csv?${since}`)).rows.map((x) => x.id)).toEqual([r.r.protest.id]);
