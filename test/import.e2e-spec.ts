@@ -159,6 +159,7 @@ describe('npm run vigil -- import', () => {
     await gql('mutation($input: CreateAdvocacyResponseInput!) { createAdvocacyResponse(input: $input) { id version } }', {
       kind: 'STATEMENT',
       title: '@Statement on the February incident',
+      confidentiality: 'RESTRICTED', // it cites no source: it may not be PUBLIC
       date: { start: '2020-03', precision: 'MONTH' },
       incidentIds: [injected.id, deleted.id],
       organizers: [{ organizationId: organization.id, role: 'PARTNER' }],
@@ -328,7 +329,7 @@ describe('npm run vigil -- import', () => {
         return Object.values(body.data!)[0] as { id: string; version: number };
       };
       const create = (headline: string) =>
-        gql('mutation($input: CreateIncidentInput!) { createIncident(input: $input) { id version } }', { kind: 'DETENTION', headline, date: { edtf: '2018-06' }, regionCode: 'RU-CE' });
+        gql('mutation($input: CreateIncidentInput!) { createIncident(input: $input) { id version } }', { kind: 'DETENTION', headline, date: { edtf: '2018-06' }, regionCode: 'RU-CE', confidentiality: 'RESTRICTED' });
       const raised = await create('Raised after the export');
       const removed = await create('Deleted after the export');
       const edited = await create('Edited in the file');
@@ -359,7 +360,7 @@ describe('npm run vigil -- import', () => {
       );
       expect(await fingerprint(source.dataSource)).toEqual(before);
       expect(await stored(raised.id)).toMatchObject({ confidentiality: 'CONFIDENTIAL', deleted: false });
-      expect(await stored(removed.id)).toMatchObject({ confidentiality: 'PUBLIC', deleted: true });
+      expect(await stored(removed.id)).toMatchObject({ confidentiality: 'RESTRICTED', deleted: true });
       expect((await stored(edited.id)).headline).toBe('Edited in the file');
 
       // Exported again, the same change goes through, and keeps the others' changes.
@@ -368,7 +369,7 @@ describe('npm run vigil -- import', () => {
       expect(summary.files[0]).toMatchObject({ created: 0, updated: 1 });
       expect((await stored(edited.id)).headline).toBe('Edited in the file, and changed');
       expect(await stored(raised.id)).toMatchObject({ confidentiality: 'CONFIDENTIAL', deleted: false });
-      expect(await stored(removed.id)).toMatchObject({ confidentiality: 'PUBLIC', deleted: true });
+      expect(await stored(removed.id)).toMatchObject({ confidentiality: 'RESTRICTED', deleted: true });
     });
 
     it("refuses a file from before a response's link was removed, instead of adding the link back", async () => {
@@ -381,7 +382,7 @@ describe('npm run vigil -- import', () => {
         `SELECT id FROM incident WHERE deleted_at IS NULL AND confidentiality = 'PUBLIC' ORDER BY id LIMIT 2`,
       );
       const response = await gql('mutation($input: CreateAdvocacyResponseInput!) { createAdvocacyResponse(input: $input) { id version } }', {
-        kind: 'PETITION', title: 'Answers two incidents', date: { edtf: '2021-04' }, incidentIds: [kept.id, removed.id],
+        kind: 'PETITION', title: 'Answers two incidents', date: { edtf: '2021-04' }, incidentIds: [kept.id, removed.id], confidentiality: 'RESTRICTED',
       });
       const token = await source.tokenFor(Role.EDITOR);
       const earlier = await write('responses-before-unlink.csv', await exportBytes(source.app, token, '/exports/responses.csv'));
@@ -426,7 +427,8 @@ describe('npm run vigil -- import', () => {
       const cell = (name: string) => all.header.indexOf(name);
       const original = all.rows.find((r) => r.cells[cell('id')] === deletedId)!.cells;
       const changed = original.map((c, k) => (k === cell('headline') ? 'Recorded in error, and changed' : c));
-      const created = original.map((c, k) => (k === cell('id') ? '00000000-0000-4000-8000-0000000000d1' : k === cell('deleted_at') ? null : c));
+      // RESTRICTED: its citation was deleted with the record it copies, and a PUBLIC record must cite one.
+      const created = original.map((c, k) => (k === cell('id') ? '00000000-0000-4000-8000-0000000000d1' : k === cell('deleted_at') ? null : k === cell('confidentiality') ? 'RESTRICTED' : c));
 
       // Without the column, or with an empty cell: a row that would change a stored record is refused.
       const before = await fingerprint(db);
@@ -453,7 +455,7 @@ describe('npm run vigil -- import', () => {
     /** An incident row in the export's columns, from named cells. */
     const incidentRow = (cells: Record<string, string>) => incidentHeader().map((h) => cells[h] ?? '');
     const csvLine = (cells: string[]) => cells.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',');
-    const good = (id: string) => ({ id, kind: 'DETENTION', headline: 'Fine', date_start: '2017-04-01', date_precision: 'MONTH', region_code: 'RU-CE' });
+    const good = (id: string) => ({ id, kind: 'DETENTION', headline: 'Fine', date_start: '2017-04-01', date_precision: 'MONTH', region_code: 'RU-CE', confidentiality: 'RESTRICTED' });
 
     it('reports every bad row and column, validated by the API rules, and writes nothing', async () => {
       const before = await fingerprint(db);

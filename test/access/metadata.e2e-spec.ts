@@ -63,8 +63,13 @@ describe('what each role can infer from metadata', () => {
   };
   const made = async (mutation: string, input: Record<string, unknown>) =>
     Object.values(await ok(mutation, { input }))[0] as { id: string; version: number };
+  /** Citing a public source of the demo data, as a PUBLIC incident must (the publication rule). */
+  let publicSourceId: string;
   const newIncident = (extra: Record<string, unknown> = {}) =>
-    made(CREATE_INCIDENT, { kind: 'DETENTION', headline: 'Metadata test', date: { edtf: '2017-03' }, regionCode: 'RU-CE', confidentiality: 'PUBLIC', ...extra });
+    made(CREATE_INCIDENT, {
+      kind: 'DETENTION', headline: 'Metadata test', date: { edtf: '2017-03' }, regionCode: 'RU-CE', confidentiality: 'PUBLIC',
+      citations: [{ sourceId: publicSourceId, claim: 'first report', confidentiality: 'PUBLIC' }], ...extra,
+    });
   const newPerson = (extra: Record<string, unknown> = {}) => made(CREATE_PERSON, { pseudonym: 'Witness M', confidentiality: 'PUBLIC', ...extra });
   const trueVersion = async (table: string, id: string): Promise<number> =>
     (await t.dataSource.query(`SELECT version FROM ${table} WHERE id = $1`, [id]))[0].version;
@@ -198,6 +203,7 @@ describe('what each role can infer from metadata', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
+    [{ id: publicSourceId }] = await t.dataSource.query(`SELECT id FROM source WHERE confidentiality = 'PUBLIC' AND deleted_at IS NULL ORDER BY id LIMIT 1`);
   });
   afterAll(() => t.close());
 
