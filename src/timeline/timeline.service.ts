@@ -114,6 +114,7 @@ export class TimelineService {
         headline: record instanceof Incident ? record.headline : record.title,
         recordKind: record.kind,
         regionCode: record.regionCode,
+        confidentiality: record.confidentiality,
       }),
     }));
     return {
@@ -177,6 +178,8 @@ export class TimelineService {
         [kind === TimelineEntryKind.INCIDENT ? 'i.headline' : 'r.title', 'headline'],
         [`${alias}.description`, 'description'],
         [`${alias}.kind::text`, 'record_kind'],
+        // For the export's audit (rows of records above PUBLIC); not written.
+        [`${alias}.confidentiality`, 'confidentiality'],
         ['reg.name', 'region_name'],
         [firstSource('url'), 'source_url'],
         [firstSource('title'), 'source_title'],
