@@ -3,6 +3,10 @@ import { AccessLevel, rank } from './access-level';
 /** At most this many subjects are listed in one audit event; the count is always exact. */
 export const MAX_AUDITED_SUBJECTS = 1000;
 
+/** On an object that stands for a record of another type (a timeline entry for an incident): the
+ * type the audit log names its subject by. */
+export const AUDITED_AS = Symbol('audited as');
+
 /** The kinds of protected information a response can carry; an audit entry lists each it held. */
 export enum Disclosure {
   /** A value of a `@sensitive` field (`Person.fullName`). */

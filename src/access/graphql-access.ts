@@ -20,7 +20,7 @@ import {
   isObjectType,
 } from 'graphql';
 import { AccessLevel } from './access-level';
-import { AccessRecorder, Disclosure } from './access-recorder';
+import { AccessRecorder, AUDITED_AS, Disclosure } from './access-recorder';
 import { VISIBILITY_DEPENDENCIES } from './record-visibility';
 import { Role } from './role';
 import { Viewer } from './viewer';
@@ -210,9 +210,9 @@ function noteRecords(access: AccessRecorder, typeName: string, value: unknown): 
     for (const v of value) noteRecords(access, typeName, v);
     return;
   }
-  const record = value as { id?: unknown; confidentiality?: AccessLevel };
+  const record = value as { id?: unknown; confidentiality?: AccessLevel; [AUDITED_AS]?: string };
   if (!record.confidentiality) return;
-  if (record.confidentiality !== AccessLevel.PUBLIC) access.noteRecord(typeName, record.confidentiality, record.id);
+  if (record.confidentiality !== AccessLevel.PUBLIC) access.noteRecord(record[AUDITED_AS] ?? typeName, record.confidentiality, record.id);
   else if (typeName in VISIBILITY_DEPENDENCIES) access.noteLinked(typeName, record.id);
 }
 
@@ -258,6 +258,9 @@ export function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
       const required = rootTypes.has(typeName)
         ? ((getDirective(schema, fieldConfig, requiresRoleDirective.name)?.[0]?.role as Role | undefined) ?? null)
         : undefined;
+      // A mutation's protected inputs are values written, audited with the write; a query's are
+      // filters and sorts, audited as probes.
+      const isMutation = typeName === schema.getMutationType()?.name;
       const checkArgs = argumentsCheck(
         schema,
         Object.entries(fieldConfig.args ?? {}).map(([name, a]) => ({ name, type: a.type })),
@@ -276,7 +279,8 @@ export function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
           }
           if (required !== undefined) context.access?.noteOperation(coordinate);
           if (level && !viewer.mayRead(level)) throw new ForbiddenFieldError(coordinate);
-          const probes = checkArgs?.(args, viewer);
+          const used = checkArgs?.(args, viewer);
+          const probes = isMutation ? undefined : used;
           const value = resolve(source, args, context, info);
           // The public can reach nothing above PUBLIC: its requests note nothing, and cost nothing more.
           const access = context.access;

@@ -277,7 +277,7 @@ export class ExportsService {
       : `'null'`;
     select(qb, [[`'{"type":"Feature","id":' || to_json(i.id)::text || ',"geometry":' || ${geometrySql} || ',"properties":' || ${propertiesSql} || '}'`, 'feature']]);
     const audited = located ? position.map((c) => ({ coordinate: `${c.entity.name}.${c.property}`, level: levelOf(c), sql: `CASE WHEN ${hasPosition} THEN 1 END` })) : [];
-    audited.push(...auditedOf(properties), ...recordsAudited(ctx.viewer, 'Incident', 'i'));
+    audited.push(...recordsAudited(ctx.viewer, 'Incident', 'i'));
     return this.session(auditedRows(base, 'i.id', audited), ctx, (client) => {
       const [sql, parameters] = qb.getQueryAndParameters();
       return {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { SelectQueryBuilder } from 'typeorm';
+import { AUDITED_AS } from '../access/access-recorder';
 import { visibleCondition } from '../access/record-visibility';
 import { Viewer } from '../access/viewer';
 import { ConnectionShape, DEFAULT_PAGE_SIZE, PageArgs } from '../common/connection';
@@ -115,6 +116,7 @@ export class TimelineService {
         recordKind: record.kind,
         regionCode: record.regionCode,
         confidentiality: record.confidentiality,
+        [AUDITED_AS]: record instanceof Incident ? 'Incident' : 'AdvocacyResponse',
       }),
     }));
     return {
