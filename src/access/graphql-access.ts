@@ -216,11 +216,13 @@ function noteRecords(access: AccessRecorder, typeName: string, value: unknown): 
   else if (typeName in VISIBILITY_DEPENDENCIES) access.noteLinked(typeName, record.id);
 }
 
-/** Notes each protected filter or sort used, with the number of records the filtered list holds
- * (its totalCount, counted for the audit even when not asked for), once the field has resolved. */
+/** Notes each protected filter or sort used, once the field has resolved, with the number of
+ * records a filtered list holds (its totalCount, counted for the audit even when not asked for). */
 async function noteProbes(access: AccessRecorder, probes: ProbeUse[], value: unknown): Promise<unknown> {
   const resolved = await value;
-  const counted = (resolved as { totalCount?: unknown } | null)?.totalCount;
+  // A sort's matches say nothing: only a filter's are counted.
+  const filtered = probes.some((p) => p.kind === Disclosure.PROTECTED_FILTER);
+  const counted = filtered ? (resolved as { totalCount?: unknown } | null)?.totalCount : undefined;
   const matches = counted === undefined ? undefined : Number(await counted);
   for (const probe of probes) {
     access.noteProbe(probe.kind, probe.level, {

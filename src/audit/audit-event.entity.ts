@@ -94,7 +94,7 @@ export class AuditEvent {
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   fields!: string[];
 
-  @Field(() => AccessLevel, { description: 'The most sensitive level among the fields.' })
+  @Field(() => AccessLevel, { description: 'The most sensitive level of what went out (reads) or was changed (writes).' })
   @Column({ type: 'enum', enum: AccessLevel, enumName: 'confidentiality', default: AccessLevel.PUBLIC })
   level!: AccessLevel;
 

@@ -73,7 +73,7 @@ export function sealCursor(key: Buffer, ordering: string, values: unknown[]): st
 /** The values of a cursor sealCursor made under `ordering`; BAD_USER_INPUT naming `argument` for
  * anything else (altered, forged, from another list or ordering, or from before a key rotation). */
 export function openCursor(key: Buffer, ordering: string, cursor: string, expectedLength: number, argument = 'after'): unknown[] {
-  const refused = () => UserInputError.of(argument, 'not a cursor of this list: pass an endCursor or edge cursor it returned, with the same orderBy');
+  const refused = () => UserInputError.of(argument, 'malformed cursor; pass an endCursor or edge cursor from this list, with the same orderBy');
   const bytes = Buffer.from(cursor, 'base64url');
   if (bytes.length <= IV_BYTES + TAG_BYTES || bytes.toString('base64url') !== cursor) throw refused();
   let values: unknown;

@@ -87,7 +87,7 @@ describe('the audit log hears of every kind of protected information', () => {
         kinds: ['PROTECTED_SORT'],
         fields: ['PersonOrder.FULL_NAME'],
         level: 'RESTRICTED',
-        probes: [{ coordinate: 'PersonOrder.FULL_NAME', asked: { value: 'FULL_NAME' }, matches: expect.any(Number) }],
+        probes: [{ coordinate: 'PersonOrder.FULL_NAME', asked: { value: 'FULL_NAME' } }],
       });
     });
   });
