@@ -10,7 +10,9 @@ import {
   GraphQLInputObjectType,
   GraphQLInputType,
   GraphQLNonNull,
+  GraphQLObjectType,
   GraphQLOutputType,
+  GraphQLResolveInfo,
   GraphQLSchema,
   getNamedType,
   isEnumType,
@@ -18,6 +20,7 @@ import {
   isListType,
   isNonNullType,
   isObjectType,
+  Kind,
 } from 'graphql';
 import { AccessLevel } from './access-level';
 import { AccessRecorder, AUDITED_AS, Disclosure } from './access-recorder';
@@ -203,6 +206,19 @@ function isRecordType(type: GraphQLOutputType): string | null {
   return isObjectType(named) && 'confidentiality' in named.getFields() ? named.name : null;
 }
 
+/** A connection's edge type (`cursor` and `node`) whose node is a record: the record type's name. */
+function edgeRecordType(type: GraphQLOutputType): string | null {
+  const named = getNamedType(type);
+  if (!isObjectType(named)) return null;
+  const fields = named.getFields();
+  return 'cursor' in fields && 'node' in fields ? isRecordType(fields.node.type) : null;
+}
+
+/** Whether the field's selection may include `name` (a fragment may: counted as yes). */
+function maySelect(info: GraphQLResolveInfo, name: string): boolean {
+  return info.fieldNodes.some((f) => f.selectionSet?.selections.some((s) => s.kind !== Kind.FIELD || s.name.value === name));
+}
+
 /** Notes each record in a resolved value (a record, a list of them, or null). */
 function noteRecords(access: AccessRecorder, typeName: string, value: unknown): void {
   if (value === null || value === undefined) return;
@@ -267,8 +283,13 @@ export function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
         schema,
         Object.entries(fieldConfig.args ?? {}).map(([name, a]) => ({ name, type: a.type })),
       );
-      const recordType = isRecordType(fieldConfig.type);
-      if (!level && required === undefined && !checkArgs && !recordType) return fieldConfig;
+      // A list's records are noted from its `edges` (one call per page), not by a wrapper on
+      // every edge's `node`; any other field returning records is wrapped itself.
+      const parentFields = schema.getType(typeName) as GraphQLObjectType;
+      const isEdgeNode = fieldName === 'node' && 'cursor' in parentFields.getFields();
+      const recordType = isEdgeNode ? null : isRecordType(fieldConfig.type);
+      const edgesOf = fieldName === 'edges' ? edgeRecordType(fieldConfig.type) : null;
+      if (!level && required === undefined && !checkArgs && !recordType && !edgesOf) return fieldConfig;
 
       const resolve = fieldConfig.resolve ?? defaultFieldResolver;
       const wrapped: GraphQLFieldConfig<unknown, AccessContext> = {
@@ -286,10 +307,11 @@ export function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
           const value = resolve(source, args, context, info);
           // The public can reach nothing above PUBLIC: its requests note nothing, and cost nothing more.
           const access = context.access;
-          if (!access || viewer.clearance === AccessLevel.PUBLIC || (!level && !recordType && !probes?.length)) return value;
+          if (!access || viewer.clearance === AccessLevel.PUBLIC || (!level && !recordType && !edgesOf && !probes?.length)) return value;
           const note = (v: unknown) => {
             if (level && v !== null && v !== undefined) access.noteRead(coordinate, level, (source as { id?: unknown })?.id);
             if (recordType) noteRecords(access, recordType, v);
+            if (edgesOf && Array.isArray(v) && maySelect(info, 'node')) for (const edge of v) noteRecords(access, edgesOf, (edge as { node?: unknown })?.node);
             return v;
           };
           const noted = isPromiseLike(value) ? Promise.resolve(value).then(note) : note(value);
