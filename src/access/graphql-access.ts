@@ -262,7 +262,10 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
  * - a `@sensitive` field answers null with a FORBIDDEN error naming it to a viewer below its level,
  *   and a permitted read of a non-null value is noted for the audit log;
  * - an argument that uses a `@sensitive` filter field or sort value is refused the same way, before
- *   any SQL runs, so a filter cannot serve as an oracle for a value the viewer may not read.
+ *   any SQL runs, so a filter cannot serve as an oracle for a value the viewer may not read; a
+ *   permitted use is noted for the audit log as a probe;
+ * - every record a cleared viewer is served (by id, in a list, through a relation) is noted when it
+ *   is above PUBLIC or links records that may be (AccessRecorder, docs/access.md "Audit log").
  */
 export function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
   const rootTypes = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean).map((t) => t!.name));
