@@ -1,5 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { cursorKey } from './common/cursor';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import { AppModule, AppOptions } from './app.module';
@@ -32,5 +34,8 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   app.useGlobalFilters(new VigilExceptionFilter());
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
+  // The key that seals list cursors, read (or made) now rather than by the first request; a
+  // failure is retried by the first list that needs it.
+  if (options.databaseUrl !== null) await cursorKey(app.get<DataSource>(getDataSourceToken())).catch(() => undefined);
   return app;
 }

@@ -12,7 +12,7 @@ describe('example queries in the docs', () => {
   afterAll(() => t.close());
 
   /** Each file's examples run as the role its readers have. */
-  const files: [string, Role][] = [['README.md', Role.PUBLIC], ['docs/research.md', Role.PUBLIC], ['docs/editing.md', Role.EDITOR]];
+  const files: [string, Role][] = [['README.md', Role.PUBLIC], ['docs/research.md', Role.PUBLIC], ['docs/editing.md', Role.EDITOR], ['docs/access.md', Role.ADMIN]];
   const examples = files.flatMap(([file, role]) =>
     [...readFileSync(join(__dirname, '..', file), 'utf8').matchAll(/```graphql\n([\s\S]*?)```/g)].map((m, i) => ({ name: `${file} #${i + 1}`, query: m[1], role })),
   );

@@ -54,7 +54,8 @@ describe('SQL statements per request', () => {
     expect(small.nodes).toBe(5);
     expect(large.nodes).toBe(50);
     expect(large.statements).toBe(small.statements);
-    // And bounded: one per relation level, plus the page, the count and the audit entry.
+    // And bounded: one per relation level, plus the page, the count and the audit entry (with, for
+    // links such as citations, one check per type of what they link: src/audit/audit.service.ts).
     expect(large.statements).toBeLessThanOrEqual(20);
   });
 

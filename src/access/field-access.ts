@@ -1,8 +1,8 @@
 import { getDirective } from '@graphql-tools/utils';
 import { GraphQLSchema, isEnumType } from 'graphql';
 import { AccessLevel } from './access-level';
-import { AccessRecorder } from './access-recorder';
-import { ForbiddenFieldError, sensitiveDirective } from './graphql-access';
+import { AccessRecorder, Disclosure } from './access-recorder';
+import { askedOf, ForbiddenFieldError, sensitiveDirective } from './graphql-access';
 import { SENSITIVE_FIELDS, SENSITIVE_FILTERS, sensitivityOf } from './sensitive.decorator';
 import { Viewer } from './viewer';
 
@@ -47,17 +47,28 @@ export function project<T extends { id?: unknown }>(
   return out;
 }
 
+/** A protected filter field or sort value used, as the audit log keeps it (never its value). */
+export interface ProtectedUse {
+  kind: Disclosure.PROTECTED_FILTER | Disclosure.PROTECTED_SORT;
+  level: AccessLevel;
+  probe: { coordinate: string; asked: Record<string, unknown> };
+}
+
 /** Refuses a filter (an instance of a filter input class, e.g. from an export's query string) that
- * uses a protected filter field the viewer may not read: FORBIDDEN naming the parameter. */
-export function assertMayFilter(viewer: Viewer, filter: object | null | undefined, argument: string): void {
-  if (!filter) return;
+ * uses a protected filter field the viewer may not read: FORBIDDEN naming the parameter. Returns
+ * the protected filter fields it uses, for the audit log. */
+export function assertMayFilter(viewer: Viewer, filter: object | null | undefined, argument: string): ProtectedUse[] {
+  const used: ProtectedUse[] = [];
+  if (!filter) return used;
   for (const d of SENSITIVE_FILTERS) {
     if (!(filter instanceof d.target)) continue;
     const value = (filter as Record<string, unknown>)[d.property];
-    if (value !== undefined && value !== null && !viewer.mayRead(d.level)) {
-      throw new ForbiddenFieldError(`${d.target.name}.${d.property}`, `${argument}.${d.property}`);
-    }
+    if (value === undefined || value === null) continue;
+    const coordinate = `${d.target.name}.${d.property}`;
+    if (!viewer.mayRead(d.level)) throw new ForbiddenFieldError(coordinate, `${argument}.${d.property}`);
+    used.push({ kind: Disclosure.PROTECTED_FILTER, level: d.level, probe: { coordinate, asked: askedOf({ kind: Disclosure.PROTECTED_FILTER, value }) } });
   }
+  return used;
 }
 
 /** Something an export writes that reads one declared property: a column, a GeoJSON geometry. */
@@ -80,11 +91,14 @@ export function readableColumns<C extends ReadsProperty>(viewer: Viewer, columns
 /** Refuses a sort value the viewer may not use (an `orderBy` from an export's query string): the
  * value's `@sensitive` directive in the built schema, put there by sortsOn, as the GraphQL
  * enforcement reads it. FORBIDDEN naming the parameter. */
-export function assertMaySort(viewer: Viewer, schema: GraphQLSchema, enumName: string, value: string, argument: string): void {
+export function assertMaySort(viewer: Viewer, schema: GraphQLSchema, enumName: string, value: string, argument: string): ProtectedUse[] {
   const type = schema.getType(enumName);
   if (!isEnumType(type)) throw new Error(`${enumName} is not an enum of the schema`);
   const enumValue = type.getValues().find((v) => v.value === value || v.name === value);
-  if (!enumValue) return;
+  if (!enumValue) return [];
   const level = getDirective(schema, enumValue, sensitiveDirective.name)?.[0]?.level as AccessLevel | undefined;
-  if (level && !viewer.mayRead(level)) throw new ForbiddenFieldError(`${enumName}.${enumValue.name}`, argument);
+  if (!level) return [];
+  const coordinate = `${enumName}.${enumValue.name}`;
+  if (!viewer.mayRead(level)) throw new ForbiddenFieldError(coordinate, argument);
+  return [{ kind: Disclosure.PROTECTED_SORT, level, probe: { coordinate, asked: { value: enumValue.name } } }];
 }

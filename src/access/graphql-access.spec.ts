@@ -66,7 +66,7 @@ describe('enforceAccess', () => {
     const allowed = await run('{ thing { secret } }', researcher);
     expect(allowed.data).toEqual({ thing: { secret: 'the secret' } });
     expect(allowed.access.summary()).toEqual({
-      operation: 'Query.thing', fields: ['Thing.secret'], level: 'RESTRICTED', subjects: ['Thing:t1'], subjectCount: 1,
+      operation: 'Query.thing', fields: ['Thing.secret'], kinds: ['PROTECTED_FIELD'], probes: null, level: 'RESTRICTED', subjects: ['Thing:t1'], subjectCount: 1,
     });
   });
 

@@ -3,6 +3,7 @@ import { GraphQLDateTime } from '../common/date-time';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { AccessLevel } from '../access/access-level';
+import { Disclosure, ProbeRecord } from '../access/access-recorder';
 import { Role } from '../access/role';
 import { Sensitive } from '../access/sensitive.decorator';
 
@@ -21,6 +22,29 @@ registerEnumType(AuditAction, {
   name: 'AuditAction',
   description: 'READ and EXPORT: protected values went out. The others: something was written.',
 });
+
+registerEnumType(Disclosure, {
+  name: 'Disclosure',
+  description: 'The kinds of protected information a READ or EXPORT carried.',
+  valuesMap: {
+    PROTECTED_FIELD: { description: 'A value of a @sensitive field (listed in fields).' },
+    RECORD_ABOVE_PUBLIC: { description: 'Content of records the public cannot see (listed in subjects), or export rows of them.' },
+    PROTECTED_FILTER: { description: 'A protected filter was used (in fields; how in probes).' },
+    PROTECTED_SORT: { description: 'A protected sort was used (in fields; how in probes).' },
+  },
+});
+
+@ObjectType({ description: 'One use of a protected filter or sort: how narrow the guess was and what it matched, never the guessed value.' })
+export class AuditProbe implements ProbeRecord {
+  @Field({ description: 'The filter field or sort value, e.g. `IncidentFilter.within`.' })
+  coordinate!: string;
+
+  @Field(() => GraphQLJSONObject, { description: 'A box: its `widthDegrees` and `heightDegrees`. A text: its `length`. A sort: its `value`.' })
+  asked!: Record<string, unknown>;
+
+  @Field(() => Int, { nullable: true, description: 'How many records the filtered list held (null when not a list).' })
+  matches?: number;
+}
 
 /** One entry of the append-only audit log. The database refuses UPDATE, DELETE and TRUNCATE on
  * the table (a trigger), so not even the service can rewrite history. */
@@ -66,19 +90,30 @@ export class AuditEvent {
   @Column({ type: 'text', nullable: true })
   subjectId!: string | null;
 
-  @Field(() => [String], { description: 'Protected fields returned (reads) or fields changed (writes), as `Type.field`.' })
+  @Field(() => [String], { description: 'Protected fields returned and protected filters and sorts used (reads), or fields changed (writes), as `Type.field`.' })
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   fields!: string[];
 
-  @Field(() => AccessLevel, { description: 'The most sensitive level among the fields.' })
+  @Field(() => AccessLevel, { description: 'The most sensitive level of what went out (reads) or was changed (writes).' })
   @Column({ type: 'enum', enum: AccessLevel, enumName: 'confidentiality', default: AccessLevel.PUBLIC })
   level!: AccessLevel;
 
-  @Field(() => [String], { description: `Records whose protected values were returned, as \`Type:id\` (at most 1,000).` })
+  @Field(() => [Disclosure], { description: 'READ and EXPORT: the kinds of protected information that went out.' })
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  kinds!: Disclosure[];
+
+  @Field(() => [AuditProbe], {
+    nullable: true,
+    description: 'READ and EXPORT: each use of a protected filter or sort. A run of ever smaller boxes that still match is a search for a position.',
+  })
+  @Column({ type: 'jsonb', nullable: true })
+  probes!: ProbeRecord[] | null;
+
+  @Field(() => [String], { description: `Records whose protected values or content were returned, as \`Type:id\` (at most 1,000).` })
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   subjects!: string[];
 
-  @Field(() => Int, { description: 'How many records had protected values returned (exact).' })
+  @Field(() => Int, { description: 'How many records had protected values or content returned (exact).' })
   @Column({ type: 'int', default: 0 })
   subjectCount!: number;
 

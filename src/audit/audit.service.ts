@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessLevel } from '../access/access-level';
 import { AccessRecorder } from '../access/access-recorder';
+import { linkedLevelExpressions, linkedLevelsCondition, tableOf } from '../access/record-visibility';
 import { Viewer } from '../access/viewer';
 import { PageArgs } from '../common/connection';
 import { paginate } from '../common/keyset';
@@ -56,6 +57,7 @@ export class AuditService {
     recorder: AccessRecorder,
     context: { operation?: string; requestId?: string | null } = {},
   ): Promise<void> {
+    await this.checkLinks(recorder);
     if (recorder.isEmpty) return;
     const s = recorder.summary();
     await this.dataSource.getRepository(AuditEvent).insert({
@@ -65,11 +67,31 @@ export class AuditService {
       action,
       operation: context.operation ?? s.operation ?? 'unknown',
       fields: s.fields,
+      kinds: s.kinds,
+      probes: s.probes as never, // jsonb: TypeORM's deep-partial type does not fit free-form JSON
       level: s.level,
       subjects: s.subjects,
       subjectCount: s.subjectCount,
       requestId: context.requestId ?? null,
     });
+  }
+
+  /** Of the PUBLIC link records a response carried (citations, involvements), those that link a
+   * record above PUBLIC are content the public cannot see: one statement per type, at the level of
+   * the most sensitive record linked. Only ever asked for viewers above PUBLIC. */
+  private async checkLinks(recorder: AccessRecorder): Promise<void> {
+    const byType = new Map<string, string[]>();
+    for (const { type, id } of recorder.pendingLinks) byType.set(type, [...(byType.get(type) ?? []), id]);
+    for (const [type, ids] of byType) {
+      const levels = linkedLevelExpressions(type, 'l');
+      if (!levels.length) continue;
+      const rows: { id: string; level: AccessLevel }[] = await this.dataSource.query(
+        `SELECT l.id::text AS id, GREATEST(${levels.join(', ')})::text AS level FROM ${tableOf(type)} l ` +
+          `WHERE l.id = ANY($1::uuid[]) AND NOT (${linkedLevelsCondition(type, 'l', (level) => `${level} = 'PUBLIC'`)})`,
+        [ids],
+      );
+      for (const row of rows) recorder.noteRecord(type, row.level, row.id);
+    }
   }
 
   list(filter: AuditFilter | undefined, page: PageArgs) {
@@ -89,6 +111,8 @@ export class AuditService {
         { subjectId: filter.subjectId },
       );
     }
+    if (filter?.field) qb.andWhere(':field = ANY(a.fields)', { field: filter.field });
+    if (filter?.kinds?.length) qb.andWhere('a.kinds && :kinds::text[]', { kinds: filter.kinds });
     if (filter?.since) qb.andWhere('a.occurred_at >= :since', { since: filter.since });
     if (filter?.until) qb.andWhere('a.occurred_at < :until', { until: filter.until });
     return paginate(qb, 'a', [{ expression: 'a.occurred_at', direction: 'DESC' }], page);

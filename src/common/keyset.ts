@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { ObjectLiteral, QueryFailedError, SelectQueryBuilder } from 'typeorm';
 import { ConnectionShape, DEFAULT_PAGE_SIZE, PageArgs } from './connection';
-import { decodeCursor, encodeCursor } from './cursor';
+import { cursorKey, openCursor, sealCursor } from './cursor';
 import { UserInputError } from './errors';
 import { readEntities } from '../database/entity-rows';
 
@@ -11,15 +10,10 @@ export interface SortKey {
   direction: 'ASC' | 'DESC';
 }
 
-/** Signatures by ordering: the orderings are the code's own (ORDERS of each list), a handful. */
-const signatures = new Map<string, string>();
-
-/** Identifies an ordering, so a cursor from one order cannot be replayed against another. */
-function signatureOf(keys: SortKey[]): string {
-  const ordering = keys.map((k) => `${k.expression} ${k.direction}`).join('|');
-  let signature = signatures.get(ordering);
-  if (!signature) signatures.set(ordering, (signature = createHash('sha256').update(ordering).digest('base64url').slice(0, 8)));
-  return signature;
+/** Names an ordering: the additional authenticated data of its cursors, so a cursor of one
+ * ordering cannot be replayed against another. */
+function orderingOf(keys: SortKey[]): string {
+  return keys.map((k) => `${k.expression} ${k.direction}`).join('|');
 }
 
 const MALFORMED = 'malformed cursor; pass an endCursor or edge cursor from this list, with the same orderBy';
@@ -35,13 +29,13 @@ export async function paginate<T extends ObjectLiteral>(
   tiebreaker = `${alias}.id`,
 ): Promise<ConnectionShape<T>> {
   const keys: SortKey[] = [...sort, { expression: tiebreaker, direction: sort.at(-1)?.direction ?? 'ASC' }];
-  const signature = signatureOf(keys);
+  const ordering = orderingOf(keys);
+  const key = await cursorKey(qb.connection);
   const first = page.first ?? DEFAULT_PAGE_SIZE;
   const countQuery = qb.clone();
 
   if (page.after) {
-    const [given, ...values] = decodeCursor(page.after, keys.length + 1);
-    if (given !== signature) throw UserInputError.of('after', MALFORMED);
+    const values = openCursor(key, ordering, page.after, keys.length);
     // (k1, k2, ...) after (v1, v2, ...) in each key's own direction.
     const ors = keys.map((key, i) => {
       const equal = keys.slice(0, i).map((k, j) => `${k.expression} = :cursor_${j}`);
@@ -69,17 +63,25 @@ export async function paginate<T extends ObjectLiteral>(
   }
   const { entities, raw } = result;
   const hasNextPage = entities.length > first;
+  // Sealed only when asked for (a getter): most clients read endCursor alone.
+  const cursorOf = (i: number) => sealCursor(key, ordering, keys.map((_, k) => (raw[i] as Record<string, unknown>)[`sort_${k}`]));
   const edges = entities.slice(0, first).map((node, i) => ({
     node,
-    cursor: encodeCursor([signature, ...keys.map((_, k) => (raw[i] as Record<string, unknown>)[`sort_${k}`])]),
+    get cursor() {
+      return cursorOf(i);
+    },
   }));
   return {
     edges,
     pageInfo: {
       hasNextPage,
       hasPreviousPage: Boolean(page.after),
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return edges.length ? cursorOf(0) : null;
+      },
+      get endCursor() {
+        return edges.length ? cursorOf(edges.length - 1) : null;
+      },
     },
     // A getter: GraphQL reads it (and the COUNT runs) only when totalCount is selected.
     get totalCount() {

@@ -11,6 +11,7 @@ import { AdvocacyResponse } from '../responses/advocacy-response.entity';
 import { ResponseIncident, ResponseOrganizer, ResponseSituation } from '../responses/response-links.entity';
 import { Situation } from '../situations/situation.entity';
 import { Citation } from '../sources/citation.entity';
+import { ServiceSecret } from '../security/service-secret.entity';
 import { Source } from '../sources/source.entity';
 
 /** Every table Vigil maps. */
@@ -31,4 +32,5 @@ export const ENTITIES = [
   ApiToken,
   AuditEvent,
   Revision,
+  ServiceSecret,
 ];

@@ -1,12 +1,17 @@
 import { AccessLevel } from '../access/access-level';
 import { AccessRecorder } from '../access/access-recorder';
+import { ProtectedUse } from '../access/field-access';
 
-/** A protected value an export writes: `sql` is not null exactly when the row carries it. */
+/** Something protected an export writes: `sql` is not null exactly when the row carries it. */
 export interface AuditedValue {
-  /** `Type.field`, as the GraphQL audit names it. */
+  /** A protected value: `Type.field`, as the GraphQL audit names it. Record content: the type. */
   coordinate: string;
   level: AccessLevel;
   sql: string;
+  /** The row is content of a record above PUBLIC (rather than a protected field's value). */
+  record?: boolean;
+  /** The rows' ids are already `Type:id` (an export of several types: the timeline). */
+  typedIds?: boolean;
 }
 
 /** What the export's snapshot holds, counted before the first byte is sent. */
@@ -30,13 +35,19 @@ export interface ProtectedCounts {
 export class ExportAccessRecorder extends AccessRecorder {
   private counted = 0;
 
-  constructor(audited: readonly AuditedValue[], counts: ProtectedCounts) {
+  constructor(audited: readonly AuditedValue[], counts: ProtectedCounts, probes: readonly ProtectedUse[] = []) {
     super();
     audited.forEach((value, k) => {
       // As in GraphQL, a null is no disclosure: a field none of the rows carries is not listed.
       if (!counts.perValue[k]) return;
-      for (const id of counts.ids) this.noteRead(value.coordinate, value.level, id);
+      for (const id of counts.ids) {
+        if (!value.record) this.noteRead(value.coordinate, value.level, id);
+        else if (!value.typedIds) this.noteRecord(value.coordinate, value.level, id);
+        else if (id.startsWith(`${value.coordinate}:`)) this.noteRecord(value.coordinate, value.level, id.slice(value.coordinate.length + 1));
+      }
     });
+    // What the filtered export matched: every row it writes.
+    for (const use of probes) this.noteProbe(use.kind, use.level, { ...use.probe, matches: counts.rows });
     this.counted = counts.subjects;
   }
 

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { plainToInstance } from 'class-transformer';
 import { GraphQLSchema } from 'graphql';
 import { Readable } from 'node:stream';
-import { assertMayFilter, assertMaySort } from '../access/field-access';
+import { assertMayFilter, assertMaySort, ProtectedUse } from '../access/field-access';
 import { Viewer } from '../access/viewer';
 import { viewerOf } from '../accounts/authentication.hook';
 import { UserInputError } from '../common/errors';
@@ -26,6 +26,8 @@ const MAX_TITLE = 200;
 interface Read<F> {
   filter: F;
   options: Record<string, unknown>;
+  /** The protected filters and sorts it uses, for the audit log. */
+  probes: ProtectedUse[];
 }
 
 /**
@@ -53,15 +55,15 @@ export class ExportsController {
     const spec = parameterSpec(this.schema, route);
     const parsed = readParameters((request.query ?? {}) as QueryString, spec);
     // Refused before validation, as GraphQL refuses the argument before its pipe validates it.
-    assertMayFilter(viewer, plainToInstance(filterClass, parsed.filter), 'filter');
+    const probes = assertMayFilter(viewer, plainToInstance(filterClass, parsed.filter), 'filter');
     const orderBy = parsed.options.orderBy;
-    if (typeof orderBy === 'string' && 'orderBy' in route.options) assertMaySort(viewer, this.schema, route.options.orderBy, orderBy, 'orderBy');
+    if (typeof orderBy === 'string' && 'orderBy' in route.options) probes.push(...assertMaySort(viewer, this.schema, route.options.orderBy, orderBy, 'orderBy'));
     const title = parsed.options.title;
     if (typeof title === 'string' && (title.length < 1 || title.length > MAX_TITLE)) throw UserInputError.of('title', `must be 1 to ${MAX_TITLE} characters`);
-    return { filter: validateInput(filterClass, parsed.filter, ''), options: parsed.options };
+    return { filter: validateInput(filterClass, parsed.filter, ''), options: parsed.options, probes };
   }
 
-  private context(request: FastifyRequest, reply: FastifyReply, viewer: Viewer): ExportContext {
+  private context(request: FastifyRequest, reply: FastifyReply, viewer: Viewer, probes: ProtectedUse[]): ExportContext {
     const gone = new AbortController();
     // 'close' before the response has finished: the connection went away.
     reply.raw.once('close', () => {
@@ -73,17 +75,18 @@ export class ExportsController {
       requestId: request.id ?? null,
       signal: gone.signal,
       caller: viewer.accountId ? `account:${viewer.accountId}` : `address:${request.ip}`,
+      probes,
     };
   }
 
   /** Sends what `produce` streams; for HEAD (which Fastify routes to every GET), the same checks
    * and headers without running the export. */
-  private async respond(request: FastifyRequest, reply: FastifyReply, viewer: Viewer, route: ExportRoute, produce: (ctx: ExportContext) => Promise<Readable>): Promise<void> {
+  private async respond(request: FastifyRequest, reply: FastifyReply, viewer: Viewer, route: ExportRoute, probes: ProtectedUse[], produce: (ctx: ExportContext) => Promise<Readable>): Promise<void> {
     if (request.method === 'HEAD') {
       this.send(reply, Readable.from([]), route);
       return;
     }
-    this.send(reply, await produce(this.context(request, reply, viewer)), route);
+    this.send(reply, await produce(this.context(request, reply, viewer, probes)), route);
   }
 
   private send(reply: FastifyReply, body: Readable, route: ExportRoute): void {
@@ -100,44 +103,44 @@ export class ExportsController {
   @Get('incidents.csv')
   async incidentsCsv(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const viewer = viewerOf(request);
-    const { filter, options } = this.read(request, viewer, IncidentFilter, EXPORT_ROUTES.incidentsCsv);
-    await this.respond(request, reply, viewer, EXPORT_ROUTES.incidentsCsv, (ctx) => this.exports.incidentsCsv(filter, (options.orderBy as IncidentOrder) ?? IncidentOrder.DATE_DESC, ctx, options.bom === true));
+    const { filter, options, probes } = this.read(request, viewer, IncidentFilter, EXPORT_ROUTES.incidentsCsv);
+    await this.respond(request, reply, viewer, EXPORT_ROUTES.incidentsCsv, probes, (ctx) => this.exports.incidentsCsv(filter, (options.orderBy as IncidentOrder) ?? IncidentOrder.DATE_DESC, ctx, options.bom === true));
   }
 
   @Get('responses.csv')
   async responsesCsv(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const viewer = viewerOf(request);
-    const { filter, options } = this.read(request, viewer, ResponseFilter, EXPORT_ROUTES.responsesCsv);
-    await this.respond(request, reply, viewer, EXPORT_ROUTES.responsesCsv, (ctx) => this.exports.responsesCsv(filter, (options.orderBy as DatedOrder) ?? DatedOrder.DATE_DESC, ctx, options.bom === true));
+    const { filter, options, probes } = this.read(request, viewer, ResponseFilter, EXPORT_ROUTES.responsesCsv);
+    await this.respond(request, reply, viewer, EXPORT_ROUTES.responsesCsv, probes, (ctx) => this.exports.responsesCsv(filter, (options.orderBy as DatedOrder) ?? DatedOrder.DATE_DESC, ctx, options.bom === true));
   }
 
   @Get('sources.csv')
   async sourcesCsv(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const viewer = viewerOf(request);
-    const { filter, options } = this.read(request, viewer, SourceFilter, EXPORT_ROUTES.sourcesCsv);
-    await this.respond(request, reply, viewer, EXPORT_ROUTES.sourcesCsv, (ctx) => this.exports.sourcesCsv(filter, (options.orderBy as DatedOrder) ?? DatedOrder.DATE_DESC, ctx, options.bom === true));
+    const { filter, options, probes } = this.read(request, viewer, SourceFilter, EXPORT_ROUTES.sourcesCsv);
+    await this.respond(request, reply, viewer, EXPORT_ROUTES.sourcesCsv, probes, (ctx) => this.exports.sourcesCsv(filter, (options.orderBy as DatedOrder) ?? DatedOrder.DATE_DESC, ctx, options.bom === true));
   }
 
   @Get('citations.csv')
   async citationsCsv(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const viewer = viewerOf(request);
-    const { filter, options } = this.read(request, viewer, SourceFilter, EXPORT_ROUTES.citationsCsv);
-    await this.respond(request, reply, viewer, EXPORT_ROUTES.citationsCsv, (ctx) => this.exports.citationsCsv(filter, ctx, options.bom === true));
+    const { filter, options, probes } = this.read(request, viewer, SourceFilter, EXPORT_ROUTES.citationsCsv);
+    await this.respond(request, reply, viewer, EXPORT_ROUTES.citationsCsv, probes, (ctx) => this.exports.citationsCsv(filter, ctx, options.bom === true));
   }
 
   @Get('incidents.geojson')
   async incidentsGeoJson(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const viewer = viewerOf(request);
-    const { filter, options } = this.read(request, viewer, IncidentFilter, EXPORT_ROUTES.incidentsGeoJson);
-    await this.respond(request, reply, viewer, EXPORT_ROUTES.incidentsGeoJson, (ctx) => this.exports.incidentsGeoJson(filter, (options.orderBy as IncidentOrder) ?? IncidentOrder.DATE_DESC, ctx));
+    const { filter, options, probes } = this.read(request, viewer, IncidentFilter, EXPORT_ROUTES.incidentsGeoJson);
+    await this.respond(request, reply, viewer, EXPORT_ROUTES.incidentsGeoJson, probes, (ctx) => this.exports.incidentsGeoJson(filter, (options.orderBy as IncidentOrder) ?? IncidentOrder.DATE_DESC, ctx));
   }
 
   @Get('timeline.json')
   async timelineJson(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const viewer = viewerOf(request);
-    const { filter, options } = this.read(request, viewer, IncidentFilter, EXPORT_ROUTES.timelineJson);
+    const { filter, options, probes } = this.read(request, viewer, IncidentFilter, EXPORT_ROUTES.timelineJson);
     const orderBy = (options.orderBy as TimelineOrder) ?? TimelineOrder.DATE_ASC;
     const entryKinds = options.entryKinds as TimelineEntryKind[] | undefined;
-    await this.respond(request, reply, viewer, EXPORT_ROUTES.timelineJson, (ctx) => this.exports.timelineJson(filter, entryKinds, orderBy, options.title as string | undefined, ctx));
+    await this.respond(request, reply, viewer, EXPORT_ROUTES.timelineJson, probes, (ctx) => this.exports.timelineJson(filter, entryKinds, orderBy, options.title as string | undefined, ctx));
   }
 }

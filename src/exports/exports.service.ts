@@ -10,7 +10,8 @@ import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AccessLevel } from '../access/access-level';
 import { MAX_AUDITED_SUBJECTS } from '../access/access-recorder';
 import { levelOf, readableColumns } from '../access/field-access';
-import { onlyVisible } from '../access/record-visibility';
+import { ProtectedUse } from '../access/field-access';
+import { onlyVisible, visibleCondition } from '../access/record-visibility';
 import { Viewer } from '../access/viewer';
 import { AuditAction } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
@@ -60,18 +61,55 @@ export interface ExportContext {
   /** Who is exporting, for the per-caller share of the export slots: the token's account, or the
    * address of a caller without one. */
   caller: string;
+  /** The protected filters and sorts the query string used, for the audit log. */
+  probes?: ProtectedUse[];
+}
+
+/** What an export writes that the audit log must hear of, counted in its snapshot first. */
+interface AuditedRows {
+  /** The protected values its columns (or geometry) write, and its rows of records above PUBLIC. */
+  audited: AuditedValue[];
+  /** SQL of the export's records with `id` and, per audited value k, `p<k>`; and its parameters. */
+  rows(): [string, unknown[]];
 }
 
 /** An export's rows: the list's own query with the export's columns selected and its order. */
 interface ExportQuery {
   qb: SelectQueryBuilder<ObjectLiteral>;
-  /** The matching records alone (no joins, no order), for counting what the export will write. */
-  base: SelectQueryBuilder<ObjectLiteral>;
-  /** The row's id, for the audit log's subjects. */
-  idSql: string;
-  /** The protected values its columns (or geometry) write; their SQL reads the record's own
-   * columns, as `base` has no joins. */
-  audited: AuditedValue[];
+  audit: AuditedRows;
+}
+
+/** Parameters for the record rule at the levels below RESTRICTED and below CONFIDENTIAL. */
+const BELOW = { [AccessLevel.RESTRICTED]: 'audit_below_restricted', [AccessLevel.CONFIDENTIAL]: 'audit_below_confidential' } as const;
+const BELOW_LEVELS = { [AccessLevel.RESTRICTED]: [AccessLevel.PUBLIC], [AccessLevel.CONFIDENTIAL]: [AccessLevel.PUBLIC, AccessLevel.RESTRICTED] };
+
+/** The rows of records above PUBLIC an export writes for `viewer` (none for the public): a row is
+ * at RESTRICTED or above when the public could not see it, by the one record rule (its own level
+ * and those of the records it links), and at CONFIDENTIAL when a researcher could not. Deleted
+ * rows are the editor's includeDeleted, audited as that filter. */
+function recordsAudited(viewer: Viewer, entity: string, alias: string): AuditedValue[] {
+  return ([AccessLevel.RESTRICTED, AccessLevel.CONFIDENTIAL] as const)
+    .filter((level) => viewer.mayRead(level))
+    .map((level) => ({
+      coordinate: entity,
+      level,
+      record: true,
+      sql: `CASE WHEN NOT (${visibleCondition(entity, alias, BELOW[level], { deleted: false, deletedLinks: true })}) THEN 1 END`,
+    }));
+}
+
+/** The audit of an export whose rows are `base`'s (the matching records alone: no joins, no
+ * order; the audited SQL reads the record's own columns). */
+function auditedRows(base: SelectQueryBuilder<ObjectLiteral>, idSql: string, audited: AuditedValue[]): AuditedRows {
+  return {
+    audited,
+    rows: () => {
+      const q = base.clone();
+      select(q, [[idSql, 'id'], ...audited.map((a, k): [string, string] => [a.sql, `p${k}`])]);
+      q.setParameters({ [BELOW.RESTRICTED]: BELOW_LEVELS.RESTRICTED, [BELOW.CONFIDENTIAL]: BELOW_LEVELS.CONFIDENTIAL });
+      return q.getQueryAndParameters();
+    },
+  };
 }
 
 const UTF8_BOM = '\uFEFF';
@@ -175,14 +213,20 @@ export class ExportsService {
     return { qb, base };
   }
 
-  private csvQuery(rows: { qb: SelectQueryBuilder<ObjectLiteral>; base: SelectQueryBuilder<ObjectLiteral> }, columns: readonly ExportColumn[], idSql: string): ExportQuery {
+  private csvQuery(
+    rows: { qb: SelectQueryBuilder<ObjectLiteral>; base: SelectQueryBuilder<ObjectLiteral> },
+    columns: readonly ExportColumn[],
+    alias: string,
+    viewer: Viewer,
+  ): ExportQuery {
     select(rows.qb, columns.map((c) => [csvCellSql(c), c.name]));
-    return { ...rows, idSql, audited: auditedOf(columns) };
+    const entity = rows.base.expressionMap.mainAlias!.metadata.name;
+    return { qb: rows.qb, audit: auditedRows(rows.base, `${alias}.id`, [...auditedOf(columns), ...recordsAudited(viewer, entity, alias)]) };
   }
 
   async incidentsCsv(filter: IncidentFilter, orderBy: IncidentOrder, ctx: ExportContext, bom: boolean): Promise<Readable> {
     const columns = columnsFor(ctx.viewer, INCIDENT_COLUMNS);
-    return this.csv(this.csvQuery(await this.incidentRows(filter, orderBy, ctx.viewer, columns), columns, 'i.id'), ctx, bom);
+    return this.csv(this.csvQuery(await this.incidentRows(filter, orderBy, ctx.viewer, columns), columns, 'i', ctx.viewer), ctx, bom);
   }
 
   async responsesCsv(filter: ResponseFilter, orderBy: DatedOrder, ctx: ExportContext, bom: boolean): Promise<Readable> {
@@ -191,7 +235,7 @@ export class ExportsService {
     const qb = (await this.responses.matching(filter, ctx.viewer)) as unknown as SelectQueryBuilder<ObjectLiteral>;
     const base = join(qb, 'r', RESPONSE_JOINS, columns, ctx.viewer);
     order(qb, keys, 'r.id');
-    return this.csv(this.csvQuery({ qb, base }, columns, 'r.id'), ctx, bom);
+    return this.csv(this.csvQuery({ qb, base }, columns, 'r', ctx.viewer), ctx, bom);
   }
 
   async sourcesCsv(filter: SourceFilter, orderBy: DatedOrder, ctx: ExportContext, bom: boolean): Promise<Readable> {
@@ -200,7 +244,7 @@ export class ExportsService {
     const qb = this.sources.matching(filter, ctx.viewer) as unknown as SelectQueryBuilder<ObjectLiteral>;
     const base = join(qb, 's', SOURCE_JOINS, columns, ctx.viewer);
     order(qb, keys, 's.id');
-    return this.csv(this.csvQuery({ qb, base }, columns, 's.id'), ctx, bom);
+    return this.csv(this.csvQuery({ qb, base }, columns, 's', ctx.viewer), ctx, bom);
   }
 
   /** Citations of the sources matching `filter` (every visible citation without one). Its
@@ -216,7 +260,7 @@ export class ExportsService {
     const columns = columnsFor(ctx.viewer, CITATION_COLUMNS);
     const base = join(qb, 'c', [], columns, ctx.viewer);
     order(qb, [{ expression: 'c.created_at', direction: 'ASC' }], 'c.id');
-    return this.csv(this.csvQuery({ qb, base }, columns, 'c.id'), ctx, bom);
+    return this.csv(this.csvQuery({ qb, base }, columns, 'c', ctx.viewer), ctx, bom);
   }
 
   /** RFC 7946 FeatureCollection. PostgreSQL writes each feature's JSON; the geometry is the exact
@@ -234,7 +278,8 @@ export class ExportsService {
       : `'null'`;
     select(qb, [[`'{"type":"Feature","id":' || to_json(i.id)::text || ',"geometry":' || ${geometrySql} || ',"properties":' || ${propertiesSql} || '}'`, 'feature']]);
     const audited = located ? position.map((c) => ({ coordinate: `${c.entity.name}.${c.property}`, level: levelOf(c), sql: `CASE WHEN ${hasPosition} THEN 1 END` })) : [];
-    return this.session({ qb, base, idSql: 'i.id', audited }, ctx, (client) => {
+    audited.push(...recordsAudited(ctx.viewer, 'Incident', 'i'));
+    return this.session(auditedRows(base, 'i.id', audited), ctx, (client) => {
       const [sql, parameters] = qb.getQueryAndParameters();
       return {
         source: client.query(new QueryStream(sql, parameters, { batchSize: CURSOR_BATCH, rowMode: 'array' })),
@@ -244,7 +289,8 @@ export class ExportsService {
   }
 
   /** Knight Lab TimelineJS JSON: incidents and responses merged in date order. No protected
-   * field is written, so nothing is audited; records are the lists' visible ones. */
+   * field is written; its rows of records above PUBLIC are audited (records are the lists'
+   * visible ones). */
   async timelineJson(
     filter: IncidentFilter,
     entryKinds: TimelineEntryKind[] | undefined,
@@ -254,7 +300,26 @@ export class ExportsService {
   ): Promise<Readable> {
     const { sql, parameters } = await this.timeline.exportQuery(filter, entryKinds, orderBy, ctx.viewer);
     const prefix = `{${title ? `"title":${JSON.stringify(timelineTitle(title))},` : ''}"events":[\n`;
-    return this.session(null, ctx, (client) => ({
+    // The rows carry their record's type, id and level (`Incident:<id>`, `confidentiality`).
+    const levels = ([AccessLevel.RESTRICTED, AccessLevel.CONFIDENTIAL] as const).filter((level) => ctx.viewer.mayRead(level));
+    const audited: AuditedValue[] = (['Incident', 'AdvocacyResponse'] as const).flatMap((type) =>
+      levels.map((level) => ({
+        coordinate: type,
+        level,
+        record: true,
+        typedIds: true,
+        sql: `CASE WHEN t.kind = '${type === 'Incident' ? TimelineEntryKind.INCIDENT : TimelineEntryKind.RESPONSE}' AND t.confidentiality::text <> ALL ('{${BELOW_LEVELS[level].join(',')}}') THEN 1 END`,
+      })),
+    );
+    const audit: AuditedRows = {
+      audited,
+      rows: () => [
+        `SELECT (CASE t.kind WHEN '${TimelineEntryKind.INCIDENT}' THEN 'Incident:' ELSE 'AdvocacyResponse:' END) || t.id AS id, ` +
+          `${audited.map((a, k) => `${a.sql} AS p${k}`).join(', ') || 'NULL AS p0'} FROM (${sql}) t`,
+        parameters,
+      ],
+    };
+    return this.session(audit, ctx, (client) => ({
       source: client.query(new QueryStream(sql, parameters, { batchSize: CURSOR_BATCH })),
       through: framed(prefix, '\n]}\n', (row, k) => `${k ? ',\n' : ''}${JSON.stringify(timelineEvent(row as TimelineRow))}`),
     }));
@@ -263,7 +328,7 @@ export class ExportsService {
   /** CSV written by PostgreSQL itself (COPY ... TO STDOUT), which takes no bind parameters: they
    * are inlined with pg's own escaping (sql-literals.ts). */
   private csv(query: ExportQuery, ctx: ExportContext, bom: boolean): Promise<Readable> {
-    return this.session(query, ctx, (client) => {
+    return this.session(query.audit, ctx, (client) => {
       const [sql, parameters] = query.qb.getQueryAndParameters();
       return {
         source: client.query(copyTo(`COPY (${inlineParameters(sql, parameters)}) TO STDOUT WITH (FORMAT csv, HEADER)`)),
@@ -280,7 +345,7 @@ export class ExportsService {
    * stream ends, and discarded if it fails or the client goes away.
    */
   private async session(
-    query: ExportQuery | null,
+    query: AuditedRows,
     ctx: ExportContext,
     open: (client: PoolClient) => { source: Readable; through: Transform },
   ): Promise<Readable> {
@@ -325,7 +390,7 @@ export class ExportsService {
           `SET LOCAL work_mem = '${EXPORT_WORK_MEM}'; SET LOCAL statement_timeout = '${EXPORT_STATEMENT_TIMEOUT}'; ` +
           'SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL standard_conforming_strings = on',
       );
-      if (query?.audited.length) await this.recordExport(client, query, ctx);
+      if (query.audited.length || ctx.probes?.length) await this.recordExport(client, query, ctx);
       const { source, through } = open(client);
       // Once the connection is dropped (client gone, failure), the stream reports it; nothing is
       // left to tell, and an unheard 'error' would bring the process down.
@@ -366,9 +431,9 @@ export class ExportsService {
 
   /** Counts, in the export's snapshot, the rows and the protected values it will write, and
    * records them in the audit log before anything is sent. */
-  private async recordExport(client: PoolClient, query: ExportQuery, ctx: ExportContext): Promise<void> {
+  private async recordExport(client: PoolClient, query: AuditedRows, ctx: ExportContext): Promise<void> {
     const counts = await this.countProtected(client, query);
-    const recorder = new ExportAccessRecorder(query.audited, counts);
+    const recorder = new ExportAccessRecorder(query.audited, counts, ctx.probes);
     try {
       await this.audit.recordAccess(ctx.viewer, AuditAction.EXPORT, recorder, {
         operation: `${ctx.operation} (${counts.rows} rows)`,
@@ -382,16 +447,14 @@ export class ExportsService {
 
   /** One pass over the export's matching records, in its snapshot: rows, rows carrying each
    * protected value, and the first subjects by id. */
-  private async countProtected(client: PoolClient, query: ExportQuery): Promise<ProtectedCounts> {
-    const base = query.base.clone();
-    select(base, [[query.idSql, 'id'], ...query.audited.map((a, k): [string, string] => [a.sql, `p${k}`])]);
-    const [sql, parameters] = base.getQueryAndParameters();
-    const carries = query.audited.map((_, k) => `p${k} IS NOT NULL`).join(' OR ');
-    const perValue = query.audited.map((_, k) => `count(p${k}) AS v${k}`).join(', ');
+  private async countProtected(client: PoolClient, query: AuditedRows): Promise<ProtectedCounts> {
+    const [sql, parameters] = query.rows();
+    const carries = query.audited.map((_, k) => `p${k} IS NOT NULL`).join(' OR ') || 'FALSE';
+    const perValue = query.audited.map((_, k) => `, count(p${k}) AS v${k}`).join('');
     const {
       rows: [counted],
     } = await client.query<Record<string, string> & { ids: string[] | null }>(
-      `SELECT count(*) AS rows, count(*) FILTER (WHERE ${carries}) AS subjects, ${perValue}, ` +
+      `SELECT count(*) AS rows, count(*) FILTER (WHERE ${carries}) AS subjects${perValue}, ` +
         `(array_agg(id::text ORDER BY id) FILTER (WHERE ${carries}))[1:${MAX_AUDITED_SUBJECTS}] AS ids FROM (${sql}) m`,
       parameters,
     );

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { SelectQueryBuilder } from 'typeorm';
+import { AUDITED_AS } from '../access/access-recorder';
 import { visibleCondition } from '../access/record-visibility';
 import { Viewer } from '../access/viewer';
 import { ConnectionShape, DEFAULT_PAGE_SIZE, PageArgs } from '../common/connection';
@@ -114,6 +115,8 @@ export class TimelineService {
         headline: record instanceof Incident ? record.headline : record.title,
         recordKind: record.kind,
         regionCode: record.regionCode,
+        confidentiality: record.confidentiality,
+        [AUDITED_AS]: record instanceof Incident ? 'Incident' : 'AdvocacyResponse',
       }),
     }));
     return {
@@ -177,6 +180,8 @@ export class TimelineService {
         [kind === TimelineEntryKind.INCIDENT ? 'i.headline' : 'r.title', 'headline'],
         [`${alias}.description`, 'description'],
         [`${alias}.kind::text`, 'record_kind'],
+        // For the export's audit (rows of records above PUBLIC); not written.
+        [`${alias}.confidentiality`, 'confidentiality'],
         ['reg.name', 'region_name'],
         [firstSource('url'), 'source_url'],
         [firstSource('title'), 'source_title'],

@@ -929,12 +929,12 @@ const VOLATILE_COLUMNS: Record<string, string[]> = { api_token: ['last_used_at']
 /**
  * Rows a table may legitimately gain, compared apart. The audit log: a refused write logs nothing
  * (its revision and audit entry are written in the write's own transaction, which the refusal rolls
- * back, and validation refuses before any transaction), and the GraphQL cases select no protected
- * field, so no READ entry is due either: every entry is compared. Except EXPORT entries: an odd but
- * valid export as an admin (a search for SQL text) is a real export, logged when it returns
- * protected values; those are counted, and must not outnumber the exports answered.
+ * back, and validation refuses before any transaction): every write entry is compared. Except READ
+ * and EXPORT entries: an odd but valid request as an admin (a search for SQL text, a protected
+ * filter, a page holding records above PUBLIC) is a real read, logged as such (docs/access.md);
+ * those are counted, and must not outnumber the requests answered.
  */
-const APART: Record<string, string> = { audit_event: `action = 'EXPORT'` };
+const APART: Record<string, string> = { audit_event: `action IN ('READ', 'EXPORT')` };
 
 type Snapshot = Record<string, { rows: number; md5: string }>;
 
@@ -969,8 +969,9 @@ describe('bad input to every argument, request and export parameter', () => {
   let schema: GraphQLSchema;
   let before: Snapshot;
   const tokens = new Map<Role, string>();
-  /** Exports answered 200 to an admin: each may add one EXPORT entry to the audit log. */
+  /** Requests answered to an admin: each may add one READ or EXPORT entry to the audit log. */
   let adminExports = 0;
+  let adminReads = 0;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   const headersFor = (as: Role): Record<string, string> => (tokens.has(as) ? { authorization: `Bearer ${tokens.get(as)}` } : {});
 
@@ -1025,6 +1026,7 @@ describe('bad input to every argument, request and export parameter', () => {
         } catch (error) {
           return [`${c.label}: no answer (${(error as Error).message})`];
         }
+        if (c.as === Role.ADMIN && reply.status === 200) adminReads++;
         return complaintsAbout(c, reply).map((complaint) => `${c.label}: ${complaint}`);
       })
     ).flat();
@@ -1090,7 +1092,7 @@ describe('bad input to every argument, request and export parameter', () => {
     const after = await snapshot(t);
     expect(Object.keys(before).length).toBeGreaterThan(10);
     const exports = `audit_event where ${APART.audit_event}`;
-    expect(after[exports].rows - before[exports].rows).toBeLessThanOrEqual(adminExports);
+    expect(after[exports].rows - before[exports].rows).toBeLessThanOrEqual(adminExports + adminReads);
     expect({ ...after, [exports]: null }).toEqual({ ...before, [exports]: null });
   });
 });

@@ -1,6 +1,7 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { GraphQLDateTime } from '../../common/date-time';
 import { ArrayMaxSize, IsDate, IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { Disclosure } from '../../access/access-recorder';
 import { AuditAction } from '../audit-event.entity';
 
 @InputType()
@@ -27,6 +28,18 @@ export class AuditFilter {
   @IsString()
   @MaxLength(100)
   subjectId?: string;
+
+  @Field(() => String, { nullable: true, description: 'Only events that read, used or changed this field, filter or sort (`IncidentFilter.within`).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  field?: string;
+
+  @Field(() => [Disclosure], { nullable: true, description: 'Only reads and exports that carried any of these kinds of protected information.' })
+  @IsOptional()
+  @ArrayMaxSize(10)
+  @IsEnum(Disclosure, { each: true })
+  kinds?: Disclosure[];
 
   @Field(() => GraphQLDateTime, { nullable: true, description: 'On or after this time.' })
   @IsOptional()

@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { AccessLevel } from '../../access/access-level';
 import { DateWithPrecision } from '../../dates/date-with-precision';
 
 export enum TimelineEntryKind {
@@ -45,4 +46,8 @@ export class TimelineEntry {
 
   @Field(() => String, { nullable: true, description: 'ISO 3166 code of where it happened; null for online or worldwide responses.' })
   regionCode!: string | null;
+
+  // The record's own: an entry of a record above PUBLIC is its content, audited as such.
+  @Field(() => AccessLevel, { description: 'Who may see the record at all.' })
+  confidentiality!: AccessLevel;
 }
