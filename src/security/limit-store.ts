@@ -21,6 +21,8 @@ export interface LimitStore {
   hit(key: string, windowMs: number): Promise<Count>;
   /** An export slot for `caller`, or null when every slot, or every slot of `caller`, is taken. */
   takeExportSlot(caller: string): Promise<SlotRelease | null>;
+  /** Export slots this process holds now. */
+  readonly inUse: number;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,10 @@ export class MemoryLimitStore implements LimitStore {
 
   async takeExportSlot(caller: string): Promise<SlotRelease | null> {
     return this.slots.take(caller);
+  }
+
+  get inUse(): number {
+    return this.slots.inUse;
   }
 
   async close(): Promise<void> {}
@@ -89,6 +95,7 @@ export class PostgresLimitStore implements LimitStore {
   /** Advisory-lock calls go one at a time on the slot connection: take and release never interleave. */
   private slotQueue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private held = 0;
 
   constructor(private readonly dataSource: DataSource) {
     this.sweeper = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
@@ -204,16 +211,22 @@ export class PostgresLimitStore implements LimitStore {
       return null;
     });
     if (!taken) return null;
+    this.held += 1;
     let released = false;
     return () => {
       if (released) return;
       released = true;
+      this.held -= 1;
       void this.onSlotConnection(async (client) => {
         // A new connection holds none of the old one's locks: nothing to give back.
         if (client !== taken.client) return;
         await client.query(`SELECT pg_advisory_unlock($1::bigint), pg_advisory_unlock(hashtext($2), $3)`, [EXPORT_SLOT_LOCK_BASE + taken.slot, caller, taken.mine]);
       }).catch(() => undefined);
     };
+  }
+
+  get inUse(): number {
+    return this.held;
   }
 
   async close(): Promise<void> {
