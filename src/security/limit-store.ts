@@ -197,13 +197,28 @@ export class PostgresLimitStore implements LimitStore {
     return run;
   }
 
+  /** The locks this process holds on its slot connection. Advisory locks are re-entrant within a
+   * session, so PostgreSQL would grant this process a lock it already holds: it skips those. */
+  private owned: { client: Client; slots: Set<number>; callerSlots: Map<string, Set<number>> } | null = null;
+
+  private ownedOn(client: Client) {
+    // A new connection holds none of the old one's locks.
+    if (this.owned?.client !== client) this.owned = { client, slots: new Set(), callerSlots: new Map() };
+    return this.owned;
+  }
+
   async takeExportSlot(caller: string): Promise<SlotRelease | null> {
     const taken = await this.onSlotConnection(async (client) => {
+      const owned = this.ownedOn(client);
+      const callerSlots = owned.callerSlots.get(caller) ?? new Set<number>();
       const tryLock = async (sql: string, parameters: unknown[]) => (await client.query<{ ok: boolean }>(sql, parameters)).rows[0].ok;
       for (let mine = 0; mine < MAX_EXPORTS_PER_CALLER; mine++) {
-        if (!(await tryLock(`SELECT pg_try_advisory_lock(hashtext($1), $2) AS ok`, [caller, mine]))) continue;
+        if (callerSlots.has(mine) || !(await tryLock(`SELECT pg_try_advisory_lock(hashtext($1), $2) AS ok`, [caller, mine]))) continue;
         for (let slot = 0; slot < MAX_CONCURRENT_EXPORTS; slot++) {
-          if (await tryLock(`SELECT pg_try_advisory_lock($1::bigint) AS ok`, [EXPORT_SLOT_LOCK_BASE + slot])) return { client, mine, slot };
+          if (owned.slots.has(slot) || !(await tryLock(`SELECT pg_try_advisory_lock($1::bigint) AS ok`, [EXPORT_SLOT_LOCK_BASE + slot]))) continue;
+          owned.slots.add(slot);
+          owned.callerSlots.set(caller, callerSlots.add(mine));
+          return { client, mine, slot };
         }
         await client.query(`SELECT pg_advisory_unlock(hashtext($1), $2)`, [caller, mine]);
         return null;
@@ -218,9 +233,12 @@ export class PostgresLimitStore implements LimitStore {
       released = true;
       this.held -= 1;
       void this.onSlotConnection(async (client) => {
-        // A new connection holds none of the old one's locks: nothing to give back.
-        if (client !== taken.client) return;
+        if (client !== taken.client || this.owned?.client !== client) return; // lost with the old connection
         await client.query(`SELECT pg_advisory_unlock($1::bigint), pg_advisory_unlock(hashtext($2), $3)`, [EXPORT_SLOT_LOCK_BASE + taken.slot, caller, taken.mine]);
+        this.owned.slots.delete(taken.slot);
+        const callerSlots = this.owned.callerSlots.get(caller);
+        callerSlots?.delete(taken.mine);
+        if (callerSlots?.size === 0) this.owned.callerSlots.delete(caller);
       }).catch(() => undefined);
     };
   }
