@@ -182,6 +182,7 @@ describe('two instances on one database', () => {
       await new Promise((resolve) => instances[0].process.once('exit', resolve));
       while ((await slotLocks()).global > 1 && Date.now() - killedAt < 30_000) await sleep(50);
       const freedMs = Date.now() - killedAt;
+      if (process.env.SHOW_SCALE_OUT) console.log({ slotsFreedMsAfterSigkill: freedMs });
       expect(await slotLocks()).toEqual({ global: 1, callers: 1 });
       expect(freedMs).toBeLessThan(30_000);
       // The second instance now grants the three freed slots, and no more.
