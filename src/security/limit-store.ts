@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { Client } from 'pg';
+import { Client, type Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { CONNECT_TIMEOUT_MS } from '../database/data-source';
@@ -137,16 +137,19 @@ export class PostgresLimitStore implements LimitStore {
     }
     // In key order, so that two instances updating the same keys lock them in the same order.
     const keys = [...byKey.keys()].sort();
-    const rows: { key: string; hits: number; reset_in_ms: number }[] = await this.dataSource.query(
-      `INSERT INTO rate_limit_counter AS c (key, hits, resets_at)
+    // A named statement: parsed and planned once per connection, not once per batch.
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    const { rows } = await pool.query<{ key: string; hits: number; reset_in_ms: number }>({
+      name: 'vigil-rate-limit-hit',
+      text: `INSERT INTO rate_limit_counter AS c (key, hits, resets_at)
        SELECT k, n, clock_timestamp() + w * interval '1 millisecond'
          FROM unnest($1::text[], $2::int[], $3::int[]) WITH ORDINALITY AS x(k, n, w, o) ORDER BY o
        ON CONFLICT (key) DO UPDATE SET
          hits = CASE WHEN c.resets_at <= clock_timestamp() THEN excluded.hits ELSE c.hits + excluded.hits END,
          resets_at = CASE WHEN c.resets_at <= clock_timestamp() THEN excluded.resets_at ELSE c.resets_at END
        RETURNING key, hits, greatest(0, ceil(extract(epoch FROM resets_at - clock_timestamp()) * 1000))::int AS reset_in_ms`,
-      [keys, keys.map((k) => byKey.get(k)!.length), keys.map((k) => byKey.get(k)![0].windowMs)],
-    );
+      values: [keys, keys.map((k) => byKey.get(k)!.length), keys.map((k) => byKey.get(k)![0].windowMs)],
+    });
     for (const row of rows) {
       const hits = byKey.get(row.key)!;
       const before = row.hits - hits.length;
