@@ -150,10 +150,11 @@ describe('two instances on one database', () => {
     await locker.connect();
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE incident IN ACCESS EXCLUSIVE MODE');
-    const exportFrom = (k: number, caller: string) =>
-      fetch(`${instances[k].base}/exports/incidents.csv`, { headers: { 'x-forwarded-for': caller } }).then(
+    // An export that should be refused gets 15 s to say so (a granted one waits on the lock: 0).
+    const exportFrom = (k: number, caller: string, waitMs = 120_000) =>
+      fetch(`${instances[k].base}/exports/incidents.csv`, { headers: { 'x-forwarded-for': caller }, signal: AbortSignal.timeout(waitMs) }).then(
         async (res) => ({ status: res.status, body: await res.text() }),
-        () => ({ status: 0, body: '' }), // the instance was killed
+        () => ({ status: 0, body: '' }), // the instance was killed, or no answer in time
       );
     const running: Promise<{ status: number; body: string }>[] = [];
     try {
@@ -167,14 +168,14 @@ describe('two instances on one database', () => {
         // Each is holding its slot before the next asks.
         await slotsUntil((locks) => locks.global >= running.length);
       }
-      const mine = await exportFrom(1, one);
+      const mine = await exportFrom(1, one, 15_000);
       expect(mine.status).toBe(503);
       expect(mine.body).toMatch(/Too many exports are running already/);
       // Another caller takes the last slot, on the first instance; then every slot is taken, on both.
       running.push(exportFrom(0, two));
       await slotsUntil((locks) => locks.global >= 4);
       expect(await slotLocks()).toEqual({ global: 4, callers: 4 });
-      for (const k of [0, 1]) expect((await exportFrom(k, address())).status).toBe(503);
+      for (const k of [0, 1]) expect((await exportFrom(k, address(), 15_000)).status).toBe(503);
 
       // The first instance dies holding three slots (it has no time to give them back).
       const killedAt = Date.now();
@@ -190,7 +191,7 @@ describe('two instances on one database', () => {
         running.push(exportFrom(1, address()));
         await slotsUntil((locks) => locks.global >= 2 + i);
       }
-      expect((await exportFrom(1, address())).status).toBe(503);
+      expect((await exportFrom(1, address(), 15_000)).status).toBe(503);
     } finally {
       await locker.query('ROLLBACK');
       await locker.end();
