@@ -18,6 +18,9 @@ import autocannon from 'autocannon';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { freePort } from '../src/database/free-port';
 import { ensureDatabase, prepareDatabase } from '../src/database/prepare';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../src/database/data-source';
+import { PostgresLimitStore } from '../src/security/limit-store';
 import { round } from './database';
 import { BenchServer, cleanup, startServer } from './processes';
 
@@ -189,6 +192,29 @@ async function main(): Promise<void> {
         );
       }
     }
+    // The counting alone, as many instances' worth of requests would send it: what one hit costs
+    // PostgreSQL when hits arrive together (each statement carries those that came meanwhile).
+    const dataSource = new DataSource(dataSourceOptions(url));
+    await dataSource.initialize();
+    const store = new PostgresLimitStore(dataSource);
+    try {
+      const HITS = 50_000;
+      const IN_FLIGHT = 200;
+      let sent = 0;
+      const [pg0, started] = [postgresCpu(postmaster), Date.now()];
+      await Promise.all(
+        Array.from({ length: IN_FLIGHT }, async () => {
+          while (sent < HITS) await store.hit(`address:bench-${sent++ % 5_000}`, 60_000);
+        }),
+      );
+      const [pg1, ms] = [postgresCpu(postmaster), Date.now() - started];
+      report.countingAlone = { hits: HITS, inFlight: IN_FLIGHT, keys: 5_000, hitsPerSecond: round(HITS / (ms / 1000), 0), postgresCpuMicrosecondsPerHit: round(((pg1 - pg0) * 1e6) / HITS, 1) };
+      console.log(`\ncounting alone: ${JSON.stringify(report.countingAlone)}`);
+    } finally {
+      await store.close();
+      await dataSource.destroy();
+    }
+
     const out = join(REPO, 'bench', 'results', `limits-${new Date().toISOString().slice(0, 10)}.json`);
     writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
     console.log(`\n${out}`);
