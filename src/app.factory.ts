@@ -9,6 +9,7 @@ import { VigilExceptionFilter } from './common/exception.filter';
 import { VigilValidationPipe } from './common/validation.pipe';
 import { createRootLogger, PinoNestLogger, registerRequestLogging } from './logging/logging';
 import { registerHttpSecurity } from './security/http-security';
+import { RequestLimits } from './security/rate-limits';
 import { securityOptions } from './security/security-options';
 
 /** Builds the Nest application on Fastify, ready to listen or to be called by tests. */
@@ -29,7 +30,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   // refused before it costs a token lookup.
   // @nestjs/platform-fastify brings its own copy of fastify; the plugins are typed against the
   // top-level one. Both are fastify 5, the same at run time.
-  await registerHttpSecurity(fastify, security);
+  await registerHttpSecurity(fastify, security, app.get(RequestLimits));
   app.useGlobalPipes(new VigilValidationPipe(app.get(getDataSourceToken())));
   app.useGlobalFilters(new VigilExceptionFilter());
   await app.init();

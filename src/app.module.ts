@@ -27,6 +27,7 @@ import { RegionsModule } from './regions/regions.module';
 import { ResponsesModule } from './responses/responses.module';
 import { createGraphQLErrorFormatter } from './security/graphql-error-policy';
 import { graphqlLimitHooks } from './security/graphql-limits';
+import { LimitsModule } from './security/limits.module';
 import { SecurityOptions, securityOptions } from './security/security-options';
 import { SituationsModule } from './situations/situations.module';
 import { SourcesModule } from './sources/sources.module';
@@ -108,6 +109,7 @@ export class AppModule {
           }),
         }),
         TerminusModule,
+        LimitsModule.register(security, options.databaseUrl),
         AuditModule,
         EditingModule,
         AccountsModule,

@@ -11,7 +11,7 @@ import { paginate } from '../common/keyset';
 import { Account } from './account.entity';
 import { ApiToken } from './api-token.entity';
 import { CreateAccountInput, CreateApiTokenInput, DEFAULT_TOKEN_DAYS, UpdateAccountInput } from './dto/account.inputs';
-import { generateToken, hashToken, looksLikeToken } from './tokens';
+import { bearerToken, generateToken, hashToken, looksLikeToken } from './tokens';
 
 export type Authentication = { ok: true; viewer: Viewer } | { ok: false; reason: string };
 
@@ -38,9 +38,8 @@ export class AccountsService {
   /** Who a bearer token belongs to; refuses unknown, malformed, expired and revoked tokens and
    * disabled accounts with a reason that reveals nothing about other accounts. */
   async authenticate(authorization: string): Promise<Authentication> {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (!match) return { ok: false, reason: 'The Authorization header must be "Bearer <token>"' };
-    const token = match[1];
+    const token = bearerToken(authorization);
+    if (token === null) return { ok: false, reason: 'The Authorization header must be "Bearer <token>"' };
     if (!looksLikeToken(token)) return { ok: false, reason: 'The token is invalid, expired or revoked' };
     const row = await this.dataSource
       .getRepository(ApiToken)
@@ -57,6 +56,14 @@ export class AccountsService {
       await this.dataSource.query(`UPDATE api_token SET last_used_at = now() WHERE id = $1`, [row.id]);
     }
     return { ok: true, viewer: new Viewer(Role[row.account.role], row.account.id, row.account.email) };
+  }
+
+  /** The hashes of every token that is neither revoked nor expired (src/accounts/token-directory.ts). */
+  async liveTokenHashes(): Promise<string[]> {
+    const rows: { token_hash: string }[] = await this.dataSource.query(
+      `SELECT token_hash FROM api_token WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+    );
+    return rows.map((row) => row.token_hash);
   }
 
   async createAccount(viewer: Viewer, input: CreateAccountInput, operation: string): Promise<Account> {
@@ -89,9 +96,19 @@ export class AccountsService {
         ...(input.displayName !== undefined ? { displayName: input.displayName } : {}),
         ...(input.disabled !== undefined ? { disabledAt: input.disabled ? (before.disabledAt ?? new Date()) : null } : {}),
       });
-      const changes = changesOf(before, after, ['role', 'displayName', 'disabledAt']);
+      const changes: Record<string, { before: unknown; after: unknown }> = changesOf(before, after, ['role', 'displayName', 'disabledAt']);
       if (!Object.keys(changes).length) return before;
       const saved = await repo.save(after);
+      if (!before.disabledAt && after.disabledAt) {
+        // Disabling revokes every token, so that enabling the account again brings none back: its
+        // holder makes new ones (the old ones may have leaked, which is often why it was disabled).
+        // TypeORM answers an UPDATE with [rows, count].
+        const [revoked]: [{ id: string }[], number] = await manager.query(
+          `UPDATE api_token SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL RETURNING id`,
+          [id],
+        );
+        if (revoked.length) changes.revokedTokens = { before: null, after: revoked.map((r) => r.id).sort() };
+      }
       await this.audit.recordWrite(manager, viewer, { action: AuditAction.UPDATE, operation, subjectType: 'Account', subjectId: id, changes });
       return saved;
     });
@@ -128,7 +145,9 @@ export class AccountsService {
       throw new ForbiddenError('Only admins may create tokens for another account');
     }
     return this.dataSource.transaction(async (manager) => {
-      const account = await manager.getRepository(Account).findOne({ where: { id: accountId } });
+      // Shared lock: a token cannot be made for an account that is being disabled at this moment
+      // (it would escape that disable's revocation).
+      const account = await manager.getRepository(Account).findOne({ where: { id: accountId }, lock: { mode: 'pessimistic_read' } });
       if (!account) throw new NotFoundError('Account');
       if (account.disabledAt) throw UserInputError.of('input.accountId', 'the account is disabled');
       const { token, hash, prefix } = generateToken();

@@ -20,3 +20,8 @@ export function hashToken(token: string): string {
 export function looksLikeToken(value: string): boolean {
   return /^vigil_[A-Za-z0-9_-]{43}$/.test(value);
 }
+
+/** The token of an `Authorization: Bearer <token>` header, or null when the header is not that. */
+export function bearerToken(authorization: string): string | null {
+  return /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] ?? null;
+}

@@ -90,7 +90,7 @@ export function buildProgram(): Command {
     .requiredOption('--email <email>', 'the account\'s email address')
     .option('--role <role>', `one of ${Object.values(AccountRole).join(', ')}`, role)
     .option('--name <name>', 'a display name')
-    .option('--disable', 'disable the account: its tokens stop working')
+    .option('--disable', 'disable the account and revoke its tokens (enabling it again brings none back)')
     .option('--enable', 'enable a disabled account')
     .action(async (opts: { email: string; role?: AccountRole; name?: string; disable?: boolean; enable?: boolean }) => {
       if (opts.disable && opts.enable) throw UserInputError.of('--disable', 'cannot be combined with --enable');

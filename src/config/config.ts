@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
-import { DEFAULT_SECURITY_OPTIONS as LIMITS, Exposure } from '../security/security-options';
+import { DEFAULT_SECURITY_OPTIONS as LIMITS, Exposure, LimitsStore } from '../security/security-options';
 
 /** An environment variable holding a whole number in [min, max], `fallback` when unset. */
 function WholeNumber(name: string, min: number, max: number, fallback: number): PropertyDecorator {
@@ -128,6 +128,11 @@ export class VigilConfig {
 
   @WholeNumber('AUTH_FAILURE_WINDOW_SECONDS', 1, 86_400, LIMITS.authFailureWindowMs / 1000)
   AUTH_FAILURE_WINDOW_SECONDS = LIMITS.authFailureWindowMs / 1000;
+
+  /** Where the rate-limit counters and export slots live: `postgres`, shared by every instance on
+   * the database, or `memory`, this process's own (one instance only). */
+  @IsIn(Object.values(LimitsStore), { message: `LIMITS_STORE must be one of ${Object.values(LimitsStore).join(', ')}` })
+  LIMITS_STORE: LimitsStore = LIMITS.limitsStore;
 }
 
 /** Defaults that differ in production: nothing that helps a stranger map the API, no demo data. */

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { pipeline, Readable, Transform } from 'node:stream';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client, type ClientConfig, type PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
@@ -22,6 +22,8 @@ import { CONNECT_TIMEOUT_MS } from '../database/data-source';
 import { IncidentsService } from '../incidents/incidents.service';
 import { ResponseFilter } from '../responses/dto/response-filter.input';
 import { ResponsesService } from '../responses/responses.service';
+import { LimitStore } from '../security/limit-store';
+import { LIMIT_STORE } from '../security/limits.module';
 import { Citation } from '../sources/citation.entity';
 import { SourceFilter } from '../sources/dto/source-filter.input';
 import { SourcesService } from '../sources/sources.service';
@@ -46,7 +48,6 @@ import {
 } from './columns';
 import { AuditedValue, ExportAccessRecorder, ProtectedCounts } from './export-audit';
 import { AuditUnavailableError, ClientGoneError, ExportsBusyError } from './export-errors';
-import { ExportSlots } from './export-slots';
 import { inlineParameters } from './sql-literals';
 import { TimelineRow, timelineEvent, timelineTitle } from './timelinejs';
 
@@ -193,10 +194,10 @@ function framed(prefix: string, suffix: string, map?: (row: unknown, index: numb
 @Injectable()
 export class ExportsService {
   private readonly logger = new Logger('Exports');
-  private readonly slots = new ExportSlots();
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    /** Export slots, counted across every instance on the database (src/security/limit-store.ts). */
+    @Inject(LIMIT_STORE) private readonly slots: LimitStore,
     private readonly incidents: IncidentsService,
     private readonly responses: ResponsesService,
     private readonly sources: SourcesService,
@@ -349,7 +350,7 @@ export class ExportsService {
     ctx: ExportContext,
     open: (client: PoolClient) => { source: Readable; through: Transform },
   ): Promise<Readable> {
-    const slot = this.slots.take(ctx.caller);
+    const slot = await this.slots.takeExportSlot(ctx.caller);
     if (!slot) throw new ExportsBusyError();
     let client: PoolClient;
     let release: (error?: Error) => void;

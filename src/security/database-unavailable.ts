@@ -1,3 +1,5 @@
+import type { FastifyReply } from 'fastify';
+
 /** Errors that mean PostgreSQL cannot be reached or is restarting, as opposed to a failed
  * statement: the caller should try again later (503), and nothing is wrong with the request. */
 const UNAVAILABLE_CODES = new Set([
@@ -37,3 +39,11 @@ export function isStatementTimeout(error: unknown, depth = 0): boolean {
 }
 
 export const DATABASE_UNAVAILABLE_MESSAGE = 'The database is unavailable; try again in a few seconds';
+
+/** A 503 answered outside GraphQL execution (HTTP hooks) while the database cannot be reached. */
+export function sendDatabaseUnavailable(reply: FastifyReply): FastifyReply {
+  return reply
+    .code(503)
+    .header('Retry-After', '5')
+    .send({ data: null, errors: [{ message: DATABASE_UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+}

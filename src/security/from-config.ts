@@ -28,5 +28,6 @@ export function securityOptionsFromConfig(config: VigilConfig): SecurityOptions 
     rateLimitPerToken: config.RATE_LIMIT_PER_TOKEN,
     authFailureLimit: config.AUTH_FAILURE_LIMIT,
     authFailureWindowMs: config.AUTH_FAILURE_WINDOW_SECONDS * 1000,
+    limitsStore: config.LIMITS_STORE,
   };
 }

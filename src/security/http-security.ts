@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import fastifyCors from '@fastify/cors';
 import fastifyHelmet from '@fastify/helmet';
-import fastifyRateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable, sendDatabaseUnavailable } from './database-unavailable';
+import { addressOf, Limited, RequestLimits, sendLimited } from './rate-limits';
 import { RefusalCode, refusalBody, RefusalDetails, REFUSAL_STATUS } from './refusal';
 import { SecurityOptions } from './security-options';
 
@@ -59,33 +59,19 @@ export function mightBeCrossSiteForgery(request: FastifyRequest): boolean {
   });
 }
 
-// --- Rate limits ------------------------------------------------------------------------------
+// --- Caching ---------------------------------------------------------------------------------
 
-/** Distinct addresses and tokens whose counters are kept (least recently seen dropped first). */
-const COUNTER_CAPACITY = 100_000;
-
-/** The client address the limits count against: the connection's, or with TRUST_PROXY the one the
- * trusted proxy reports; an IPv6 address counts by its /64, which one subscriber usually holds. */
-function addressOf(request: FastifyRequest): string {
-  return normalizeIP(request.ip);
-}
-
-/** Counts a token by a hash of the header: the token itself is never kept, and a request is
- * counted before authentication costs a database lookup. An invented token gets a counter of its
- * own, but it fails authentication, which the stricter per-address limit below counts. */
-function tokenKey(authorization: string): string {
-  return `token:${createHash('sha256').update(authorization).digest('base64url')}`;
-}
-
-function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+/** `vary` with Authorization added once. */
+function varyWithAuthorization(vary: unknown): string {
+  const names = String(vary ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
+  if (!names.some((name) => name.toLowerCase() === 'authorization' || name === '*')) names.push('Authorization');
+  return names.join(', ');
 }
 
 /** Registers, on the Fastify instance and before the application's routes and authentication:
- * security headers, CORS, rate limits (per token, per address, and for failed authentication per
- * address), CSRF protection and the batch size limit for /graphql. Request size is Fastify's
+ * security headers, CORS, the rate limit of requests without a token, caching headers, CSRF protection and the batch size limit for /graphql. Request size is Fastify's
  * bodyLimit (app.factory.ts). */
-export async function registerHttpSecurity(fastify: FastifyInstance, options: SecurityOptions): Promise<void> {
+export async function registerHttpSecurity(fastify: FastifyInstance, options: SecurityOptions, limits: RequestLimits): Promise<void> {
   await fastify.register(fastifyHelmet, {
     global: true,
     contentSecurityPolicy: false, // set below, by path
@@ -108,58 +94,29 @@ export async function registerHttpSecurity(fastify: FastifyInstance, options: Se
     });
   }
 
-  await fastify.register(fastifyRateLimit, { global: false });
-  type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
-  const limiter = (max: number, timeWindow: number, keyGenerator: (request: FastifyRequest) => string): Limiter =>
-    // `cache` (the store's capacity) is read by the store but missing from the option type.
-    fastify.createRateLimit({ max, timeWindow, keyGenerator, cache: COUNTER_CAPACITY } as Parameters<FastifyInstance['createRateLimit']>[0]);
-  const byAddress = limiter(options.rateLimitPerAddress, options.rateLimitWindowMs, (request) => `address:${addressOf(request)}`);
-  const byToken = limiter(options.rateLimitPerToken, options.rateLimitWindowMs, (request) => tokenKey(request.headers.authorization ?? ''));
-  // Read before authenticating, counted on every 401. The store refuses once its count exceeds
-  // `max`; `limit` failures are allowed, so `max` is one less.
-  const authFailures = limiter(Math.max(0, options.authFailureLimit - 1), options.authFailureWindowMs, (request) => `auth:${addressOf(request)}`);
-  const consult = async (limit: Limiter, request: FastifyRequest, increment: boolean) => {
-    const result = await limit(request, { increment });
-    return result.isAllowed ? null : result;
-  };
-
+  // Requests without a token, per address; those with one are counted by the authentication hook
+  // (src/accounts/authentication.hook.ts), per token or as failures.
   fastify.addHook('onRequest', async (request, reply) => {
-    if (routeOf(request) === HEALTH_PATH) return;
-    const authorization = request.headers.authorization;
-    if (authorization !== undefined && options.authFailureLimit > 0) {
-      const failures = await consult(authFailures, request, false);
-      if (failures?.isExceeded) {
-        reply.header('retry-after', String(failures.ttlInSeconds));
-        return refuse(
-          reply,
-          'RATE_LIMITED',
-          `Too many failed authentications from this address: the limit is ${options.authFailureLimit} per ${seconds(options.authFailureWindowMs)}; ` +
-            `try again in ${failures.ttlInSeconds} s`,
-          { limit: options.authFailureLimit, retryAfter: failures.ttlInSeconds },
-        );
-      }
+    if (routeOf(request) === HEALTH_PATH || request.headers.authorization !== undefined) return;
+    let limited: Limited | null;
+    try {
+      limited = await limits.anonymousRequest(addressOf(request));
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      return sendDatabaseUnavailable(reply);
     }
-    const [limit, counter, who] =
-      authorization !== undefined
-        ? [options.rateLimitPerToken, byToken, 'with this token']
-        : [options.rateLimitPerAddress, byAddress, 'from this address without a token'];
-    if (limit === 0) return;
-    const counted = await consult(counter, request, true);
-    if (counted?.isExceeded) {
-      reply.header('retry-after', String(counted.ttlInSeconds));
-      return refuse(
-        reply,
-        'RATE_LIMITED',
-        `Too many requests ${who}: the limit is ${limit} per ${seconds(options.rateLimitWindowMs)}; try again in ${counted.ttlInSeconds} s`,
-        { limit, retryAfter: counted.ttlInSeconds },
-      );
-    }
+    if (limited) return sendLimited(reply, limited);
   });
 
-  fastify.addHook('onResponse', async (request, reply) => {
-    if (reply.statusCode === 401 && options.authFailureLimit > 0 && routeOf(request) !== HEALTH_PATH) {
-      await consult(authFailures, request, true);
+  // What a shared cache (a proxy, a CDN) may keep: nothing of a request that carries a token (the
+  // answer is that caller's, and may hold protected values whose reading is audited per request),
+  // and an anonymous answer only for anonymous requests (Vary), never for one with a token.
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    reply.header('vary', varyWithAuthorization(reply.getHeader('vary')));
+    if (request.headers.authorization !== undefined && !/\bno-store\b/.test(String(reply.getHeader('cache-control') ?? ''))) {
+      reply.header('cache-control', 'no-store');
     }
+    return payload;
   });
 
   fastify.addHook('onRequest', async (request, reply) => {

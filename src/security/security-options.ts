@@ -7,6 +7,14 @@ export enum Exposure {
   NOBODY = 'nobody',
 }
 
+/** Where the service keeps its counters and export slots (LIMITS_STORE): in PostgreSQL, shared by
+ * every instance on the database (the default), or in this process's memory (one instance only:
+ * with N instances a client gets N times every limit). */
+export enum LimitsStore {
+  POSTGRES = 'postgres',
+  MEMORY = 'memory',
+}
+
 /** The limits and HTTP protections of one running service. Each has an environment variable
  * (src/config/config.ts, README's configuration table); tests pass their own through AppOptions. */
 export interface SecurityOptions {
@@ -35,10 +43,12 @@ export interface SecurityOptions {
   rateLimitPerAddress: number;
   /** Requests per window with one token; 0: unlimited. */
   rateLimitPerToken: number;
-  /** Failed authentications (401) per window from one address before requests with an
-   * Authorization header from it are refused; 0: unlimited. */
+  /** Failed authentications (401) per window from one address; past it, the address's failing
+   * attempts are answered 429 (valid tokens are still served); 0: unlimited. */
   authFailureLimit: number;
   authFailureWindowMs: number;
+  /** Where the counters of the limits above and the export slots are kept (LIMITS_STORE). */
+  limitsStore: LimitsStore;
 }
 
 /** Defaults: the docs' examples and the test suite's heaviest legitimate request (50 incidents with
@@ -60,6 +70,7 @@ export const DEFAULT_SECURITY_OPTIONS: Readonly<SecurityOptions> = Object.freeze
   rateLimitPerToken: 1_200,
   authFailureLimit: 10,
   authFailureWindowMs: 15 * 60_000,
+  limitsStore: LimitsStore.POSTGRES,
 });
 
 export function securityOptions(overrides: Partial<SecurityOptions> = {}): SecurityOptions {

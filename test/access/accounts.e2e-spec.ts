@@ -118,7 +118,14 @@ describe('accounts and API tokens', () => {
         changes: { email: { before: null, after: 'leaver@example.org' }, role: { before: null, after: 'RESEARCHER' } },
       }),
     );
-    expect(events).toContainEqual(expect.objectContaining({ action: 'UPDATE', operation: 'Mutation.updateAccount', changes: { disabledAt: { before: null, after: expect.any(String) } } }));
+    // Disabling revokes the account's tokens, listed in the same entry.
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        action: 'UPDATE',
+        operation: 'Mutation.updateAccount',
+        changes: { disabledAt: { before: null, after: expect.any(String) }, revokedTokens: { before: null, after: [expect.any(String)] } },
+      }),
+    );
     const tokens = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE subject_type = 'ApiToken'`);
     expect(tokens[0].n).toBeGreaterThanOrEqual(5);
   });
