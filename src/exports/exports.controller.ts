@@ -138,6 +138,8 @@ export class ExportsController {
     const { filter, options } = this.read(request, viewer, IncidentFilter, EXPORT_ROUTES.timelineJson);
     const orderBy = (options.orderBy as TimelineOrder) ?? TimelineOrder.DATE_ASC;
     const entryKinds = options.entryKinds as TimelineEntryKind[] | undefined;
-    await this.respond(request, reply, viewer, EXPORT_ROUTES.timelineJson, (ctx) => this.exports.timelineJson(filter, entryKinds, orderBy, options.title as string | undefined, ctx));
+    await this.respond(request, reply, viewer, EXPORT_ROUTES.timelineJson, (ctx) =>
+      this.exports.timelineJson(filter, entryKinds, orderBy, options.title as string | undefined, ctx, options.responsesToIncidents !== false),
+    );
   }
 }

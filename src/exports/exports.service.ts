@@ -250,8 +250,9 @@ export class ExportsService {
     orderBy: TimelineOrder,
     title: string | undefined,
     ctx: ExportContext,
+    responsesToIncidents = true,
   ): Promise<Readable> {
-    const { sql, parameters } = await this.timeline.exportQuery(filter, entryKinds, orderBy, ctx.viewer);
+    const { sql, parameters } = await this.timeline.exportQuery(filter, entryKinds, orderBy, ctx.viewer, responsesToIncidents);
     const prefix = `{${title ? `"title":${JSON.stringify(timelineTitle(title))},` : ''}"events":[\n`;
     return this.session(null, ctx, (client) => ({
       source: client.query(new QueryStream(sql, parameters, { batchSize: CURSOR_BATCH })),

@@ -23,7 +23,7 @@ export const EXPORT_ROUTES = {
     file: 'timeline.json',
     contentType: 'application/json; charset=utf-8',
     filter: 'IncidentFilter',
-    options: { entryKinds: '[TimelineEntryKind]', orderBy: 'TimelineOrder', title: 'String' },
+    options: { entryKinds: '[TimelineEntryKind]', orderBy: 'TimelineOrder', title: 'String', responsesToIncidents: 'Boolean' },
   },
 } as const satisfies Record<string, ExportRoute>;
 
