@@ -16,13 +16,6 @@ export type RegionLanguage = (typeof REGION_LANGUAGES)[number];
 /** The default display language. */
 export const DEFAULT_REGION_LANGUAGE: RegionLanguage = 'en';
 
-/** `tag`'s supported language (its primary subtag: "ru-RU" is "ru"), or English when Vigil has no
- * region names in it, so a reader always gets a name. */
-export function regionLanguage(tag: string | null | undefined): RegionLanguage {
-  const primary = (tag ?? '').trim().toLowerCase().split(/[-_]/)[0];
-  return (REGION_LANGUAGES as readonly string[]).includes(primary) ? (primary as RegionLanguage) : DEFAULT_REGION_LANGUAGE;
-}
-
 export interface RegionNaming {
   /** A display name in every REGION_LANGUAGES language. */
   names: Record<RegionLanguage, string>;
