@@ -8,6 +8,21 @@ describe('demo data', () => {
   });
   afterAll(() => t.close());
 
+  it('puts the 2 June 2017 petition and protests beside the Chechnya abductions on the README\'s timeline, each slide with its sources', async () => {
+    const res = await t.http().get('/exports/timeline.json?regions=RU-CE&title=Chechnya');
+    expect(res.status).toBe(200);
+    const events: any[] = JSON.parse(res.text).events;
+    const responses = events.filter((e) => e.group === 'Responses');
+    const june2 = responses.filter((e) => e.start_date.year === 2017 && e.start_date.month === 6 && e.start_date.day === 2);
+    expect(june2.map((e) => e.text.headline).join(' ')).toMatch(/petition/i);
+    expect(june2.length).toBeGreaterThan(1);
+    expect(events.some((e) => e.group === 'Incidents' && e.start_date.year === 2017 && e.start_date.month === 4)).toBe(true);
+    for (const e of events) {
+      expect(e.text.text).toMatch(/<p class="vigil-sources">Sources?: (?!none)/);
+      expect(e).not.toHaveProperty('media');
+    }
+  });
+
   it('answers: incidents in Russia in 2017 with their sources, and the responses that answer them with their organizers', async () => {
     const { status, body } = await t.gql(`{
       incidents(filter: { regions: ["RU"], dateFrom: "2017-01-01", dateTo: "2017-12-31" }) {

@@ -86,11 +86,14 @@ export abstract class TimeFilter {
 /** TimeFilter plus place, for records that happen somewhere. */
 @InputType({ isAbstract: true })
 export abstract class PlaceAndTimeFilter extends TimeFilter {
-  @Field(() => [String], { nullable: true, description: 'ISO 3166 codes; a country includes its subdivisions.' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'ISO 3166 codes in any case (RU, ru-ce), or region names in a supported language (Chechnya, Чечня); a country includes its subdivisions.',
+  })
   @IsOptional()
   @ArrayMaxSize(300)
   @IsString({ each: true })
-  @Length(2, 10, { each: true })
+  @Length(2, 100, { each: true })
   regions?: string[];
 }
 

@@ -2,13 +2,13 @@ import { AccessLevel } from '../access/access-level';
 import { levelOf, readableColumns } from '../access/field-access';
 import { Role } from '../access/role';
 import { ANONYMOUS, Viewer } from '../access/viewer';
-import { CSV_EXPORTS, GEOJSON_PROPERTIES, INCIDENT_COLUMNS, INCIDENT_JOINS, joinsFor, RESPONSE_JOINS, SOURCE_JOINS } from './columns';
+import { CSV_EXPORTS, EXPORT_ONLY_CSV_EXPORTS, GEOJSON_PROPERTIES, INCIDENT_COLUMNS, INCIDENT_JOINS, joinsFor, RESPONSE_JOINS, SOURCE_JOINS } from './columns';
 
 const names = (viewer: Viewer) => readableColumns(viewer, INCIDENT_COLUMNS).map((c) => c.name);
 
 describe('export columns', () => {
   it('have stable snake_case names, unique within each export', () => {
-    for (const { file, columns } of CSV_EXPORTS) {
+    for (const { file, columns } of [...CSV_EXPORTS, ...EXPORT_ONLY_CSV_EXPORTS]) {
       const header = columns.map((c) => c.name);
       expect({ file, duplicates: header.filter((n, i) => header.indexOf(n) !== i) }).toEqual({ file, duplicates: [] });
       for (const name of header) expect(name).toMatch(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/);
@@ -16,7 +16,7 @@ describe('export columns', () => {
   });
 
   it('take their level from the @Sensitive declaration of the property they read', () => {
-    const protectedColumns = CSV_EXPORTS.flatMap(({ file, columns }) =>
+    const protectedColumns = [...CSV_EXPORTS, ...EXPORT_ONLY_CSV_EXPORTS].flatMap(({ file, columns }) =>
       columns.filter((c) => levelOf(c) !== AccessLevel.PUBLIC).map((c) => `${file}:${c.name}:${levelOf(c)}`),
     );
     expect(protectedColumns).toEqual(['incidents.csv:latitude:RESTRICTED', 'incidents.csv:longitude:RESTRICTED', 'incidents.csv:internal_notes:CONFIDENTIAL']);
@@ -35,7 +35,9 @@ describe('export columns', () => {
   });
 
   it('join only what the chosen columns read', () => {
-    expect(joinsFor(INCIDENT_JOINS, INCIDENT_COLUMNS).map((j) => j.alias)).toEqual(['reg', 'sit', 'cs', 'rs']);
+    expect(joinsFor(INCIDENT_JOINS, INCIDENT_COLUMNS).map((j) => j.alias)).toEqual(['reg', 'cty', 'sub', 'sit', 'cs', 'rs']);
+    // A join that reads another's row (the region's first-level subdivision) brings it along.
+    expect(joinsFor(INCIDENT_JOINS, INCIDENT_COLUMNS.filter((c) => c.name === 'subdivision_code')).map((j) => j.alias)).toEqual(['reg', 'sub']);
     expect(joinsFor(INCIDENT_JOINS, INCIDENT_COLUMNS.filter((c) => c.name === 'headline'))).toEqual([]);
     for (const [joins, file] of [[INCIDENT_JOINS, 'incidents.csv'], [RESPONSE_JOINS, 'responses.csv'], [SOURCE_JOINS, 'sources.csv']] as const) {
       const columns = CSV_EXPORTS.find((e) => e.file === file)!.columns;

@@ -4,6 +4,7 @@ import { levelOf, readableColumns, ReadsProperty } from '../access/field-access'
 import { Viewer } from '../access/viewer';
 import { visibleCondition } from '../access/record-visibility';
 import { Incident } from '../incidents/incident.entity';
+import { INCIDENT_KIND_MAPPINGS } from '../incidents/incident-kind';
 import { Organization } from '../organizations/organization.entity';
 import { Region } from '../regions/region.entity';
 import { AdvocacyResponse } from '../responses/advocacy-response.entity';
@@ -11,6 +12,7 @@ import { Citation } from '../sources/citation.entity';
 import { Source } from '../sources/source.entity';
 import { neutraliseFormulaSql } from './formula';
 import { Situation } from '../situations/situation.entity';
+import { MONTH_SQL, YEAR_SQL } from '../incidents/periods';
 
 /**
  * The columns of every export, in order: the header is stable, and a column is only ever added at
@@ -33,6 +35,9 @@ export interface ExportColumn extends ReadsProperty {
   description: string;
   /** The SQL for a given viewer, where it depends on who asks (a change stamp). */
   sqlFor?: (viewer: Viewer) => string;
+  /** The SQL for a viewer who may read the incident's exact coordinates (atViewerPrecision), when
+   * it differs: a position or its precision. `sql` is everyone else's. */
+  sqlWithPosition?: string;
 }
 
 /** Joins the values of a list cell (source URLs, ids, names). */
@@ -116,6 +121,7 @@ function provenanceColumns(): ExportColumn[] {
     col(Citation, 'source_count', 'integer', 'coalesce(cs.source_count, 0)', 'Distinct sources cited that you may see.', 'sourceId'),
     col(Source, 'independent_source_count', 'integer', 'coalesce(cs.independent_source_count, 0)', 'Distinct publishers among the cited sources you may see.', 'publisher'),
     col(Source, 'source_urls', 'list', 'cs.source_urls', `URLs of the cited sources you may see, sorted, joined by "${LIST_SEPARATOR}".`, 'url'),
+    col(Source, 'source_publishers', 'list', 'cs.source_publishers', `Publishers of the cited sources you may see, distinct, sorted, joined by "${LIST_SEPARATOR}".`, 'publisher'),
   ];
 }
 
@@ -129,12 +135,31 @@ const recordColumns = (entity: Function, alias: string): ExportColumn[] => [
   col(entity, 'deleted_at', 'timestamp', isoTimestamp(`${alias}.deleted_at`), 'When the record was deleted; set only in editors\' exports with includeDeleted=true.'),
 ];
 
-/** Region columns over the joined region `reg`. */
+/** Region columns over the joined region `reg`, its country `cty` and its first-level subdivision `sub`. */
 const regionColumns = (entity: Function, alias: string, where: string): ExportColumn[] => [
   col(entity, 'region_code', 'text', `${alias}.region_code`, `ISO 3166 code of the country or subdivision ${where}.`),
-  col(Region, 'region_name', 'text', 'reg.name', 'The region\'s ISO 3166 name.', 'name'),
+  col(Region, 'region_name', 'text', `coalesce(reg.names->>'en', reg.name)`, 'The region\'s English common name (Chechnya; the ISO 3166 name where the name data has none).', 'isoName'),
   col(Region, 'country_code', 'text', 'reg.country_code', 'ISO 3166-1 alpha-2 code of the country the region is in.', 'countryCode'),
+  col(Region, 'country_name', 'text', `coalesce(cty.names->>'en', cty.name)`, 'The country\'s English common name (Russia).', 'isoName'),
+  col(Region, 'subdivision_code', 'text', 'sub.code', 'ISO 3166-2 code of the first-level subdivision the region is or lies in (RU-CE); empty for a country.', 'code'),
+  col(Region, 'subdivision_name', 'text', `coalesce(sub.names->>'en', sub.name)`, 'That subdivision\'s English common name (Chechnya).', 'isoName'),
 ];
+
+/** How precisely the region's representative point places a record: the point of a subdivision or
+ * of a country (a region the point data lacks takes its nearest enclosing region's). */
+const REGION_POINT_PRECISION = `CASE WHEN reg.point_code IS NULL THEN NULL WHEN strpos(reg.point_code, '-') > 0 THEN 'subdivision' ELSE 'country' END`;
+const HAS_POSITION = 'i.latitude IS NOT NULL AND i.longitude IS NOT NULL';
+
+/** geo_precision for a viewer who may read the exact coordinates: the coordinates' own precision. */
+const GEO_PRECISION_WITH_POSITION =
+  `CASE WHEN ${HAS_POSITION} THEN CASE i.location_precision WHEN 'EXACT' THEN 'exact' WHEN 'REGION' THEN ${REGION_POINT_PRECISION} ELSE 'locality' END ` +
+  `ELSE ${REGION_POINT_PRECISION} END`;
+
+/** How precisely the whole date span is known: the smallest period (day, month, year) it lies in,
+ * or `longer`; the same rule as `year` and `month` (incidentStats). */
+const timePrecisionSql = (alias: string) =>
+  `CASE WHEN ${alias}.date_latest = ${alias}.date_start THEN 'day' WHEN (${MONTH_SQL.replace(/\bi\./g, `${alias}.`)}) IS NOT NULL THEN 'month' ` +
+  `WHEN (${YEAR_SQL.replace(/\bi\./g, `${alias}.`)}) IS NOT NULL THEN 'year' ELSE 'longer' END`;
 
 /** incidents.csv over `i` (the incident) and `reg` (its region). */
 export const INCIDENT_COLUMNS: readonly ExportColumn[] = [
@@ -143,11 +168,26 @@ export const INCIDENT_COLUMNS: readonly ExportColumn[] = [
   col(Incident, 'headline', 'text', 'i.headline', 'One line saying what happened.'),
   col(Incident, 'description', 'text', 'i.description', 'What happened, in more words.'),
   ...dateColumns(Incident, 'i', 'date', 'date', 'the incident'),
+  col(Incident, 'year', 'integer', YEAR_SQL, 'The year the whole date span lies in; empty when it spans years. The rule incidentStats counts by, so per-year counts agree.', 'date'),
+  col(Incident, 'month', 'text', MONTH_SQL, 'The month (YYYY-MM) the whole date span lies in; empty when it spans months. As incidentStats.', 'date'),
+  col(Incident, 'time_precision', 'enum', timePrecisionSql('i'), 'The smallest period the whole date span lies in: day, month, year, or longer (as year and month).', 'date'),
   ...regionColumns(Incident, 'i', 'where it happened'),
   col(Incident, 'locality', 'text', 'i.locality', 'Town, district or place, as precise as is safe to publish.'),
   col(Incident, 'latitude', 'number', 'i.latitude', 'Exact latitude (WGS 84).'),
   col(Incident, 'longitude', 'number', 'i.longitude', 'Exact longitude (WGS 84).'),
   col(Incident, 'location_precision', 'enum', 'i.location_precision', 'How exactly the place is known: EXACT, VICINITY, LOCALITY or REGION.'),
+  {
+    ...col(
+      Incident,
+      'geo_precision',
+      'enum',
+      REGION_POINT_PRECISION,
+      'How precisely the position a map gets for you places the incident: exact (its exact coordinates), locality (coordinates of its town or vicinity), ' +
+        'subdivision or country (the representative point of its region: all you get without access to exact coordinates).',
+      'locationPrecision',
+    ),
+    sqlWithPosition: GEO_PRECISION_WITH_POSITION,
+  },
   ...countColumns(Incident, 'i', 'victims', 'People harmed'),
   ...countColumns(Incident, 'i', 'deaths', 'People killed'),
   col(Incident, 'perpetrator_description', 'text', 'i.perpetrator_description', 'The perpetrator as the sources describe them.'),
@@ -166,6 +206,7 @@ export const RESPONSE_COLUMNS: readonly ExportColumn[] = [
   col(AdvocacyResponse, 'title', 'text', 'r.title', 'Its title.'),
   col(AdvocacyResponse, 'description', 'text', 'r.description', 'What was done, in more words.'),
   ...dateColumns(AdvocacyResponse, 'r', 'date', 'date', 'the response'),
+  col(AdvocacyResponse, 'time_precision', 'enum', timePrecisionSql('r'), 'The smallest period the whole date span lies in: day, month, year, or longer.', 'date'),
   ...regionColumns(AdvocacyResponse, 'r', 'where it took place; empty for online or worldwide actions'),
   col(AdvocacyResponse, 'venue', 'text', 'r.venue', 'Venue ("Russian Embassy, London").'),
   col(AdvocacyResponse, 'organizers_description', 'text', 'r.organizers_description', 'Organizers not recorded as organizations, in the sources\' words.'),
@@ -236,6 +277,72 @@ export const CITATION_COLUMNS: readonly ExportColumn[] = [
   ...recordColumns(Citation, 'c'),
 ];
 
+/** situations.csv over `s` (the situation) and `reg`: what incidents.csv's situation_id and
+ * responses.csv's situation_ids name. Export only: situations are written through GraphQL. */
+export const SITUATION_COLUMNS: readonly ExportColumn[] = [
+  col(Situation, 'id', 'uuid', 's.id', 'The situation\'s id (incidents.csv\'s situation_id, responses.csv\'s situation_ids).'),
+  col(Situation, 'name', 'text', 's.name', 'Its name ("Anti-gay purge in Chechnya").'),
+  col(Situation, 'description', 'text', 's.description', 'What the pattern of abuse is.'),
+  ...dateColumns(Situation, 's', 'date', 'date', 'the situation'),
+  ...regionColumns(Situation, 's', 'where it happens; empty when it spans countries'),
+  ...recordColumns(Situation, 's'),
+];
+
+/** organizations.csv over `o` (the organization) and `reg`: what sources.csv's
+ * publisher_organization_id names, and responses.csv's organizer_names. Export only. */
+export const ORGANIZATION_COLUMNS: readonly ExportColumn[] = [
+  col(Organization, 'id', 'uuid', 'o.id', 'The organization\'s id (sources.csv\'s publisher_organization_id).'),
+  col(Organization, 'name', 'text', 'o.name', 'Its name, as responses.csv\'s organizer_names writes it.'),
+  col(Organization, 'kind', 'enum', 'o.kind', 'What kind of organization it is (docs/vocabularies.md).'),
+  col(Organization, 'description', 'text', 'o.description', 'What it does.'),
+  col(Organization, 'website', 'text', 'o.website', 'Its web site.'),
+  ...regionColumns(Organization, 'o', 'it is based in'),
+  ...recordColumns(Organization, 'o'),
+];
+
+/** ACLED's event type and sub-event type of each incident kind (INCIDENT_KIND_MAPPINGS). */
+const acledPart = (part: 0 | 1) =>
+  `CASE i.kind ${Object.entries(INCIDENT_KIND_MAPPINGS)
+    .map(([kind, m]) => `WHEN '${kind}' THEN '${m.acled.split(' / ')[part].replace(/'/g, "''")}'`)
+    .join(' ')} END`;
+
+/** acled.csv over `i`: incidents.csv in ACLED's column names and codes (ACLED Codebook), so tools
+ * built for ACLED's exports read Vigil's. What does not map is in docs/exports.md. */
+export const ACLED_COLUMNS: readonly ExportColumn[] = [
+  col(Incident, 'event_id_cnty', 'uuid', 'i.id', 'The incident\'s Vigil id (ACLED\'s own ids are country-prefixed numbers).', 'id'),
+  col(Incident, 'event_date', 'date', isoDate('i.date_start'), 'First day the date may refer to (YYYY-MM-DD); see time_precision.', 'date'),
+  col(Incident, 'year', 'integer', 'extract(year FROM i.date_start)::int', 'The year of event_date, as ACLED counts (incidents.csv\'s year follows incidentStats instead).', 'date'),
+  col(
+    Incident,
+    'time_precision',
+    'integer',
+    `CASE WHEN i.date_latest = i.date_start THEN 1 WHEN i.date_latest <> 'infinity' AND i.date_latest - i.date_start < 7 THEN 2 ELSE 3 END`,
+    'ACLED\'s code: 1 the day is known, 2 within a week, 3 a month or vaguer (a year, an open span).',
+    'date',
+  ),
+  col(Incident, 'event_type', 'text', acledPart(0), 'ACLED event type of the incident\'s kind (docs/vocabularies.md).', 'kind'),
+  col(Incident, 'sub_event_type', 'text', acledPart(1), 'ACLED sub-event type of the incident\'s kind.', 'kind'),
+  col(Region, 'country', 'text', `coalesce(cty.names->>'en', cty.name)`, 'The country\'s English common name.', 'isoName'),
+  col(Region, 'iso', 'text', 'reg.country_code', 'ISO 3166-1 alpha-2 code of the country (ACLED\'s iso is numeric: join by country name or convert).', 'countryCode'),
+  col(Region, 'admin1', 'text', `coalesce(sub.names->>'en', sub.name)`, 'The first-level subdivision\'s English common name; empty for a country.', 'isoName'),
+  col(Incident, 'location', 'text', `coalesce(i.locality, coalesce(reg.names->>'en', reg.name))`, 'The locality, or else the region\'s name.', 'locality'),
+  {
+    ...col(Incident, 'latitude', 'number', 'reg.latitude', 'Latitude (WGS 84) at your precision: exact for roles that may read it, else the region\'s representative point.', 'regionCode'),
+    sqlWithPosition: `CASE WHEN ${HAS_POSITION} THEN i.latitude ELSE reg.latitude END`,
+  },
+  {
+    ...col(Incident, 'longitude', 'number', 'reg.longitude', 'Longitude (WGS 84), as latitude.', 'regionCode'),
+    sqlWithPosition: `CASE WHEN ${HAS_POSITION} THEN i.longitude ELSE reg.longitude END`,
+  },
+  {
+    ...col(Incident, 'geo_precision', 'integer', `CASE (${REGION_POINT_PRECISION}) WHEN 'exact' THEN 1 WHEN 'locality' THEN 2 ELSE 3 END`, 'ACLED\'s code for the latitude and longitude you get: 1 exact coordinates, 2 a town or vicinity, 3 a subdivision\'s or a country\'s point.', 'locationPrecision'),
+    sqlWithPosition: `CASE (${GEO_PRECISION_WITH_POSITION}) WHEN 'exact' THEN 1 WHEN 'locality' THEN 2 ELSE 3 END`,
+  },
+  col(Source, 'source', 'text', `replace(cs.source_publishers, '${LIST_SEPARATOR}', '; ')`, 'Publishers of the cited sources you may see, joined by "; " as ACLED does.', 'publisher'),
+  col(Incident, 'notes', 'text', `i.headline || coalesce(': ' || i.description, '')`, 'The headline and the description.', 'description'),
+  col(Incident, 'fatalities', 'integer', 'coalesce(i.deaths_best, i.deaths_at_least, 0)', 'People killed: the best figure, else the lowest; 0 when unknown, as ACLED codes it.', 'deaths'),
+];
+
 /** Properties of incidents.geojson features: the incident columns anyone may read. Protected
  * columns stay out of a file made for maps, which get shared; exact coordinates, for those who
  * may read them, are the geometry. */
@@ -256,7 +363,30 @@ export interface ExportJoin {
   on: string;
 }
 
-const regionJoin = (alias: string): ExportJoin => ({ alias: 'reg', sql: () => '(SELECT code, name, country_code FROM region)', on: `reg.code = ${alias}.region_code` });
+const regionJoin = (alias: string): ExportJoin => ({
+  alias: 'reg',
+  sql: () => '(SELECT code, name, names, country_code, path, latitude, longitude, point_code FROM region)',
+  on: `reg.code = ${alias}.region_code`,
+});
+/** The region's country and first-level subdivision; after regionJoin, whose row they read. */
+const countryJoin: ExportJoin = { alias: 'cty', sql: () => '(SELECT code, name, names FROM region)', on: 'cty.code = reg.country_code' };
+const subdivisionJoin: ExportJoin = { alias: 'sub', sql: () => '(SELECT code, name, names FROM region)', on: 'sub.code = reg.path[2]' };
+
+/** The columns as `viewer` gets them: the exact-position SQL where it may read the coordinates
+ * (`located`), everyone else's otherwise. */
+export function atViewerPrecision(columns: readonly ExportColumn[], located: boolean): ExportColumn[] {
+  return columns.map((c) => (located && c.sqlWithPosition ? { ...c, sql: c.sqlWithPosition } : c));
+}
+
+/** The map point of an incident: exact for a viewer who may read the coordinates (`located`) and
+ * when they are known, its region's representative point otherwise; [longitude, latitude] SQL. */
+export function mapPointSql(located: boolean): { longitude: string; latitude: string } {
+  if (!located) return { longitude: 'reg.longitude', latitude: 'reg.latitude' };
+  return {
+    longitude: `CASE WHEN ${HAS_POSITION} THEN i.longitude ELSE reg.longitude END`,
+    latitude: `CASE WHEN ${HAS_POSITION} THEN i.latitude ELSE reg.latitude END`,
+  };
+}
 
 /** Source counts and URLs per record over visible citations of visible sources. The citation is
  * held to the rule here (its source is checked by the join, its subject by `ids`, which are
@@ -266,7 +396,8 @@ const provenanceJoin = (subjectColumn: string, alias: string): ExportJoin => ({
   sql: (ids, deletedLinks) =>
     `(SELECT c.${subjectColumn} AS subject_id, count(DISTINCT c.source_id)::int AS source_count, ` +
     `count(DISTINCT lower(btrim(s.publisher)))::int AS independent_source_count, ` +
-    `string_agg(DISTINCT s.url, '${LIST_SEPARATOR}' ORDER BY s.url) AS source_urls ` +
+    `string_agg(DISTINCT s.url, '${LIST_SEPARATOR}' ORDER BY s.url) AS source_urls, ` +
+    `string_agg(DISTINCT btrim(s.publisher), '${LIST_SEPARATOR}' ORDER BY btrim(s.publisher)) AS source_publishers ` +
     `FROM citation c JOIN source s ON s.id = c.source_id WHERE c.${subjectColumn} IN (${ids}) ` +
     `AND ${visibleCondition('Citation', 'c', EXPORT_LEVELS, { reachedBy: 'source_id', deletedLinks })} AND ${visibleCondition('Source', 's', EXPORT_LEVELS)} ` +
     `GROUP BY c.${subjectColumn})`,
@@ -285,6 +416,8 @@ const linkedIdsJoin = (alias: string, entity: string, table: string, column: str
 
 export const INCIDENT_JOINS: readonly ExportJoin[] = [
   regionJoin('i'),
+  countryJoin,
+  subdivisionJoin,
   { alias: 'sit', sql: () => `(SELECT v.id FROM situation v WHERE ${visibleCondition('Situation', 'v', EXPORT_LEVELS)})`, on: 'sit.id = i.situation_id' },
   provenanceJoin('incident_id', 'i'),
   {
@@ -298,6 +431,8 @@ export const INCIDENT_JOINS: readonly ExportJoin[] = [
 
 export const RESPONSE_JOINS: readonly ExportJoin[] = [
   regionJoin('r'),
+  countryJoin,
+  subdivisionJoin,
   {
     alias: 'os',
     sql: (ids, deletedLinks) =>
@@ -310,6 +445,9 @@ export const RESPONSE_JOINS: readonly ExportJoin[] = [
   linkedIdsJoin('rsit', 'ResponseSituation', 'response_situation', 'situation_id', 'situation_ids'),
   provenanceJoin('response_id', 'r'),
 ];
+
+export const SITUATION_JOINS: readonly ExportJoin[] = [regionJoin('s'), countryJoin, subdivisionJoin];
+export const ORGANIZATION_JOINS: readonly ExportJoin[] = [regionJoin('o'), countryJoin, subdivisionJoin];
 
 export const SOURCE_JOINS: readonly ExportJoin[] = [
   { alias: 'po', sql: () => `(SELECT o.id FROM organization o WHERE ${visibleCondition('Organization', 'o', EXPORT_LEVELS)})`, on: 'po.id = s.publisher_organization_id' },
@@ -324,7 +462,10 @@ export const SOURCE_JOINS: readonly ExportJoin[] = [
 
 /** The joins `columns` read. */
 export function joinsFor(joins: readonly ExportJoin[], columns: readonly ExportColumn[]): ExportJoin[] {
-  return joins.filter((j) => columns.some((c) => c.sql.includes(`${j.alias}.`)));
+  const needed = new Set(joins.filter((j) => columns.some((c) => c.sql.includes(`${j.alias}.`))));
+  // A join whose condition reads another (a region's country reads the region) brings it along.
+  for (const j of [...needed]) for (const k of joins) if (k !== j && j.on.includes(`${k.alias}.`)) needed.add(k);
+  return joins.filter((j) => needed.has(j));
 }
 
 /** The SQL of a column's CSV cell: text neutralised against formula injection, booleans as
@@ -347,3 +488,10 @@ export const CSV_EXPORTS: readonly { file: string; columns: readonly ExportColum
 export function columnsFor(viewer: Viewer, columns: readonly ExportColumn[]): ExportColumn[] {
   return readableColumns(viewer, columns).map((c) => (c.sqlFor ? { ...c, sql: c.sqlFor(viewer) } : c));
 }
+/** CSV exports an import does not read: situations and organizations (written through GraphQL),
+ * so that every id in the other exports resolves within the exports, and the ACLED-shaped file. */
+export const EXPORT_ONLY_CSV_EXPORTS: readonly { file: string; columns: readonly ExportColumn[] }[] = [
+  { file: 'situations.csv', columns: SITUATION_COLUMNS },
+  { file: 'organizations.csv', columns: ORGANIZATION_COLUMNS },
+  { file: 'acled.csv', columns: ACLED_COLUMNS },
+];

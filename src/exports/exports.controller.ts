@@ -12,7 +12,9 @@ import { UserInputError } from '../common/errors';
 import { DatedOrder } from '../common/filters';
 import { validateInput } from '../common/validation.pipe';
 import { IncidentFilter, IncidentOrder } from '../incidents/dto/incident-filter.input';
+import { OrganizationFilter } from '../organizations/dto/organization-filter.input';
 import { ResponseFilter } from '../responses/dto/response-filter.input';
+import { SituationFilter } from '../situations/dto/situation-filter.input';
 import { SourceFilter } from '../sources/dto/source-filter.input';
 import { TimelineEntryKind, TimelineOrder } from '../timeline/dto/timeline';
 import { ExportErrorFilter } from './export-errors';
@@ -128,6 +130,27 @@ export class ExportsController {
     await this.respond(request, reply, viewer, EXPORT_ROUTES.citationsCsv, probes, (ctx) => this.exports.citationsCsv(filter, ctx, options.bom === true));
   }
 
+  @Get('acled.csv')
+  async acledCsv(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const viewer = viewerOf(request);
+    const { filter, options, probes } = this.read(request, viewer, IncidentFilter, EXPORT_ROUTES.acledCsv);
+    await this.respond(request, reply, viewer, EXPORT_ROUTES.acledCsv, probes, (ctx) => this.exports.acledCsv(filter, (options.orderBy as IncidentOrder) ?? IncidentOrder.DATE_DESC, ctx, options.bom === true));
+  }
+
+  @Get('situations.csv')
+  async situationsCsv(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const viewer = viewerOf(request);
+    const { filter, options, probes } = this.read(request, viewer, SituationFilter, EXPORT_ROUTES.situationsCsv);
+    await this.respond(request, reply, viewer, EXPORT_ROUTES.situationsCsv, probes, (ctx) => this.exports.situationsCsv(filter, (options.orderBy as DatedOrder) ?? DatedOrder.DATE_DESC, ctx, options.bom === true));
+  }
+
+  @Get('organizations.csv')
+  async organizationsCsv(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const viewer = viewerOf(request);
+    const { filter, options, probes } = this.read(request, viewer, OrganizationFilter, EXPORT_ROUTES.organizationsCsv);
+    await this.respond(request, reply, viewer, EXPORT_ROUTES.organizationsCsv, probes, (ctx) => this.exports.organizationsCsv(filter, ctx, options.bom === true));
+  }
+
   @Get('incidents.geojson')
   async incidentsGeoJson(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const viewer = viewerOf(request);
@@ -141,6 +164,8 @@ export class ExportsController {
     const { filter, options, probes } = this.read(request, viewer, IncidentFilter, EXPORT_ROUTES.timelineJson);
     const orderBy = (options.orderBy as TimelineOrder) ?? TimelineOrder.DATE_ASC;
     const entryKinds = options.entryKinds as TimelineEntryKind[] | undefined;
-    await this.respond(request, reply, viewer, EXPORT_ROUTES.timelineJson, probes, (ctx) => this.exports.timelineJson(filter, entryKinds, orderBy, options.title as string | undefined, ctx));
+    await this.respond(request, reply, viewer, EXPORT_ROUTES.timelineJson, probes, (ctx) =>
+      this.exports.timelineJson(filter, entryKinds, orderBy, options.title as string | undefined, ctx, options.responsesToIncidents !== false),
+    );
   }
 }

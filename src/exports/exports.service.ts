@@ -20,7 +20,11 @@ import { SortKey } from '../common/keyset';
 import { IncidentFilter, IncidentOrder } from '../incidents/dto/incident-filter.input';
 import { CONNECT_TIMEOUT_MS } from '../database/data-source';
 import { IncidentsService } from '../incidents/incidents.service';
+import { OrganizationFilter } from '../organizations/dto/organization-filter.input';
+import { OrganizationsService } from '../organizations/organizations.service';
 import { ResponseFilter } from '../responses/dto/response-filter.input';
+import { SituationFilter } from '../situations/dto/situation-filter.input';
+import { SituationsService } from '../situations/situations.service';
 import { ResponsesService } from '../responses/responses.service';
 import { LimitStore } from '../security/limit-store';
 import { LIMIT_STORE } from '../security/limits.module';
@@ -30,6 +34,8 @@ import { SourcesService } from '../sources/sources.service';
 import { TimelineEntryKind, TimelineOrder } from '../timeline/dto/timeline';
 import { TimelineService } from '../timeline/timeline.service';
 import {
+  ACLED_COLUMNS,
+  atViewerPrecision,
   CITATION_COLUMNS,
   columnsFor,
   csvCellSql,
@@ -41,12 +47,22 @@ import {
   INCIDENT_JOINS,
   INCIDENT_POSITION,
   joinsFor,
+  mapPointSql,
+  ORGANIZATION_COLUMNS,
+  ORGANIZATION_JOINS,
+  SITUATION_COLUMNS,
+  SITUATION_JOINS,
   RESPONSE_COLUMNS,
   RESPONSE_JOINS,
   SOURCE_COLUMNS,
   SOURCE_JOINS,
 } from './columns';
 import { AuditedValue, ExportAccessRecorder, ProtectedCounts } from './export-audit';
+
+/** Whether `viewer` may read an incident's exact coordinates (both of them). */
+function located(viewer: Viewer): boolean {
+  return readableColumns(viewer, INCIDENT_POSITION).length === INCIDENT_POSITION.length;
+}
 import { AuditUnavailableError, ClientGoneError, ExportsBusyError } from './export-errors';
 import { inlineParameters } from './sql-literals';
 import { TimelineRow, timelineEvent, timelineTitle } from './timelinejs';
@@ -201,6 +217,8 @@ export class ExportsService {
     private readonly incidents: IncidentsService,
     private readonly responses: ResponsesService,
     private readonly sources: SourcesService,
+    private readonly situations: SituationsService,
+    private readonly organizations: OrganizationsService,
     private readonly timeline: TimelineService,
     private readonly audit: AuditService,
   ) {}
@@ -226,8 +244,21 @@ export class ExportsService {
   }
 
   async incidentsCsv(filter: IncidentFilter, orderBy: IncidentOrder, ctx: ExportContext, bom: boolean): Promise<Readable> {
-    const columns = columnsFor(ctx.viewer, INCIDENT_COLUMNS);
+    const columns = atViewerPrecision(columnsFor(ctx.viewer, INCIDENT_COLUMNS), located(ctx.viewer));
     return this.csv(this.csvQuery(await this.incidentRows(filter, orderBy, ctx.viewer, columns), columns, 'i', ctx.viewer), ctx, bom);
+  }
+
+  /** incidents.csv in ACLED's shape (columns.ts ACLED_COLUMNS); the exact coordinates it writes
+   * for those who may read them are audited as incidents.csv's are. */
+  async acledCsv(filter: IncidentFilter, orderBy: IncidentOrder, ctx: ExportContext, bom: boolean): Promise<Readable> {
+    const exact = located(ctx.viewer);
+    const columns = atViewerPrecision(readableColumns(ctx.viewer, ACLED_COLUMNS), exact);
+    const query = this.csvQuery(await this.incidentRows(filter, orderBy, ctx.viewer, columns), columns, 'i', ctx.viewer);
+    if (exact) {
+      const has = 'i.latitude IS NOT NULL AND i.longitude IS NOT NULL';
+      query.audit.audited.push(...INCIDENT_POSITION.map((c) => ({ coordinate: `${c.entity.name}.${c.property}`, level: levelOf(c), sql: `CASE WHEN ${has} THEN 1 END` })));
+    }
+    return this.csv(query, ctx, bom);
   }
 
   async responsesCsv(filter: ResponseFilter, orderBy: DatedOrder, ctx: ExportContext, bom: boolean): Promise<Readable> {
@@ -248,6 +279,23 @@ export class ExportsService {
     return this.csv(this.csvQuery({ qb, base }, columns, 's', ctx.viewer), ctx, bom);
   }
 
+  async situationsCsv(filter: SituationFilter, orderBy: DatedOrder, ctx: ExportContext, bom: boolean): Promise<Readable> {
+    const keys = datedOrderKeys(orderBy, 's', filter.search, ctx.viewer);
+    const columns = columnsFor(ctx.viewer, SITUATION_COLUMNS);
+    const qb = (await this.situations.matching(filter, ctx.viewer)) as unknown as SelectQueryBuilder<ObjectLiteral>;
+    const base = join(qb, 's', SITUATION_JOINS, columns, ctx.viewer);
+    order(qb, keys, 's.id');
+    return this.csv(this.csvQuery({ qb, base }, columns, 's', ctx.viewer), ctx, bom);
+  }
+
+  async organizationsCsv(filter: OrganizationFilter, ctx: ExportContext, bom: boolean): Promise<Readable> {
+    const columns = columnsFor(ctx.viewer, ORGANIZATION_COLUMNS);
+    const qb = this.organizations.matching(filter, ctx.viewer) as unknown as SelectQueryBuilder<ObjectLiteral>;
+    const base = join(qb, 'o', ORGANIZATION_JOINS, columns, ctx.viewer);
+    order(qb, [{ expression: 'o.name', direction: 'ASC' }], 'o.id');
+    return this.csv(this.csvQuery({ qb, base }, columns, 'o', ctx.viewer), ctx, bom);
+  }
+
   /** Citations of the sources matching `filter` (every visible citation without one). Its
    * updatedSince applies to the citation itself, so a copy of citations.csv can be kept current. */
   async citationsCsv(filter: SourceFilter, ctx: ExportContext, bom: boolean): Promise<Readable> {
@@ -265,20 +313,23 @@ export class ExportsService {
   }
 
   /** RFC 7946 FeatureCollection. PostgreSQL writes each feature's JSON; the geometry is the exact
-   * position only for viewers who may read both coordinates, and null otherwise. */
+   * position for viewers who may read both coordinates (when known), and the representative point
+   * of the incident's region otherwise; `geo_precision` says which. */
   async incidentsGeoJson(filter: IncidentFilter, orderBy: IncidentOrder, ctx: ExportContext): Promise<Readable> {
-    const properties = columnsFor(ctx.viewer, GEOJSON_PROPERTIES);
-    const { qb, base } = await this.incidentRows(filter, orderBy, ctx.viewer, properties);
-    const position = readableColumns(ctx.viewer, INCIDENT_POSITION);
-    const located = position.length === INCIDENT_POSITION.length;
+    const exact = located(ctx.viewer);
+    const properties = atViewerPrecision(columnsFor(ctx.viewer, GEOJSON_PROPERTIES), exact);
+    const point = mapPointSql(exact);
+    // The geometry reads the region's point: its join comes with a column that reads it.
+    const { qb, base } = await this.incidentRows(filter, orderBy, ctx.viewer, [...properties, { ...INCIDENT_POSITION[0], sql: point.latitude }]);
     const json = (sql: string) => `coalesce(to_json(${sql})::text, 'null')`;
     const propertiesSql = `'{' || ${properties.map((c, k) => `'${k ? ',' : ''}"${c.name}":' || ${json(c.sql)}`).join(' || ')} || '}'`;
     const hasPosition = 'i.latitude IS NOT NULL AND i.longitude IS NOT NULL';
-    const geometrySql = located
-      ? `CASE WHEN ${hasPosition} THEN json_build_object('type', 'Point', 'coordinates', json_build_array(i.longitude, i.latitude))::text ELSE 'null' END`
-      : `'null'`;
+    const geometrySql =
+      `CASE WHEN (${point.latitude}) IS NOT NULL AND (${point.longitude}) IS NOT NULL ` +
+      `THEN json_build_object('type', 'Point', 'coordinates', json_build_array(${point.longitude}, ${point.latitude}))::text ELSE 'null' END`;
     select(qb, [[`'{"type":"Feature","id":' || to_json(i.id)::text || ',"geometry":' || ${geometrySql} || ',"properties":' || ${propertiesSql} || '}'`, 'feature']]);
-    const audited = located ? position.map((c) => ({ coordinate: `${c.entity.name}.${c.property}`, level: levelOf(c), sql: `CASE WHEN ${hasPosition} THEN 1 END` })) : [];
+    const position = readableColumns(ctx.viewer, INCIDENT_POSITION);
+    const audited = exact ? position.map((c) => ({ coordinate: `${c.entity.name}.${c.property}`, level: levelOf(c), sql: `CASE WHEN ${hasPosition} THEN 1 END` })) : [];
     audited.push(...recordsAudited(ctx.viewer, 'Incident', 'i'));
     return this.session(auditedRows(base, 'i.id', audited), ctx, (client) => {
       const [sql, parameters] = qb.getQueryAndParameters();
@@ -298,8 +349,9 @@ export class ExportsService {
     orderBy: TimelineOrder,
     title: string | undefined,
     ctx: ExportContext,
+    responsesToIncidents = true,
   ): Promise<Readable> {
-    const { sql, parameters } = await this.timeline.exportQuery(filter, entryKinds, orderBy, ctx.viewer);
+    const { sql, parameters } = await this.timeline.exportQuery(filter, entryKinds, orderBy, ctx.viewer, responsesToIncidents);
     const prefix = `{${title ? `"title":${JSON.stringify(timelineTitle(title))},` : ''}"events":[\n`;
     // The rows carry their record's type, id and level (`Incident:<id>`, `confidentiality`).
     const levels = ([AccessLevel.RESTRICTED, AccessLevel.CONFIDENTIAL] as const).filter((level) => ctx.viewer.mayRead(level));

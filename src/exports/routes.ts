@@ -18,12 +18,15 @@ export const EXPORT_ROUTES = {
   responsesCsv: { file: 'responses.csv', contentType: CSV, filter: 'ResponseFilter', options: { orderBy: 'DatedOrder', bom: 'Boolean' } },
   sourcesCsv: { file: 'sources.csv', contentType: CSV, filter: 'SourceFilter', options: { orderBy: 'DatedOrder', bom: 'Boolean' } },
   citationsCsv: { file: 'citations.csv', contentType: CSV, filter: 'SourceFilter', options: { bom: 'Boolean' } },
+  situationsCsv: { file: 'situations.csv', contentType: CSV, filter: 'SituationFilter', options: { orderBy: 'DatedOrder', bom: 'Boolean' } },
+  organizationsCsv: { file: 'organizations.csv', contentType: CSV, filter: 'OrganizationFilter', options: { bom: 'Boolean' } },
+  acledCsv: { file: 'acled.csv', contentType: CSV, filter: 'IncidentFilter', options: { orderBy: 'IncidentOrder', bom: 'Boolean' } },
   incidentsGeoJson: { file: 'incidents.geojson', contentType: 'application/geo+json', filter: 'IncidentFilter', options: { orderBy: 'IncidentOrder' } },
   timelineJson: {
     file: 'timeline.json',
     contentType: 'application/json; charset=utf-8',
     filter: 'IncidentFilter',
-    options: { entryKinds: '[TimelineEntryKind]', orderBy: 'TimelineOrder', title: 'String' },
+    options: { entryKinds: '[TimelineEntryKind]', orderBy: 'TimelineOrder', title: 'String', responsesToIncidents: 'Boolean' },
   },
 } as const satisfies Record<string, ExportRoute>;
 

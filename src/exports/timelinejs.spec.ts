@@ -1,5 +1,5 @@
 import { DatePrecision } from '../dates/date-precision';
-import { displayDate, escapeHtml, safeUrl, timelineDate, timelineEvent, TimelineRow } from './timelinejs';
+import { displayDate, escapeHtml, safeUrl, sourceLine, timelineDate, timelineEvent, TimelineRow } from './timelinejs';
 
 const row = (values: Partial<TimelineRow> = {}): TimelineRow => ({
   kind: 'INCIDENT',
@@ -14,10 +14,8 @@ const row = (values: Partial<TimelineRow> = {}): TimelineRow => ({
   headline: 'Abductions',
   description: null,
   record_kind: 'ABDUCTION',
-  region_name: 'Chechenskaya Respublika',
-  source_url: null,
-  source_title: null,
-  source_publisher: null,
+  region_name: 'Chechnya',
+  sources: null,
   ...values,
 });
 
@@ -36,14 +34,20 @@ describe('TimelineJS events', () => {
     expect(open.start_date).toEqual({ year: 2017, month: 4, display_date: 'Since April 2017' });
   });
 
-  it('says in words what TimelineJS would otherwise show as certain', () => {
-    expect(displayDate(row())).toBeUndefined();
-    expect(displayDate(row({ date_approximate: true, date_start: '2018-12-01', date_as_reported: 'late December' }))).toBe(
-      'About December 2018: “late December”',
-    );
+  it('says the date in words at its precision, always, and never twice', () => {
+    expect(displayDate(row())).toBe('April 2017');
+    expect(displayDate(row({ date_precision: DatePrecision.DAY, date_start: '2023-03-14' }))).toBe('14 March 2023');
+    expect(displayDate(row({ date_approximate: true, date_start: '2018-12-01' }))).toBe('About December 2018');
     expect(displayDate(row({ date_uncertain: true, date_precision: DatePrecision.YEAR, date_start: '2019-01-01' }))).toBe('2019 (uncertain)');
     expect(displayDate(row({ date_approximate: true, date_precision: DatePrecision.DAY, date_start: '2017-06-02' }))).toBe('About 2 June 2017');
     expect(displayDate(row({ date_approximate: true, date_end: '2017-06-01' }))).toBe('About April 2017 – June 2017');
+    // The source's words, when they say the same date, are not repeated; when they say more, they are in the text.
+    const same = timelineEvent(row({ date_precision: DatePrecision.DAY, date_start: '2023-03-14', date_as_reported: '14 March 2023' }));
+    expect(same.start_date.display_date).toBe('14 March 2023');
+    expect(same.text.text).not.toContain('reported as');
+    const more = timelineEvent(row({ date_approximate: true, date_start: '2018-12-01', date_as_reported: 'late December' }));
+    expect(more.start_date.display_date).toBe('About December 2018');
+    expect(more.text.text).toContain('<em>abduction · Chechnya · reported as “late December”</em>');
   });
 
   it('escapes every text, since TimelineJS renders HTML', () => {
@@ -52,24 +56,30 @@ describe('TimelineJS events', () => {
         headline: '<script>alert(1)</script>',
         description: 'A & B\n"quoted" \'single\'',
         date_as_reported: '<b>late</b>',
-        source_url: 'https://example.org/a?b=1&c=2',
-        source_publisher: '<i>Pub</i>',
-        source_title: 'T',
+        sources: [{ url: 'https://example.org/a?b=1&c=2', publisher: '<i>Pub</i>', title: 'T' }],
       }),
     );
     expect(event.text.headline).toBe('&lt;script&gt;alert(1)&lt;/script&gt;');
-    expect(event.text.text).toBe('<p>A &amp; B<br>&quot;quoted&quot; &#39;single&#39;</p><p><em>abduction · Chechenskaya Respublika</em></p>');
-    expect(event.start_date.display_date).toBe('April 2017: “&lt;b&gt;late&lt;/b&gt;”');
-    expect(event.media).toEqual({ url: 'https://example.org/a?b=1&c=2', caption: '&lt;i&gt;Pub&lt;/i&gt;: T', link: 'https://example.org/a?b=1&c=2', link_target: '_blank' });
+    expect(event.text.text).toBe(
+      '<p>A &amp; B<br>&quot;quoted&quot; &#39;single&#39;</p><p><em>abduction · Chechnya · reported as “&lt;b&gt;late&lt;/b&gt;”</em></p>' +
+        '<p class="vigil-sources">Source: <a href="https://example.org/a?b=1&amp;c=2" target="_blank" rel="noopener noreferrer">&lt;i&gt;Pub&lt;/i&gt;, T</a></p>',
+    );
+    expect(event.start_date.display_date).toBe('April 2017');
+    expect(event).not.toHaveProperty('media');
     expect(escapeHtml(`<>&"'`)).toBe('&lt;&gt;&amp;&quot;&#39;');
   });
 
-  it('links only http(s) sources: a javascript: URL never becomes media', () => {
+  it('names every source on every slide, linked as text only when http(s), and never as media', () => {
     expect(safeUrl('javascript:alert(1)')).toBeNull();
     expect(safeUrl('data:text/html,<script>')).toBeNull();
     expect(safeUrl('not a url')).toBeNull();
     expect(safeUrl(' https://example.org/x ')).toBe('https://example.org/x');
-    expect(timelineEvent(row({ source_url: 'javascript:alert(1)' }))).not.toHaveProperty('media');
+    expect(sourceLine([{ url: 'javascript:alert(1)', publisher: 'P', title: 'T' }])).toBe('<p class="vigil-sources">Source: P, T</p>');
+    expect(sourceLine([{ publisher: 'Novaya Gazeta', title: null, url: null }, { publisher: 'HRW', title: 'Report', url: 'https://hrw.org/r' }])).toBe(
+      '<p class="vigil-sources">Sources: Novaya Gazeta; <a href="https://hrw.org/r" target="_blank" rel="noopener noreferrer">HRW, Report</a></p>',
+    );
+    expect(sourceLine(null)).toBe('<p class="vigil-sources">Sources: none that you may see.</p>');
+    expect(timelineEvent(row({ sources: [{ url: 'https://example.org/a', publisher: 'P', title: 'T' }] }))).not.toHaveProperty('media');
   });
 
   it('groups and names events by kind', () => {

@@ -80,7 +80,10 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = [
     entity: Incident,
     input: IncidentInput,
     columns: INCIDENT_COLUMNS,
-    derived: ['date_latest', 'date_edtf', 'region_name', 'country_code', 'source_count', 'independent_source_count', 'source_urls', 'response_count'],
+    derived: [
+      'date_latest', 'date_edtf', 'year', 'month', 'time_precision', 'region_name', 'country_code', 'country_name', 'subdivision_code', 'subdivision_name',
+      'geo_precision', 'source_count', 'independent_source_count', 'source_urls', 'source_publishers', 'response_count',
+    ],
     required: ['kind', 'headline', 'date_start', 'date_precision', 'region_code'],
     keptWhenEmpty: ['situation_id'],
     fixed: [],
@@ -92,7 +95,10 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = [
     entity: AdvocacyResponse,
     input: CreateAdvocacyResponseInput,
     columns: RESPONSE_COLUMNS,
-    derived: ['date_latest', 'date_edtf', 'region_name', 'country_code', 'source_count', 'independent_source_count', 'source_urls'],
+    derived: [
+      'date_latest', 'date_edtf', 'time_precision', 'region_name', 'country_code', 'country_name', 'subdivision_code', 'subdivision_name',
+      'source_count', 'independent_source_count', 'source_urls', 'source_publishers',
+    ],
     required: ['kind', 'title', 'date_start', 'date_precision'],
     keptWhenEmpty: [],
     fixed: [],

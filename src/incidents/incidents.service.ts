@@ -21,6 +21,7 @@ import { CreateIncidentInput } from './dto/incident.inputs';
 import { IncidentFilter, IncidentOrder } from './dto/incident-filter.input';
 import { IncidentBucket, IncidentDimension } from './dto/incident-stats';
 import { Incident } from './incident.entity';
+import { MONTH_SQL, YEAR_SQL } from './periods';
 
 /** The viewer's readable levels, bound once per query for every visibility subquery. */
 const LEVELS = 'viewer_levels';
@@ -48,15 +49,15 @@ const RANK =
   `(ts_rank(i.search_vector, ${searchQuerySql(SEARCH)}) + 0.5 * coalesce((SELECT max(ts_rank(c.search_vector, ${searchQuerySql(SEARCH)})) ` +
   `${CITED}), 0))::float8`;
 
-/** Group keys: a period only when the whole date span lies in it (precision honoured). */
+/** Group keys: a period only when the whole date span lies in it (precision honoured, periods.ts). */
 const DIMENSIONS: Record<IncidentDimension, { column: string; sql: string }> = {
   [IncidentDimension.YEAR]: {
     column: 'year',
-    sql: "CASE WHEN date_trunc('year', i.date_start) = date_trunc('year', i.date_latest::timestamp) THEN extract(year FROM i.date_start)::int END",
+    sql: YEAR_SQL,
   },
   [IncidentDimension.MONTH]: {
     column: 'month',
-    sql: "CASE WHEN date_trunc('month', i.date_start) = date_trunc('month', i.date_latest::timestamp) THEN to_char(i.date_start, 'YYYY-MM') END",
+    sql: MONTH_SQL,
   },
   [IncidentDimension.COUNTRY]: { column: 'country_code', sql: '(SELECT reg.country_code FROM region reg WHERE reg.code = i.region_code)' },
   [IncidentDimension.REGION]: { column: 'region_code', sql: 'i.region_code' },

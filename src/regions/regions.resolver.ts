@@ -5,7 +5,8 @@ import { Connection, PageArgs } from '../common/connection';
 import { UserInputError } from '../common/errors';
 import { NoArgs, VigilContext } from '../common/vigil-context';
 import { RegionListArgs } from './dto/region-list.args';
-import { Region } from './region.entity';
+import { DEFAULT_REGION_LANGUAGE, REGION_LANGUAGES } from './region-names';
+import { Region, RegionName, RegionPoint } from './region.entity';
 import { RegionsService } from './regions.service';
 
 /** The longest ISO 3166 code (subdivisions such as GB-ABC are six characters), with room to spare. */
@@ -29,6 +30,25 @@ export class RegionsResolver {
   @RequiresRole(Role.PUBLIC)
   regions(@Args() args: RegionListArgs, @Args() page: PageArgs) {
     return this.service.list(args, page);
+  }
+
+  @ResolveField(() => String, { description: 'Its English common name (Chechnya); names gives the other languages, isoName the ISO 3166 name.' })
+  name(region: Region): string {
+    return region.names?.[DEFAULT_REGION_LANGUAGE] ?? region.isoName;
+  }
+
+  @ResolveField(() => [RegionName], { description: `Its display name in each language Vigil supports (${REGION_LANGUAGES.join(', ')}).` })
+  names(region: Region): RegionName[] {
+    return REGION_LANGUAGES.map((language) => ({ language, name: region.names?.[language] ?? region.isoName }));
+  }
+
+  @ResolveField(() => RegionPoint, {
+    nullable: true,
+    description: 'Where a map puts what is known only to be in this region: its representative point, or its nearest enclosing region\'s when the data has none.',
+  })
+  point(region: Region): RegionPoint | null {
+    if (region.latitude === null || region.longitude === null || !region.pointCode) return null;
+    return { latitude: region.latitude, longitude: region.longitude, regionCode: region.pointCode };
   }
 
   @ResolveField(() => Region, { nullable: true })

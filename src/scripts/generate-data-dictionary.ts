@@ -7,7 +7,7 @@ import { levelOf } from '../access/field-access';
 import { sensitiveDirective } from '../access/graphql-access';
 import { SENSITIVE_FIELDS } from '../access/sensitive.decorator';
 import { createApp } from '../app.factory';
-import { CSV_EXPORTS, ExportColumn, GEOJSON_PROPERTIES, INCIDENT_POSITION, LIST_SEPARATOR } from '../exports/columns';
+import { CSV_EXPORTS, EXPORT_ONLY_CSV_EXPORTS, ExportColumn, GEOJSON_PROPERTIES, INCIDENT_POSITION, LIST_SEPARATOR } from '../exports/columns';
 import { parameterNames } from '../exports/query-parameters';
 import { EXPORT_ROUTES, ExportRoute, parameterSpec } from '../exports/routes';
 import { GROUPS } from '../exports/timelinejs';
@@ -93,7 +93,7 @@ function columnTable(columns: readonly ExportColumn[]): string[] {
 function exportsSection(schema: GraphQLSchema): string[] {
   const out: string[] = [];
   const routes = Object.values(EXPORT_ROUTES) as ExportRoute[];
-  for (const { file, columns } of CSV_EXPORTS) {
+  for (const { file, columns } of [...CSV_EXPORTS, ...EXPORT_ONLY_CSV_EXPORTS]) {
     const route = routes.find((r) => r.file === file)!;
     out.push(`### ${file}`, '', `\`GET /exports/${file}\`, \`${route.contentType}\`. Parameters: ${parameters(schema, route)}.`, '', ...columnTable(columns), '');
   }
@@ -107,7 +107,7 @@ function exportsSection(schema: GraphQLSchema): string[] {
     '',
     '| Member | Type | Level | From | Meaning |',
     '|---|---|---|---|---|',
-    `| \`geometry\` | Point [longitude, latitude], or null | ${level(INCIDENT_POSITION.map(levelOf).reduce((a, b) => (a === AccessLevel.PUBLIC ? b : a)))} | ${INCIDENT_POSITION.map((c) => `\`${c.entity.name}.${c.property}\``).join(', ')} | The exact position, for viewers who may read both coordinates and when both are known; null otherwise. |`,
+    `| \`geometry\` | Point [longitude, latitude] | PUBLIC; ${level(INCIDENT_POSITION.map(levelOf).reduce((a, b) => (a === AccessLevel.PUBLIC ? b : a)))} for the exact position | ${INCIDENT_POSITION.map((c) => `\`${c.entity.name}.${c.property}\``).join(', ')}, \`Region.point\` | The exact position, for viewers who may read both coordinates and when both are known; otherwise the representative point of the incident's region (\`Region.point\` in GraphQL: the region's own, or its nearest enclosing region's). The \`geo_precision\` property says which: \`exact\` (exact coordinates, location_precision EXACT), \`locality\` (coordinates of a town or vicinity: VICINITY or LOCALITY), \`subdivision\` or \`country\` (a representative point, or coordinates given at REGION precision). |`,
     `| \`properties\` | object | PUBLIC | incidents.csv | The public columns of incidents.csv, same names and meaning, as JSON values (numbers, booleans, null): ${GEOJSON_PROPERTIES.map((c) => `\`${c.name}\``).join(', ')}. |`,
     '',
   );
@@ -122,13 +122,12 @@ function exportsSection(schema: GraphQLSchema): string[] {
     '| Member | Type | Level | From | Meaning |',
     '|---|---|---|---|---|',
     '| `title` | object | PUBLIC | the `title` parameter | The title slide: `{ text: { headline, text } }`; only when `title` is given. |',
-    '| `events[].start_date` | object | PUBLIC | `date` | `{ year, month?, day?, display_date? }`: a MONTH-precision date has no day, a YEAR-precision date only the year. `display_date` words an approximate, uncertain or open-ended date and the source\'s own words. |',
+    '| `events[].start_date` | object | PUBLIC | `date` | `{ year, month?, day?, display_date }`: a MONTH-precision date has no day, a YEAR-precision date only the year. `display_date` says the date in words at its precision, approximate, uncertain or open-ended (\"April 2017\", \"About December 2018\"). |',
     '| `events[].end_date` | object | PUBLIC | `date` | The last period of an interval, at the same precision; absent for a single date and for an open end. |',
     '| `events[].text.headline` | HTML | PUBLIC | `Incident.headline`, `AdvocacyResponse.title` | The headline or title. |',
-    '| `events[].text.text` | HTML | PUBLIC | `description`, `kind`, `Region.name` | The description, then the kind and the region. |',
+    '| `events[].text.text` | HTML | PUBLIC | `description`, `kind`, `Region.name`, `date.asReported`, `Source.publisher`, `Source.title`, `Source.url` | The description; the kind, the region and the source\'s words for the date when they add to the display date; then the line naming every source the record\'s citations you may see cite (publisher, title, linked as text when it has an http(s) URL). |',
     `| \`events[].group\` | text | PUBLIC | the record's type | ${Object.values(GROUPS).map((g) => `"${g}"`).join(' or ')}. |`,
     '| `events[].unique_id` | text | PUBLIC | `id` | `incident-<id>` or `response-<id>`. |',
-    '| `events[].media` | object | PUBLIC | `Source.url`, `Source.publisher`, `Source.title` | `{ url, caption, link, link_target }`: the source of the record\'s first citation you may see that has an http(s) URL; absent when none. |',
     '',
   );
   return out;

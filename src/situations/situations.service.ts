@@ -18,6 +18,11 @@ export class SituationsService {
   ) {}
 
   async list(given: PlaceAndTimeFilter | null | undefined, orderBy: DatedOrder, page: PageArgs, viewer: Viewer) {
+    return paginate(await this.matching(given, viewer), 's', datedOrderKeys(orderBy, 's', given?.search, viewer), page);
+  }
+
+  /** The visible situations matching `filter`: the one query behind the list and situations.csv. */
+  async matching(given: PlaceAndTimeFilter | null | undefined, viewer: Viewer) {
     const filter = given ?? {};
     const qb = onlyVisible(this.dataSource.getRepository(Situation).createQueryBuilder('s'), 's', viewer, { includeDeleted: filter.includeDeleted });
     if (filter.regions?.length) {
@@ -26,6 +31,6 @@ export class SituationsService {
     applyDateRange(qb, 's', filter);
     applyUpdatedSince(qb, 's', filter.updatedSince, viewer);
     applySearch(qb, 's', filter.search, viewer);
-    return paginate(qb, 's', datedOrderKeys(orderBy, 's', filter.search, viewer), page);
+    return qb;
   }
 }

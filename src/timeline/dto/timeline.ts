@@ -12,6 +12,11 @@ registerEnumType(TimelineEntryKind, { name: 'TimelineEntryKind', description: 'I
  * The others (kinds, counts, sources, responses, perpetrator...) select incidents only. */
 export const RESPONSE_FILTER_FIELDS = ['regions', 'dateFrom', 'dateTo', 'dateMatch', 'search', 'updatedSince', 'includeDeleted'] as const;
 
+/** The description of the timeline's responsesToIncidents argument and export parameter. */
+export const RESPONSES_TO_INCIDENTS =
+  'Also show the advocacy responses that answer the selected incidents (through a link you may see), wherever and whenever they took place: ' +
+  'a timeline of Chechnya shows the petition handed in in London. True by default.';
+
 export enum TimelineOrder {
   DATE_ASC = 'DATE_ASC',
   DATE_DESC = 'DATE_DESC',
