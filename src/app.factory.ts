@@ -17,7 +17,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     new FastifyAdapter({ bodyLimit: security.bodyLimit, trustProxy: security.trustProxy }),
     { bufferLogs: true },
   );
-  const logger = createRootLogger(options.logLevel, options.logDestination);
+  const logger = options.logger ?? createRootLogger(options.logLevel, options.logDestination);
   app.useLogger(new PinoNestLogger(logger));
   // Logs written while the app was built were buffered (bufferLogs); write them, and stop buffering.
   app.flushLogs();
