@@ -5,8 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import { AppModule, AppOptions } from './app.module';
 import { VigilExceptionFilter } from './common/exception.filter';
 import { VigilValidationPipe } from './common/validation.pipe';
+import { registerGraphQLOverHttp } from './graphql/over-http';
 import { createRootLogger, PinoNestLogger, registerRequestLogging } from './logging/logging';
-import { registerHttpSecurity } from './security/http-security';
+import { GRAPHQL_PATH, registerHttpSecurity } from './security/http-security';
 import { securityOptions } from './security/security-options';
 
 /** Builds the Nest application on Fastify, ready to listen or to be called by tests. */
@@ -28,6 +29,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   // @nestjs/platform-fastify brings its own copy of fastify; the plugins are typed against the
   // top-level one. Both are fastify 5, the same at run time.
   await registerHttpSecurity(fastify, security);
+  registerGraphQLOverHttp(fastify, GRAPHQL_PATH);
   app.useGlobalPipes(new VigilValidationPipe(app.get(getDataSourceToken())));
   app.useGlobalFilters(new VigilExceptionFilter());
   await app.init();
