@@ -39,6 +39,20 @@ async function waitFor(r: Run, pattern: RegExp, ms = 60000): Promise<void> {
   }
 }
 
+/** Every line the service wrote, each parsed as JSON (the README's promise: logs are JSON lines). */
+function jsonLines(output: string): Record<string, unknown>[] {
+  return output
+    .trim()
+    .split('\n')
+    .map((line) => {
+      try {
+        return JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        throw new Error(`not a JSON line: ${line}`);
+      }
+    });
+}
+
 async function incidentCount(port: number): Promise<number> {
   const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ incidents { totalCount } }' }),
@@ -63,6 +77,11 @@ describe('starting the service', () => {
       first.child.kill('SIGINT');
       expect(await first.exited).toBe(0);
       expect(first.output()).toMatch(/Embedded PostgreSQL stopped/);
+      // Every line, from the first (the database starting) to the last, is one JSON object.
+      const lines = jsonLines(first.output());
+      expect(lines.length).toBeGreaterThan(5);
+      expect(lines[0]).toMatchObject({ level: 30, msg: expect.stringMatching(/^No DATABASE_URL: starting embedded PostgreSQL/) });
+      expect(lines.at(-1)).toMatchObject({ msg: 'Embedded PostgreSQL stopped' });
       expect(existsSync(join(env.EMBEDDED_PG_DIR, 'postmaster.pid'))).toBe(false);
 
       const second = run(env);
@@ -116,8 +135,7 @@ describe('starting the service', () => {
     try {
       const r = run({ EMBEDDED_PG_DIR: join(dir, 'pgdata'), EMBEDDED_PG_PORT: String(pgPort), PORT: String(await freePort()) });
       expect(await r.exited).toBe(1);
-      const lines = r.output().trim().split('\n').map((line) => JSON.parse(line) as { level: number; msg: string });
-      const fatal = lines.filter((line) => line.level === 60);
+      const fatal = jsonLines(r.output()).filter((line) => line.level === 60);
       expect(fatal).toHaveLength(1);
       expect(fatal[0].msg).toContain(`Port ${pgPort} is taken: set EMBEDDED_PG_PORT to a free port, or stop what listens there`);
       expect(r.output()).not.toMatch(/\n\s+at |\\n\s+at /);
@@ -150,7 +168,13 @@ describe('starting the service', () => {
   ])('stops on bad configuration %p with a message naming it', async (env, message) => {
     const r = run(env);
     expect(await r.exited).toBe(1);
-    const lines = r.output().trim().split('\n').map((line) => JSON.parse(line) as { level: number; msg: string });
-    expect(lines).toEqual([expect.objectContaining({ level: 60, msg: expect.stringMatching(message) })]);
+    expect(jsonLines(r.output())).toEqual([expect.objectContaining({ level: 60, msg: expect.stringMatching(message) })]);
+  });
+
+  it('writes readable text instead when LOG_FORMAT=pretty', async () => {
+    const r = run({ LOG_FORMAT: 'pretty', PORT: 'eighty' });
+    expect(await r.exited).toBe(1);
+    expect(r.output()).toMatch(/FATAL.*Vigil could not start: Invalid configuration:/);
+    expect(r.output()).toMatch(/PORT="eighty": PORT must be a whole number/);
   });
 });
