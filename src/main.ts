@@ -52,7 +52,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const logger = root ?? createRootLogger('info');
+  // A configuration that did not load still says how it wants its logs, when it says so correctly.
+  const logger = root ?? createRootLogger('info', undefined, process.env.LOG_FORMAT === 'pretty' ? 'pretty' : 'json');
   // A bad setting or a PostgreSQL that will not start is the operator's to fix: its message says
   // how, and a stack trace would only bury it.
   if (error instanceof ConfigError || error instanceof EmbeddedPostgresError) logger.fatal(`Vigil could not start: ${error.message}`);
