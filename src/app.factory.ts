@@ -7,8 +7,9 @@ import type { FastifyInstance } from 'fastify';
 import { AppModule, AppOptions } from './app.module';
 import { VigilExceptionFilter } from './common/exception.filter';
 import { VigilValidationPipe } from './common/validation.pipe';
+import { registerGraphQLOverHttp } from './graphql/over-http';
 import { createRootLogger, PinoNestLogger, registerRequestLogging } from './logging/logging';
-import { registerHttpSecurity } from './security/http-security';
+import { GRAPHQL_PATH, registerHttpSecurity } from './security/http-security';
 import { RequestLimits } from './security/rate-limits';
 import { securityOptions } from './security/security-options';
 
@@ -20,7 +21,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     new FastifyAdapter({ bodyLimit: security.bodyLimit, trustProxy: security.trustProxy }),
     { bufferLogs: true },
   );
-  const logger = createRootLogger(options.logLevel, options.logDestination);
+  const logger = options.logger ?? createRootLogger(options.logLevel, options.logDestination);
   app.useLogger(new PinoNestLogger(logger));
   // Logs written while the app was built were buffered (bufferLogs); write them, and stop buffering.
   app.flushLogs();
@@ -31,6 +32,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   // @nestjs/platform-fastify brings its own copy of fastify; the plugins are typed against the
   // top-level one. Both are fastify 5, the same at run time.
   await registerHttpSecurity(fastify, security, app.get(RequestLimits));
+  registerGraphQLOverHttp(fastify, GRAPHQL_PATH);
   app.useGlobalPipes(new VigilValidationPipe(app.get(getDataSourceToken())));
   app.useGlobalFilters(new VigilExceptionFilter());
   await app.init();

@@ -42,6 +42,9 @@ export interface AppOptions {
   queryCache?: boolean;
   /** Where logs go (default stdout); tests capture them to prove no protected value is logged. */
   logDestination?: pino.DestinationStream;
+  /** The root logger, when the caller made it already (main.ts logs the database's start with it);
+   * then logLevel and logDestination are not used. */
+  logger?: pino.Logger;
   /** Limits and HTTP protections (src/security/security-options.ts); what is not given takes its
    * default. The test app raises the rate limits: every test request comes from 127.0.0.1. */
   security?: Partial<SecurityOptions>;

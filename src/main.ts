@@ -1,13 +1,22 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import type pino from 'pino';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig, replicaUrls } from './config/config';
+import { EmbeddedPostgresError } from './database/embedded-postgres';
 import { openDatabase } from './database/open-database';
 import { prepareDatabase } from './database/prepare';
+import { createRootLogger, PinoNestLogger } from './logging/logging';
 import { securityOptionsFromConfig } from './security/from-config';
+
+/** The root logger once the configuration is read; until then, failures are logged as JSON. */
+let root: pino.Logger | undefined;
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  root = createRootLogger(config.LOG_LEVEL, undefined, config.LOG_FORMAT);
+  // Every Nest logger, from the first line on, writes through pino (JSON lines unless LOG_FORMAT=pretty).
+  Logger.overrideLogger(new PinoNestLogger(root));
   const logger = new Logger('Vigil');
   const database = await openDatabase(config, { reuseRunning: false, log: (m) => logger.log(m) });
   const url = database.url;
@@ -21,6 +30,7 @@ async function main(): Promise<void> {
   const app = await createApp({
     databaseUrl: url,
     logLevel: config.LOG_LEVEL,
+    logger: root,
     security: securityOptionsFromConfig(config),
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000,
     replicaUrls: replicaUrls(config),
@@ -42,10 +52,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-  } else {
-    console.error('Vigil could not start:', error instanceof Error ? error.stack : error);
-  }
+  // A configuration that did not load still says how it wants its logs, when it says so correctly.
+  const logger = root ?? createRootLogger('info', undefined, process.env.LOG_FORMAT === 'pretty' ? 'pretty' : 'json');
+  // A bad setting or a PostgreSQL that will not start is the operator's to fix: its message says
+  // how, and a stack trace would only bury it.
+  if (error instanceof ConfigError || error instanceof EmbeddedPostgresError) logger.fatal(`Vigil could not start: ${error.message}`);
+  else logger.fatal({ err: error }, `Vigil could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
@@ -6,17 +9,25 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory';
+import { RunningPostgres, startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { freePort } from '../src/database/free-port';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
 /** The administration command line as `npm run vigil -- ...` runs it (npm test builds dist/ first). */
 const CLI = join(__dirname, '..', 'dist', 'src', 'cli', 'vigil.js');
+// Each call is a process that loads the service's modules: seconds each on a busy machine.
+jest.setTimeout(240_000);
 
 describe('npm run vigil', () => {
   let database: TestDatabase;
   let app: NestFastifyApplication;
 
   async function vigil(...args: string[]) {
-    const env = { ...process.env, DATABASE_URL: database.url, CI: 'true' };
+    return vigilWith({ DATABASE_URL: database.url }, ...args);
+  }
+  async function vigilWith(settings: Record<string, string>, ...args: string[]) {
+    const { DATABASE_URL: _ignored, ...inherited } = process.env;
+    const env = { ...inherited, CI: 'true', ...settings };
     try {
       const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { env });
       return { code: 0, stdout, stderr };
@@ -84,5 +95,60 @@ describe('npm run vigil', () => {
       { actor: expect.stringMatching(/^command line \(.+\)$/), role: 'ADMIN', action: 'CREATE', operation: 'cli account create' },
       { actor: expect.stringMatching(/^command line/), role: 'ADMIN', action: 'CREATE', operation: 'cli token create' },
     ]);
+  });
+
+  it('says when an account has no tokens, and when a token was already revoked (exit 0: it stays revoked)', async () => {
+    await vigil('account', 'create', '--email', 'cy@example.org', '--role', 'RESEARCHER');
+    expect(await vigil('token', 'list', '--email', 'cy@example.org')).toMatchObject({
+      code: 0,
+      stdout: 'cy@example.org has no tokens (make one with "token create")\n',
+    });
+    await vigil('token', 'create', '--email', 'cy@example.org', '--name', 'old');
+    const id = (await vigil('token', 'list', '--email', 'cy@example.org')).stdout.split('\t')[0];
+    expect(await vigil('token', 'revoke', '--id', id)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Revoked token /) });
+    const again = await vigil('token', 'revoke', '--id', id);
+    expect(again).toMatchObject({ code: 0, stdout: expect.stringMatching(new RegExp(`^Token ${id} \\(vigil_.{4,}…\\) was already revoked, at \\d{4}-.+; nothing changed\\n$`)) });
+    const audited = await app.get<DataSource>(getDataSourceToken()).query(`SELECT count(*)::int AS n FROM audit_event WHERE subject_id = $1 AND operation = 'cli token revoke'`, [id]);
+    expect(audited).toEqual([{ n: 1 }]);
+  });
+
+  describe('without DATABASE_URL, next to an embedded PostgreSQL', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-cli-'));
+    const dataDir = join(dir, 'pgdata');
+    let pg: RunningPostgres;
+    let pgPort: number;
+    beforeAll(async () => {
+      chmodSync(dir, 0o755); // as root, PostgreSQL runs as the `postgres` user, who must reach it
+      pgPort = await freePort();
+      pg = await startEmbeddedPostgres({ dataDir, port: pgPort, persistent: true });
+    }, 120000);
+    afterAll(async () => {
+      await pg.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('finds the server running on its data folder, whatever EMBEDDED_PG_PORT says', async () => {
+      const otherPort = String(await freePort());
+      const listed = await vigilWith({ EMBEDDED_PG_DIR: dataDir, EMBEDDED_PG_PORT: otherPort }, 'account', 'list');
+      expect(listed.code).toBe(0);
+      expect(listed.stderr).toContain(`Using the embedded PostgreSQL already running in ${dataDir} on port ${pgPort} (not EMBEDDED_PG_PORT=${otherPort}`);
+    }, 120000);
+
+    it('says exactly what is wrong when it cannot start one', async () => {
+      const taken = createServer();
+      const port = await freePort();
+      await new Promise<void>((resolve) => taken.listen(port, '127.0.0.1', resolve));
+      const empty = mkdtempSync(join(tmpdir(), 'vigil-cli-'));
+      chmodSync(empty, 0o755);
+      try {
+        const failed = await vigilWith({ EMBEDDED_PG_DIR: join(empty, 'pgdata'), EMBEDDED_PG_PORT: String(port) }, 'account', 'list');
+        expect(failed.code).toBe(1);
+        expect(failed.stderr).toMatch(new RegExp(`^error: PostgreSQL did not start: .*Port ${port} is taken: set EMBEDDED_PG_PORT to a free port`, 'm'));
+        expect(failed.stderr).not.toContain('undefined');
+      } finally {
+        taken.close();
+        rmSync(empty, { recursive: true, force: true });
+      }
+    }, 120000);
   });
 });

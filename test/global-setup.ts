@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { EmbeddedPostgresError, startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { freePort } from '../src/database/free-port';
 
 /** Starts one real PostgreSQL for the run (embedded, throwaway directory, free port) unless
@@ -12,7 +12,12 @@ export default async function globalSetup(): Promise<void> {
   let url = process.env.DATABASE_URL;
   if (!url) {
     const dataDir = mkdtempSync(join(tmpdir(), 'vigil-test-pg-'));
-    const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
+    const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false }).catch((error: unknown) => {
+      // Its message says what to do; jest would bury it under a stack trace.
+      if (!(error instanceof EmbeddedPostgresError)) throw error;
+      process.stderr.write(`\nThe tests could not start their PostgreSQL: ${error.message}\n`);
+      process.exit(1);
+    });
     (globalThis as { vigilTestPostgres?: { stop: () => Promise<void> } }).vigilTestPostgres = pg;
     url = pg.url();
   }

@@ -215,10 +215,14 @@ describe('read API', () => {
     });
   });
 
-  it('rejects a query that does not validate with 400 and the reason', async () => {
+  it('rejects a query that does not validate with the reason and no data: 200 under application/json, 400 under application/graphql-response+json', async () => {
     const { status, body } = await t.gql(`{ incidents { edges { node { noSuchField } } } }`);
-    expect(status).toBe(400);
+    expect(status).toBe(200);
     expect(body.errors![0].message).toMatch(/noSuchField/);
+    expect(body).not.toHaveProperty('data');
+    const modern = await t.http().post('/graphql').set('accept', 'application/graphql-response+json').send({ query: '{ incidents { noSuchField } }' });
+    expect(modern.status).toBe(400);
+    expect(modern.headers['content-type']).toBe('application/graphql-response+json; charset=utf-8');
   });
 
   it('reports health with the database', async () => {

@@ -61,9 +61,11 @@ export function sanitizeError(error: GraphQLError): GraphQLFormattedError {
 
 type MercuriusExecution = ExecutionResult & { statusCode?: number };
 
-/** Mercurius error formatter: GraphQL errors answer 200 with `errors` (400 for a request that does
- * not parse or validate), never 500 for bad input. */
-export function formatGraphQLErrors(execution: MercuriusExecution): { statusCode: number; response: ExecutionResult } {
+/** Mercurius error formatter: GraphQL errors answer 200 with `errors`, never 500 for bad input. A
+ * request that fails before execution (it does not parse or validate, or a variable does not fit)
+ * answers `requestErrorStatus` (GraphQL over HTTP: 200 under application/json, 400 under
+ * application/graphql-response+json) and has no `data` entry: nothing was executed. */
+export function formatGraphQLErrors(execution: MercuriusExecution, requestErrorStatus = 400): { statusCode: number; response: ExecutionResult } {
   const errors = (execution.errors ?? []).flatMap((e) => {
     const nested = (e.originalError as { errors?: GraphQLError[] } | undefined)?.errors;
     return Array.isArray(nested) ? nested.map((n) => (n instanceof GraphQLError ? n : new GraphQLError(String(n)))) : [e];
@@ -71,8 +73,9 @@ export function formatGraphQLErrors(execution: MercuriusExecution): { statusCode
   const formatted = errors.map(sanitizeError);
   const requestInvalid = !execution.data && formatted.every((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED');
   const unavailable = !execution.data && formatted.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE');
+  if (requestInvalid) return { statusCode: requestErrorStatus, response: { errors: formatted as unknown as GraphQLError[] } };
   return {
-    statusCode: unavailable ? 503 : execution.data || !requestInvalid ? 200 : 400,
+    statusCode: unavailable ? 503 : 200,
     response: { data: execution.data ?? null, errors: formatted as unknown as GraphQLError[] },
   };
 }

@@ -22,6 +22,7 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL: DATABASE_URL must be a postgres:\/\//],
     [{ DEMO_DATA: 'maybe' }, /DEMO_DATA="maybe": DEMO_DATA must be true or false/],
     [{ NODE_ENV: 'staging' }, /NODE_ENV="staging"/],
+    [{ LOG_FORMAT: 'xml' }, /LOG_FORMAT="xml": LOG_FORMAT must be json or pretty/],
   ])('stops on %p with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -64,6 +64,10 @@ export class VigilConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** `json`: one JSON object per line; `pretty`: readable text, for a terminal. */
+  @IsIn(['json', 'pretty'], { message: 'LOG_FORMAT must be json or pretty' })
+  LOG_FORMAT: 'json' | 'pretty' = 'json';
+
   /** Longest a single SQL statement of a request may run; 0: no limit. */
   @WholeNumber('DATABASE_STATEMENT_TIMEOUT_SECONDS', 0, 3600, 30)
   DATABASE_STATEMENT_TIMEOUT_SECONDS = 30;

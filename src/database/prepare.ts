@@ -30,17 +30,22 @@ export async function prepareDatabase(url: string, options: { demoData: boolean;
   const dataSource: DataSource = createDataSource(url);
   await dataSource.initialize();
   try {
-    const migrations = await dataSource.runMigrations({ transaction: 'each' });
-    const regions = options.regions === false ? 0 : await RegionsService.sync(dataSource);
-    // Search's word families live in code (src/common/word-families.ts), read by the database's stemmers.
-    await syncWordFamilies(dataSource);
-    let demoLoaded = false;
-    if (options.demoData && (await dataSource.getRepository(Incident).count({ withDeleted: true })) === 0) {
-      await loadDemoData(dataSource);
-      demoLoaded = true;
-    }
-    return { migrationsRun: migrations.map((m) => m.name), regions, demoLoaded };
+    return await prepareDataSource(dataSource, options);
   } finally {
     await dataSource.destroy();
   }
+}
+
+/** prepareDatabase on a data source already open (the command line's: one connection, not two). */
+export async function prepareDataSource(dataSource: DataSource, options: { demoData: boolean; regions?: boolean }): Promise<PreparedDatabase> {
+  const migrations = await dataSource.runMigrations({ transaction: 'each' });
+  const regions = options.regions === false ? 0 : await RegionsService.sync(dataSource);
+  // Search's word families live in code (src/common/word-families.ts), read by the database's stemmers.
+  await syncWordFamilies(dataSource);
+  let demoLoaded = false;
+  if (options.demoData && (await dataSource.getRepository(Incident).count({ withDeleted: true })) === 0) {
+    await loadDemoData(dataSource);
+    demoLoaded = true;
+  }
+  return { migrationsRun: migrations.map((m) => m.name), regions, demoLoaded };
 }

@@ -8,9 +8,22 @@ export function pathOf(url: string | undefined): string {
   return (url ?? '').split('?')[0];
 }
 
-/** The service's one pino logger: JSON lines, credentials redacted. */
-export function createRootLogger(level: string, destination?: pino.DestinationStream): pino.Logger {
-  return pino({ level, redact: ['req.headers.authorization', 'req.headers.cookie'] }, destination ?? pino.destination(1));
+/** `json`: one JSON object per line (the default, for log collectors); `pretty`: for a person at
+ * a terminal (LOG_FORMAT=pretty). */
+export type LogFormat = 'json' | 'pretty';
+
+/** The service's one pino logger: JSON lines unless `pretty` is asked for, credentials redacted.
+ * Written synchronously, so a line logged just before the process exits is not lost. */
+export function createRootLogger(level: string, destination?: pino.DestinationStream, format: LogFormat = 'json'): pino.Logger {
+  return pino({ level, redact: ['req.headers.authorization', 'req.headers.cookie'] }, destination ?? stdoutIn(format));
+}
+
+function stdoutIn(format: LogFormat): pino.DestinationStream {
+  if (format === 'json') return pino.destination({ dest: 1, sync: true });
+  // Loaded only when asked for: production never needs it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pretty = require('pino-pretty') as typeof import('pino-pretty');
+  return pretty({ sync: true, colorize: process.stdout.isTTY === true, destination: 1 });
 }
 
 /**

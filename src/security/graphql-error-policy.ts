@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
 import { Viewer } from '../access/viewer';
 import { formatGraphQLErrors, sanitizeError } from '../common/graphql-errors';
+import { acceptsGraphQLResponseJson } from '../graphql/over-http';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, isStatementTimeout } from './database-unavailable';
 import { mayUse } from './graphql-limits';
 import { isRefusalCode, REFUSAL_STATUS, RequestRefused } from './refusal';
@@ -33,6 +34,14 @@ function httpRefusal(original: { code?: unknown; statusCode?: unknown }, options
     return new RequestRefused('UNSUPPORTED_MEDIA_TYPE', 'Send GraphQL requests as application/json (or application/graphql)');
   }
   if (code.startsWith('FST_ERR_CTP_')) return new RequestRefused('BAD_REQUEST', 'The request body is not valid JSON');
+  // Mercurius's request schema refused a parameter's type (`variables` a string, `extensions` an
+  // array): not a GraphQL request at all, so 400 under either media type.
+  if (code === 'MER_ERR_GQL_VALIDATION' && Array.isArray((original as { errors?: unknown }).errors)) {
+    const inner = (original as { errors: unknown[] }).errors;
+    if (inner.some((e) => !(e instanceof GraphQLError) && Array.isArray((e as { validation?: unknown }).validation))) {
+      return new RequestRefused('BAD_REQUEST', 'The request is not a GraphQL request: `variables` and `extensions` must be objects (or null), `operationName` a string');
+    }
+  }
   // Mercurius's word for a request without a query (no persisted queries are configured here).
   if (code === 'MER_ERR_GQL_PERSISTED_QUERY_NOT_FOUND') {
     return new RequestRefused('BAD_REQUEST', 'The request has no query: send the GraphQL document as `query`');
@@ -73,6 +82,8 @@ function interpret(error: GraphQLError, options: SecurityOptions, context: Forma
       ];
     }
   }
+  // graphql-js's own guard against introspection that fans out: a limit like Vigil's, refused as one.
+  if (error.message === 'Maximum introspection depth exceeded') return [new RequestRefused('QUERY_TOO_DEEP', error.message)];
   const tokens = TOKEN_LIMIT.exec(error.message);
   if (tokens) {
     return [
@@ -89,7 +100,10 @@ function withoutSuggestions(error: GraphQLFormattedError): GraphQLFormattedError
 }
 
 /** Mercurius's error formatter: the project's (src/common/graphql-errors.ts) for everything but
- * refusals, which keep their code and HTTP status (the highest among them); database outages are
+ * refusals, which keep their code and HTTP status (the highest among them) under either media type:
+ * a refusal by policy (too deep, too costly, introspection closed) stays a 4xx that proxies, logs
+ * and alerts count as one, where GraphQL over HTTP would answer a validation failure 200 under
+ * application/json; database outages are
  * reported as SERVICE_UNAVAILABLE (503 when nothing could be answered), and "Did you mean ...?"
  * is cut for viewers who may not have suggestions. */
 export function createGraphQLErrorFormatter(options: SecurityOptions) {
@@ -103,7 +117,7 @@ export function createGraphQLErrorFormatter(options: SecurityOptions) {
       const formatted = errors.map((e) => (isRefusalCode(e.extensions?.code) ? e.toJSON() : sanitizeError(e)));
       result = { statusCode, response: { data: execution.data ?? null, errors: formatted as unknown as GraphQLError[] } };
     } else {
-      result = formatGraphQLErrors({ ...execution, errors });
+      result = formatGraphQLErrors({ ...execution, errors }, acceptsGraphQLResponseJson(ctx.reply?.request) ? 400 : 200);
     }
     if (!mayUse(ctx.viewer, options.suggestions) && result.response.errors) {
       const trimmed = (result.response.errors as unknown as GraphQLFormattedError[]).map(withoutSuggestions);

@@ -40,7 +40,9 @@ describe('production mode', () => {
   ])('refuses to start with %p, naming the variable, before touching any database', async (env, message) => {
     const r = run(env);
     expect(await r.exited).toBe(1);
-    expect(r.output()).toMatch(message);
+    // One JSON log line (LOG_FORMAT=json, the default), its message the refusal.
+    const lines = r.output().trim().split('\n').map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(lines).toEqual([expect.objectContaining({ level: 60, msg: expect.stringMatching(message) })]);
     expect(r.output()).not.toMatch(/starting embedded PostgreSQL|uP4-not-default-9c/);
   });
 
