@@ -196,6 +196,7 @@ export const INCIDENT_COLUMNS: readonly ExportColumn[] = [
   ...provenanceColumns(),
   col(AdvocacyResponse, 'response_count', 'integer', 'coalesce(rs.response_count, 0)', 'Advocacy responses you may see that answer it.', 'id'),
   col(Incident, 'internal_notes', 'text', 'i.internal_notes', 'Editors\' working notes.'),
+  col(Incident, 'language', 'text', 'i.language', 'BCP 47 language tag of its text (en, ru); search reads the text in this language.'),
   ...recordColumns(Incident, 'i'),
 ];
 
@@ -240,6 +241,7 @@ export const RESPONSE_COLUMNS: readonly ExportColumn[] = [
     'id',
   ),
   ...provenanceColumns(),
+  col(AdvocacyResponse, 'language', 'text', 'r.language', 'BCP 47 language tag of its text (en, ru); search reads the text in this language.'),
   ...recordColumns(AdvocacyResponse, 'r'),
 ];
 
@@ -274,6 +276,7 @@ export const CITATION_COLUMNS: readonly ExportColumn[] = [
   col(Citation, 'claim', 'text', 'c.claim', 'What the excerpt supports ("date", "victim count").'),
   col(Citation, 'excerpt', 'text', 'c.excerpt', 'The words of the source that support the claim.'),
   col(Citation, 'locator', 'text', 'c.locator', 'Where in the source: page, paragraph, timestamp.'),
+  col(Citation, 'language', 'text', 'c.language', 'BCP 47 language tag of its text (en, ru); search reads the text in this language.'),
   ...recordColumns(Citation, 'c'),
 ];
 
@@ -285,6 +288,7 @@ export const SITUATION_COLUMNS: readonly ExportColumn[] = [
   col(Situation, 'description', 'text', 's.description', 'What the pattern of abuse is.'),
   ...dateColumns(Situation, 's', 'date', 'date', 'the situation'),
   ...regionColumns(Situation, 's', 'where it happens; empty when it spans countries'),
+  col(Situation, 'language', 'text', 's.language', 'BCP 47 language tag of its text (en, ru); search reads the text in this language.'),
   ...recordColumns(Situation, 's'),
 ];
 
