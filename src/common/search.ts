@@ -76,9 +76,9 @@ export function SearchVectorColumn(parts: [column: string, weight: Weight][], op
 }
 
 /** SQL of the query for the bound parameter `param`: web-search syntax read in every supported
- * language, never a syntax error. A scalar subquery, so PostgreSQL builds it once per statement. */
+ * language, never a syntax error. PostgreSQL folds it to a constant when it plans the statement. */
 export function searchQuerySql(param: string): string {
-  return `(SELECT vigil_search_query(:${param}))`;
+  return `vigil_search_query(:${param})`;
 }
 
 /** SQL: the row `alias` matches the search bound to `param`, in the search index of the viewer's

@@ -118,7 +118,8 @@ const TYPES = [...new Set(DECLARED.map((d) => d.type))];
 function markers(value: unknown): string[] {
   if (value === null || value === undefined) return [];
   if (typeof value === 'object') return Object.values(value as object).flatMap(markers);
-  return [String(value)];
+  // A two-letter value (a record's language, "en") is no marker: it is inside every other word.
+  return String(value).length > 2 ? [String(value)] : [];
 }
 
 describe('protected fields, generated from their declarations', () => {
