@@ -1,3 +1,4 @@
+import { restrictUnsourcedSql } from '../sources/publication-rule';
 import { PoolClient } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
 import { UserInputError } from '../common/errors';
@@ -115,6 +116,8 @@ export async function generateData(dataSource: DataSource, options: GenerateOpti
       rows[load.table] = await copyRows(client, load.table, load.columns, load.rows());
       log(`${load.table}: ${rows[load.table]} rows in ${seconds(tableStarted).toFixed(1)} s`);
     }
+    // Every record says where it came from: the few generated without a public source stay RESTRICTED.
+    for (const sql of restrictUnsourcedSql()) await runner.query(sql);
     await restoreSecondaryStructures(runner, deferred, log);
     const committing = process.hrtime.bigint();
     await runner.commitTransaction();

@@ -53,9 +53,6 @@ export async function unsourcedPublicRecords(manager: EntityManager): Promise<Un
   const set = touched.get(manager);
   touched.delete(manager);
   if (!set || (!set.incidents.size && !set.responses.size && !set.sources.size)) return [];
-  const publicSource = (subject: string) =>
-    `EXISTS (SELECT 1 FROM citation c JOIN source s ON s.id = c.source_id WHERE c.${subject} = t.id ` +
-    `AND c.deleted_at IS NULL AND c.confidentiality = '${AccessLevel.PUBLIC}' AND s.deleted_at IS NULL AND s.confidentiality = '${AccessLevel.PUBLIC}')`;
   const rows: Omit<UnsourcedRecord, 'created'>[] = await manager.query(
     `SELECT 'Incident' AS type, t.id FROM incident t
       WHERE (t.id = ANY($1::uuid[]) OR t.id IN (SELECT incident_id FROM citation WHERE source_id = ANY($3::uuid[])))
@@ -68,6 +65,27 @@ export async function unsourcedPublicRecords(manager: EntityManager): Promise<Un
     [[...set.incidents], [...set.responses], [...set.sources]],
   );
   return rows.map((row) => ({ ...row, created: set.created.has(row.id) }));
+}
+
+/** SQL: record `t` (an incident, or a response) cites a source the public can see. */
+function publicSource(subject: 'incident_id' | 'response_id'): string {
+  return (
+    `EXISTS (SELECT 1 FROM citation c JOIN source s ON s.id = c.source_id WHERE c.${subject} = t.id ` +
+    `AND c.deleted_at IS NULL AND c.confidentiality = '${AccessLevel.PUBLIC}' AND s.deleted_at IS NULL AND s.confidentiality = '${AccessLevel.PUBLIC}')`
+  );
+}
+
+/** Statements that keep RESTRICTED every PUBLIC record citing no public source: for bulk loads
+ * that write rows directly (the synthetic data generator), so that they hold the rule too. */
+export function restrictUnsourcedSql(): string[] {
+  return [
+    ['incident', 'incident_id'],
+    ['advocacy_response', 'response_id'],
+  ].map(
+    ([table, subject]) =>
+      `UPDATE ${table} t SET confidentiality = '${AccessLevel.RESTRICTED}' WHERE t.confidentiality = '${AccessLevel.PUBLIC}' AND t.deleted_at IS NULL ` +
+      `AND NOT ${publicSource(subject as 'incident_id' | 'response_id')}`,
+  );
 }
 
 const LABEL: Record<Subject, string> = { Incident: 'incident', AdvocacyResponse: 'advocacy response' };

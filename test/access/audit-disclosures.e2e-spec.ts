@@ -210,7 +210,9 @@ describe('the audit log hears of every kind of protected information', () => {
     it('in every export is audited as rows above PUBLIC (generated from the export routes)', async () => {
       const [{ source_id: sourceId }] = await t.dataSource.query('SELECT source_id FROM citation WHERE id = $1', [f.citationId]);
       const routes = Object.values(EXPORT_ROUTES);
-      await atLevel('incident', f.incidentId, 'RESTRICTED', () =>
+      const [{ id: organizationId }] = await t.dataSource.query('SELECT id FROM organization WHERE deleted_at IS NULL ORDER BY id LIMIT 1');
+      // A record above PUBLIC in every file: situations.csv and organizations.csv too.
+      await atLevel('situation', f.situationId, 'RESTRICTED', () => atLevel('organization', organizationId, 'RESTRICTED', () => atLevel('incident', f.incidentId, 'RESTRICTED', () =>
         atLevel('advocacy_response', f.responseId, 'RESTRICTED', () =>
           atLevel('source', sourceId, 'RESTRICTED', async () => {
             for (const route of routes) {
@@ -236,7 +238,7 @@ describe('the audit log hears of every kind of protected information', () => {
             expect(await eventsSince(publicSince)).toEqual([]);
           }),
         ),
-      );
+      )));
     });
 
     it('in an export filtered by a protected filter is audited with what it matched', async () => {
