@@ -8,6 +8,7 @@ import { VigilValidationPipe } from './common/validation.pipe';
 import { createRootLogger, PinoNestLogger, registerRequestLogging } from './logging/logging';
 import { registerHttpSecurity } from './security/http-security';
 import { securityOptions } from './security/security-options';
+import { registerWebPages } from './web/web-pages';
 
 /** Builds the Nest application on Fastify, ready to listen or to be called by tests. */
 export async function createApp(options: AppOptions): Promise<NestFastifyApplication> {
@@ -28,6 +29,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   // @nestjs/platform-fastify brings its own copy of fastify; the plugins are typed against the
   // top-level one. Both are fastify 5, the same at run time.
   await registerHttpSecurity(fastify, security);
+  await registerWebPages(fastify, { graphiql: security.graphiql });
   app.useGlobalPipes(new VigilValidationPipe(app.get(getDataSourceToken())));
   app.useGlobalFilters(new VigilExceptionFilter());
   await app.init();
