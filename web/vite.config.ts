@@ -15,6 +15,10 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     chunkSizeWarningLimit: 3000,
     rollupOptions: {
+      // GraphiQL's dependencies mark React server components ("use client"): meaningless here.
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
       input: {
         pages: resolve(__dirname, 'index.html'),
         graphiql: resolve(__dirname, 'graphiql.html'),

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -33,12 +34,9 @@ function sendPage(reply: FastifyReply, html: string | null): FastifyReply {
  * src/security/http-security.ts. GraphiQL (bundled, no CDN) only when `graphiql` is on. */
 export async function registerWebPages(fastify: FastifyInstance, options: { graphiql: boolean }): Promise<void> {
   const root = webDist();
-  const read = (file: string): string | null => {
-    const path = join(root, file);
-    return existsSync(path) ? readFileSync(path, 'utf8') : null;
-  };
-  const pages = read('index.html');
-  const graphiql = read('graphiql.html');
+  // Read on each request (a few hundred bytes): a rebuild under a running service serves the new
+  // assets at once.
+  const read = (file: string): Promise<string | null> => readFile(join(root, file), 'utf8').catch(() => null);
 
   await fastify.register(fastifyStatic, {
     root: join(root, 'assets'),
@@ -52,12 +50,12 @@ export async function registerWebPages(fastify: FastifyInstance, options: { grap
     ...(existsSync(join(root, 'assets')) ? {} : { serve: false }),
   });
 
-  for (const url of PAGE_ROUTES) fastify.get(url, (_request, reply) => sendPage(reply, pages));
-  fastify.get(EMBED_ROUTE, (_request, reply) => {
+  for (const url of PAGE_ROUTES) fastify.get(url, async (_request, reply) => sendPage(reply, await read('index.html')));
+  fastify.get(EMBED_ROUTE, async (_request, reply) => {
     // Another site may frame this page (its CSP's frame-ancestors says so); helmet's
     // X-Frame-Options: DENY would forbid it in browsers that read only that header.
     reply.removeHeader('x-frame-options');
-    return sendPage(reply, pages);
+    return sendPage(reply, await read('index.html'));
   });
-  if (options.graphiql) fastify.get(GRAPHIQL_ROUTE, (_request, reply) => sendPage(reply, graphiql));
+  if (options.graphiql) fastify.get(GRAPHIQL_ROUTE, async (_request, reply) => sendPage(reply, await read('graphiql.html')));
 }

@@ -131,7 +131,9 @@ export function TimelinePage() {
       {error ? <Failure error={error} /> : null}
       {loading ? <Loading what="the timeline" /> : null}
       {count === 0 ? <p role="status">Nothing matches these filters.</p> : null}
-      <div id="timeline" class="timeline" ref={container} />
+      <div class="timeline-frame">
+        <div id="timeline" ref={container} />
+      </div>
       <section class="embed">
         <h2>Embed</h2>
         <p>
@@ -166,7 +168,9 @@ export function TimelineEmbed() {
       {error ? <Failure error={error} /> : null}
       {loading ? <Loading what="the timeline" /> : null}
       {count === 0 ? <p role="status">Nothing matches these filters.</p> : null}
-      <div class="timeline embedded" ref={container} />
+      <div class="timeline-frame embedded">
+        <div ref={container} />
+      </div>
       <p class="credit">
         Data:{' '}
         <a href={pageUrl('/timeline', filters, options)} target="_blank" rel="noopener">
