@@ -4,18 +4,22 @@ import { token } from './session';
 
 export class ApiError extends Error {}
 
-function headers(extra: Record<string, string> = {}): Record<string, string> {
-  const t = token();
+function headers(extra: Record<string, string> = {}, anonymous = false): Record<string, string> {
+  const t = anonymous ? null : token();
   return { ...extra, ...(t ? { authorization: `Bearer ${t}` } : {}) };
 }
 
 /** One GraphQL request with the viewer's token. A field the viewer may not read comes back null
  * with a FORBIDDEN error; the pages ask only for what the viewer's role reads (see `clearance`),
  * so any error here is a real one. */
-export async function request<Result, Variables>(document: TadaDocumentNode<Result, Variables>, variables: Variables): Promise<Result> {
+export async function request<Result, Variables>(
+  document: TadaDocumentNode<Result, Variables>,
+  variables: Variables,
+  options: { anonymous?: boolean } = {},
+): Promise<Result> {
   const response = await fetch('/graphql', {
     method: 'POST',
-    headers: headers({ 'content-type': 'application/json' }),
+    headers: headers({ 'content-type': 'application/json' }, options.anonymous),
     body: JSON.stringify({ query: print(document), variables }),
   });
   let body: { data?: Result | null; errors?: { message: string }[] };
@@ -35,9 +39,10 @@ export function exportUrl(file: string, parameters: URLSearchParams): string {
   return `/exports/${file}${query ? `?${query}` : ''}`;
 }
 
-/** Fetches an export with the viewer's token (a plain link cannot carry the header). */
-export async function fetchExport(url: string): Promise<Response> {
-  const response = await fetch(url, { headers: headers() });
+/** Fetches an export with the viewer's token (a plain link cannot carry the header), or without
+ * it (`anonymous`: the embeddable timeline shows public data only). */
+export async function fetchExport(url: string, options: { anonymous?: boolean } = {}): Promise<Response> {
+  const response = await fetch(url, { headers: headers({}, options.anonymous) });
   if (!response.ok) {
     let message = `${response.status}`;
     try {

@@ -7,7 +7,7 @@ import { IncidentPage, OrganizationPage, ResponsePage, SituationPage } from './p
 import { MapPage } from './pages/map';
 import { TimelineEmbed, TimelinePage } from './pages/timeline';
 import { interceptLinks, useLocation } from './router';
-import { signIn, signOut, token } from './session';
+import { signIn, signOut } from './session';
 import { type Clearance, loadClearance, PUBLIC } from './viewer';
 
 function SignIn({ clearance, onChange }: { clearance: Clearance; onChange: () => void }) {
@@ -119,7 +119,8 @@ function App() {
           {error}
         </p>
       ) : null}
-      {clearance ? <Page key={`${path}:${token() ?? ''}`} path={path} /> : null}
+      {/* A new viewer reads every page anew, with what their role may see. */}
+      {clearance ? <Page key={`${path}:${clearance.role}:${clearance.email ?? ''}`} path={path} /> : null}
       <footer class="site">
         Vigil: sourced reports of human-rights abuses and the advocacy responses they provoked. Data: <a href="/exports/incidents.csv">incidents.csv</a>,{' '}
         <a href="/exports/responses.csv">responses.csv</a>, <a href="/exports/sources.csv">sources.csv</a> (public records).

@@ -21,7 +21,7 @@ export interface TimelineJson {
   events: TimelineJsEvent[];
 }
 
-function httpUrl(url: string | undefined): string | null {
+export function httpUrl(url: string | undefined): string | null {
   if (!url) return null;
   try {
     const parsed = new URL(url);

@@ -146,7 +146,7 @@ export function MapPage() {
       </p>
       {error ? <Failure error={error} /> : null}
       {loading ? <Loading what="the map" /> : null}
-      <svg class="map" viewBox={viewBox} role="img" aria-labelledby="map-title" preserveAspectRatio="xMidYMid meet">
+      <svg class="map" viewBox={viewBox} role="group" aria-labelledby="map-title" preserveAspectRatio="xMidYMid meet">
         <title id="map-title">Map of {placed.length} incidents</title>
         <g class="countries">
           {countries.features.map((c) => (c.geometry ? <path key={String(c.id)} d={pathOf(c.geometry)} /> : null))}

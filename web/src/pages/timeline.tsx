@@ -1,12 +1,14 @@
 import '@knight-lab/timelinejs/dist/css/timeline.css';
+import '../timeline-contrast.css';
 import { Timeline } from '@knight-lab/timelinejs/src/js/timeline/Timeline';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, download, exportUrl, fetchExport } from '../api';
+import { download, exportUrl, fetchExport } from '../api';
 import { Failure, Loading } from '../components';
-import { type Filters, exportParameters, filtersFromUrl, filtersToUrl } from '../filters';
+import { type Filters, type IncidentFilter, exportParameters, filtersFromUrl, filtersToUrl, incidentFilter } from '../filters';
 import { navigate, useLocation } from '../router';
 import { token } from '../session';
 import { forDisplay, type TimelineJson } from '../timeline-json';
+import { nameSources } from '../timeline-sources';
 import { FilterForm } from './filter-form';
 
 /** The builder's choices beyond the incident filter, in the page's URL. */
@@ -38,7 +40,7 @@ function timelineParameters(filters: Filters, options: Options): URLSearchParams
 }
 
 /** Renders TimelineJS from the export's JSON into `container`; answers the time it took. */
-function useTimeline(url: string, publicOnly: boolean) {
+function useTimeline(url: string, filter: IncidentFilter, publicOnly: boolean) {
   const container = useRef<HTMLDivElement>(null);
   const [state, setState] = useState<{ loading: boolean; error: string | null; count: number | null }>({ loading: true, error: null, count: null });
   useEffect(() => {
@@ -47,9 +49,9 @@ function useTimeline(url: string, publicOnly: boolean) {
     const started = performance.now();
     // The embed reads public data only: it never sends the token, even when the embedding tab
     // has one in its sessionStorage.
-    const load = publicOnly ? fetch(url).then((r) => (r.ok ? r : Promise.reject(new ApiError(`The export failed: ${r.status}`)))) : fetchExport(url);
-    load
+    fetchExport(url, { anonymous: publicOnly })
       .then((r) => r.json() as Promise<TimelineJson>)
+      .then((json) => nameSources(forDisplay(json), filter, { anonymous: publicOnly }))
       .then((json) => {
         if (!live || !container.current) return;
         container.current.replaceChildren();
@@ -57,7 +59,7 @@ function useTimeline(url: string, publicOnly: boolean) {
           setState({ loading: false, error: null, count: 0 });
           return;
         }
-        const timeline = new Timeline(container.current, forDisplay(json), {
+        const timeline = new Timeline(container.current, json, {
           // Everything TimelineJS would fetch (fonts, themes, languages) is bundled or off: it
           // must load nothing from another site.
           script_path: `${window.location.origin}/assets/`,
@@ -89,7 +91,7 @@ export function TimelinePage() {
   const options = optionsFromUrl(search);
   const [title, setTitle] = useState(options.title);
   const json = exportUrl('timeline.json', timelineParameters(filters, options));
-  const { container, loading, error, count } = useTimeline(json, false);
+  const { container, loading, error, count } = useTimeline(json, incidentFilter(filters), false);
   const embedSrc = `${window.location.origin}${pageUrl('/timeline/embed', filters, options)}`;
   const snippet = `<iframe src="${embedSrc.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}" title="${(options.title || 'Vigil timeline').replace(/"/g, '&quot;')}" width="100%" height="650" frameborder="0" allowfullscreen></iframe>`;
   const [copied, setCopied] = useState(false);
@@ -161,7 +163,7 @@ export function TimelineEmbed() {
   const { search } = useLocation();
   const filters = filtersFromUrl(search);
   const options = optionsFromUrl(search);
-  const { container, loading, error, count } = useTimeline(exportUrl('timeline.json', timelineParameters(filters, options)), true);
+  const { container, loading, error, count } = useTimeline(exportUrl('timeline.json', timelineParameters(filters, options)), incidentFilter(filters), true);
   return (
     <main id="main" class="embed-page">
       <h1 class="visually-hidden">{options.title || 'Vigil timeline'}</h1>
