@@ -38,9 +38,18 @@ export function filtersToUrl(f: Filters): string {
   return text ? `?${text}` : '';
 }
 
-/** A date as a year, a month or a day ("2017", "2017-04", "2017-04-03") as the range it spans;
- * null when it is none of those. */
+/** A date as a year, a month or a day ("2017", "2017-04", "2017-04-03"), or an interval of two
+ * of them ("2017-04/2018", as in EDTF), as the range it spans; null when it is none of those. */
 export function dateRange(text: string): { dateFrom: string; dateTo: string } | null {
+  const parts = text.split('/');
+  if (parts.length === 2) {
+    const [from, to] = parts.map(period);
+    return from && to && from.dateFrom <= to.dateTo ? { dateFrom: from.dateFrom, dateTo: to.dateTo } : null;
+  }
+  return period(text);
+}
+
+function period(text: string): { dateFrom: string; dateTo: string } | null {
   const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(text.trim());
   if (!m) return null;
   const [, y, mo, d] = m;

@@ -124,7 +124,7 @@ export function ExplorePage() {
     <main id="main" class="explore">
       <h1>Explore incidents</h1>
       <FilterForm filters={filters} onApply={apply} />
-      {badDate ? <Failure error={`The date "${filters.date}" is not a year, a month or a day (2017, 2017-04, 2017-04-03).`} /> : null}
+      {badDate ? <Failure error={`The date "${filters.date}" is not a year, a month or a day (2017, 2017-04, 2017-04-03), nor two of them (2017-04/2018).`} /> : null}
       <div class="explore-body">
         <aside class="facets" aria-label="Facets">
           {data ? (

@@ -104,7 +104,7 @@ export function FilterForm({ filters, onApply, situations = true }: { filters: F
         <label for="date">Date</label>
         <input id="date" type="text" inputMode="numeric" value={date} placeholder="2017, 2017-04 or 2017-04-03" aria-describedby="date-hint" onInput={(e) => setDate(e.currentTarget.value)} />
         <span id="date-hint" class="hint">
-          A year, a month or a day
+          A year, a month or a day; or two, as 2017-04/2018
         </span>
       </div>
       <div class="field">

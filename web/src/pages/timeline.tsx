@@ -128,7 +128,7 @@ export function TimelinePage() {
             Download JSON
           </a>
         )}
-        {count !== null ? <span role="status"> · {count} entries</span> : null}
+        {count !== null ? <span role="status"> · {count} {count === 1 ? 'entry' : 'entries'}</span> : null}
       </p>
       {error ? <Failure error={error} /> : null}
       {loading ? <Loading what="the timeline" /> : null}
