@@ -105,11 +105,12 @@ export function MapPage() {
   const apply = (f: Filters) => navigate(`/map${filtersToUrl(f)}`);
   const { placed, unplaced } = data ? place(data.features) : { placed: [], unplaced: 0 };
 
-  // Frame the incidents (the whole world when there are none), at least 20° wide.
+  // Frame the incidents (the whole world when there are none), at least 60° wide: enough of the
+  // map around them to know where they are.
   const xs = placed.map((p) => p.position[0]);
   const ys = placed.map((p) => -p.position[1]);
   let [x0, x1, y0, y1] = placed.length ? [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)] : [-180, 180, -85, 85];
-  const pad = Math.max(10, (x1 - x0) * 0.15, (y1 - y0) * 0.15);
+  const pad = Math.max(30 - (x1 - x0) / 2, (x1 - x0) * 0.15, (y1 - y0) * 0.15);
   [x0, x1, y0, y1] = [x0 - pad, x1 + pad, y0 - pad, y1 + pad];
   const width = Math.max(x1 - x0, (y1 - y0) * 1.6);
   const height = width / 1.6;
@@ -117,6 +118,12 @@ export function MapPage() {
   const cy = (y0 + y1) / 2;
   const viewBox = `${cx - width / 2} ${cy - height / 2} ${width} ${height}`;
   const r = width / 120;
+  // Incidents at the same point (a region's point) are drawn as one dot with their number.
+  const stacks = new Map<string, { position: Position; count: number }>();
+  for (const p of placed) {
+    const key = `${p.position[0].toFixed(3)},${p.position[1].toFixed(3)}`;
+    stacks.set(key, { position: p.position, count: (stacks.get(key)?.count ?? 0) + 1 });
+  }
 
   return (
     <main id="main" class="map-page">
@@ -154,11 +161,20 @@ export function MapPage() {
         <g class="incidents">
           {placed.map((p) => (
             <a key={p.id} href={`/incidents/${p.id}`} aria-label={`${p.headline} (${p.place})`}>
-              <circle cx={p.position[0]} cy={-p.position[1]} r={r} class={`point ${p.precision}`}>
+              <circle cx={p.position[0]} cy={-p.position[1]} r={(stacks.get(`${p.position[0].toFixed(3)},${p.position[1].toFixed(3)}`)?.count ?? 1) > 1 ? r * 1.4 : r} class={`point ${p.precision}`}>
                 <title>{`${p.headline} (${p.place}; ${p.precision})`}</title>
               </circle>
             </a>
           ))}
+        </g>
+        <g class="stack-counts" aria-hidden="true">
+          {[...stacks.entries()]
+            .filter(([, stack]) => stack.count > 1)
+            .map(([key, stack]) => (
+              <text key={key} x={stack.position[0]} y={-stack.position[1]} font-size={r * 1.3} dy={r * 0.45} text-anchor="middle">
+                {stack.count}
+              </text>
+            ))}
         </g>
       </svg>
       <table class="map-list">
