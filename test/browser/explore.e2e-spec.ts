@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Callbacks given to page.evaluate run in the browser, with its DOM.
 /** Explore (/) in a real Chromium: search, filters, facets, CSV link, access and accessibility. */
 import { Role } from '../../src/access/role';
 import { AccessFixture, buildAccessFixture } from '../support/access-fixture';

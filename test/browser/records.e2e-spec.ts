@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Callbacks given to page.evaluate run in the browser, with its DOM.
 /** The record pages (incident, response, situation, organization) and the map, in a real Chromium. */
 import { Role } from '../../src/access/role';
 import { AccessFixture, buildAccessFixture, SECRET } from '../support/access-fixture';

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Callbacks given to page.evaluate run in the browser, with its DOM.
 /** The timeline builder (/timeline) and its embed (/timeline/embed) in a real Chromium. */
 import { Page } from 'playwright-core';
 import { Role } from '../../src/access/role';
