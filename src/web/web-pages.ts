@@ -53,8 +53,9 @@ export async function registerWebPages(fastify: FastifyInstance, options: { grap
   for (const url of PAGE_ROUTES) fastify.get(url, async (_request, reply) => sendPage(reply, await read('index.html')));
   fastify.get(EMBED_ROUTE, async (_request, reply) => {
     // Another site may frame this page (its CSP's frame-ancestors says so); helmet's
-    // X-Frame-Options: DENY would forbid it in browsers that read only that header.
-    reply.removeHeader('x-frame-options');
+    // X-Frame-Options: DENY would forbid it in browsers that read only that header. Helmet writes
+    // its headers on the raw response.
+    reply.raw.removeHeader('x-frame-options');
     return sendPage(reply, await read('index.html'));
   });
   if (options.graphiql) fastify.get(GRAPHIQL_ROUTE, async (_request, reply) => sendPage(reply, await read('graphiql.html')));
