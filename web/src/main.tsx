@@ -90,7 +90,6 @@ function App() {
     );
   }, [generation]);
   const refresh = () => setGeneration((g) => g + 1);
-  if (path === '/timeline/embed') return <TimelineEmbed />;
   return (
     <ClearanceContext.Provider value={clearance ?? PUBLIC}>
       <a class="skip" href="#main">
@@ -129,5 +128,12 @@ function App() {
   );
 }
 
+/** The embeddable timeline stands alone: it reads public data only, so it never asks who the
+ * viewer is (the framing tab may hold a token in this origin's sessionStorage). */
+function Root() {
+  const { path } = useLocation();
+  return path === '/timeline/embed' ? <TimelineEmbed /> : <App />;
+}
+
 interceptLinks();
-render(<App />, document.getElementById('app')!);
+render(<Root />, document.getElementById('app')!);

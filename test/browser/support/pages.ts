@@ -47,6 +47,8 @@ export interface Visit {
   consoleErrors: string[];
   blocked: string[];
   bodies: Map<string, string>;
+  /** The requests to the service that carried an Authorization header, as `<page URL> -> <URL>`. */
+  authorized: string[];
   /** Waits for the page's requests to finish, then answers what it fetched. */
   fetched(): Promise<string[]>;
   close(): Promise<void>;
@@ -58,6 +60,7 @@ export async function visit(h: PageHarness, path: string, options: { viewport?: 
   const consoleErrors: string[] = [];
   const blocked: string[] = [];
   const bodies = new Map<string, string>();
+  const authorized: string[] = [];
   const pending = new Set<Promise<void>>();
   await context.route('**/*', (route) => {
     const url = route.request().url();
@@ -70,6 +73,9 @@ export async function visit(h: PageHarness, path: string, options: { viewport?: 
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
   page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
+  page.on('request', (request) => {
+    if (request.url().startsWith(h.base) && request.headers()['authorization']) authorized.push(`${request.frame().url()} -> ${request.url()}`);
+  });
   page.on('response', (response) => {
     if (!response.url().startsWith(h.base)) return;
     const type = response.request().resourceType();
@@ -88,6 +94,7 @@ export async function visit(h: PageHarness, path: string, options: { viewport?: 
     consoleErrors,
     blocked,
     bodies,
+    authorized,
     async fetched() {
       await page.waitForLoadState('networkidle');
       await Promise.all([...pending]);
@@ -126,11 +133,11 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
 }
 
-/** A page of another site (another origin: another port) that holds `html`. */
-export async function otherSite(html: string): Promise<{ origin: string; close(): Promise<void> }> {
+/** A page of another site (another origin: another port) that holds what `html()` answers. */
+export async function otherSite(html: () => string): Promise<{ origin: string; close(): Promise<void> }> {
   const server: Server = createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    response.end(html);
+    response.end(html());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
