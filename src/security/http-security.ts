@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable, sendDatabaseUnavailable } from './database-unavailable';
 import { addressOf, Limited, RequestLimits, sendLimited } from './rate-limits';
 import { RefusalCode, refusalBody, RefusalDetails, REFUSAL_STATUS } from './refusal';
+import { EMBED_ROUTE, GRAPHIQL_ROUTE, PAGE_ROUTES } from '../web/web-pages';
 import { SecurityOptions } from './security-options';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -24,21 +25,35 @@ function refuse(reply: FastifyReply, code: RefusalCode, message: string, details
 /** The API answers JSON only: nothing it sends may load, run or be framed. */
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-/** GraphiQL's page (mercurius/static) loads React, GraphiQL and its stylesheet from unpkg.com, both
- * from the page and from its service worker (which caches them), and styles itself inline. */
-export const GRAPHIQL_CSP = [
+/** The pages (web/, src/web/web-pages.ts): scripts, styles, fonts and shapes all from this
+ * service, no inline script, no eval; they call only this service. Inline styles are allowed:
+ * TimelineJS and GraphiQL position their elements with style attributes (no script runs from a
+ * style). */
+const PAGE_DIRECTIVES = [
   "default-src 'self'",
-  "script-src 'self' https://unpkg.com",
-  "style-src 'self' 'unsafe-inline' https://unpkg.com",
-  "img-src 'self' data: https://unpkg.com",
-  "font-src 'self' data: https://unpkg.com",
-  "connect-src 'self' https://unpkg.com",
-  "worker-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+];
+export const PAGE_CSP = [...PAGE_DIRECTIVES, "frame-ancestors 'none'"].join('; ');
+/** The embeddable timeline (/timeline/embed): the same, but any site may frame it. It reads
+ * public data only (it never sends a token), so framing it shows nothing a visitor could not. */
+export const EMBED_CSP = [...PAGE_DIRECTIVES, 'frame-ancestors *'].join('; ');
+/** GraphiQL, bundled from the graphiql package: the pages' policy. */
+export const GRAPHIQL_CSP = PAGE_CSP;
+
+/** The policy of a route. */
+export function cspFor(route: string, options: Pick<SecurityOptions, 'graphiql'>): string {
+  if (route === EMBED_ROUTE) return EMBED_CSP;
+  if ((PAGE_ROUTES as readonly string[]).includes(route) || route === '/assets/*') return PAGE_CSP;
+  if (options.graphiql && route === GRAPHIQL_ROUTE) return GRAPHIQL_CSP;
+  return API_CSP;
+}
 
 // --- CSRF -------------------------------------------------------------------------------------
 
@@ -78,9 +93,7 @@ export async function registerHttpSecurity(fastify: FastifyInstance, options: Se
     frameguard: { action: 'deny' },
   });
   fastify.addHook('onRequest', async (request, reply) => {
-    const route = routeOf(request) ?? '';
-    const graphiqlPage = options.graphiql && (route === '/graphiql' || route.startsWith('/graphiql/'));
-    reply.header('content-security-policy', graphiqlPage ? GRAPHIQL_CSP : API_CSP);
+    reply.header('content-security-policy', cspFor(routeOf(request) ?? '', options));
   });
 
   if (options.corsOrigins.length > 0) {

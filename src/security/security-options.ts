@@ -32,7 +32,7 @@ export interface SecurityOptions {
   bodyLimit: number;
   introspection: Exposure;
   suggestions: Exposure;
-  /** Serve GraphiQL at /graphiql (its page loads scripts from unpkg.com). */
+  /** Serve GraphiQL at /graphiql (bundled into the pages' build, web/). */
   graphiql: boolean;
   /** Origins allowed to call the API from a browser; empty: no cross-origin access. */
   corsOrigins: string[];

@@ -1,6 +1,6 @@
 /** HTTP protections: CSRF on /graphql, security headers, CORS from an allow-list. */
 import request from 'supertest';
-import { API_CSP, GRAPHIQL_CSP } from '../../src/security/http-security';
+import { API_CSP, EMBED_CSP, GRAPHIQL_CSP, PAGE_CSP } from '../../src/security/http-security';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const ME = '{ me { id } }';
@@ -69,11 +69,39 @@ describe('CSRF protection of /graphql', () => {
     }
   });
 
-  it("serves GraphiQL (outside production) with the CSP its page needs", async () => {
-    for (const path of ['/graphiql', '/graphiql/main.js', '/graphiql/sw.js', '/graphiql/config.js']) {
-      const res = await t.http().get(path);
-      expect({ path, status: res.status, csp: res.headers['content-security-policy'] }).toEqual({ path, status: 200, csp: GRAPHIQL_CSP });
+  it('serves GraphiQL (outside production) bundled, with a CSP that allows nothing from elsewhere', async () => {
+    const res = await t.http().get('/graphiql');
+    expect({ status: res.status, csp: res.headers['content-security-policy'] }).toEqual({ status: 200, csp: GRAPHIQL_CSP });
+    expect(GRAPHIQL_CSP).not.toMatch(/https?:|'unsafe-eval'/);
+    expect(GRAPHIQL_CSP).toMatch(/script-src 'self';/);
+    // Every script and stylesheet of the page is the service's own.
+    const assets = [...res.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]).filter((u) => !u.startsWith('data:'));
+    expect(assets.length).toBeGreaterThan(0);
+    for (const asset of assets) {
+      expect(asset).toMatch(/^\/assets\//);
+      expect({ asset, status: (await t.http().get(asset)).status }).toEqual({ asset, status: 200 });
     }
+  });
+
+  it('serves the pages with their CSP, and lets other sites frame only the embeddable timeline', async () => {
+    for (const path of ['/', '/timeline', '/map', '/incidents/x', '/responses/x', '/situations/x', '/organizations/x']) {
+      const res = await t.http().get(path);
+      expect({ path, status: res.status, csp: res.headers['content-security-policy'], frame: res.headers['x-frame-options'] }).toEqual({
+        path,
+        status: 200,
+        csp: PAGE_CSP,
+        frame: 'DENY',
+      });
+    }
+    expect(PAGE_CSP).toMatch(/script-src 'self';.*frame-ancestors 'none'$/);
+    expect(PAGE_CSP).not.toMatch(/'unsafe-eval'|https?:/);
+    const embed = await t.http().get('/timeline/embed');
+    expect({ status: embed.status, csp: embed.headers['content-security-policy'], frame: embed.headers['x-frame-options'] }).toEqual({
+      status: 200,
+      csp: EMBED_CSP,
+      frame: undefined,
+    });
+    expect(EMBED_CSP).toMatch(/frame-ancestors \*$/);
   });
 
   it('gives no cross-origin access by default', async () => {
