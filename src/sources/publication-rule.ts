@@ -76,7 +76,9 @@ function publicSource(subject: 'incident_id' | 'response_id'): string {
 }
 
 /** Statements that keep RESTRICTED every PUBLIC record citing no public source: for bulk loads
- * that write rows directly (the synthetic data generator), so that they hold the rule too. */
+ * that write rows directly (the synthetic data generator), so that they hold the rule too. One
+ * hashed anti-join each: a bulk load has no statistics yet, and a correlated check would run once
+ * per row. */
 export function restrictUnsourcedSql(): string[] {
   return [
     ['incident', 'incident_id'],
@@ -84,7 +86,8 @@ export function restrictUnsourcedSql(): string[] {
   ].map(
     ([table, subject]) =>
       `UPDATE ${table} t SET confidentiality = '${AccessLevel.RESTRICTED}' WHERE t.confidentiality = '${AccessLevel.PUBLIC}' AND t.deleted_at IS NULL ` +
-      `AND NOT ${publicSource(subject as 'incident_id' | 'response_id')}`,
+      `AND t.id NOT IN (SELECT c.${subject} FROM citation c JOIN source s ON s.id = c.source_id WHERE c.${subject} IS NOT NULL ` +
+      `AND c.deleted_at IS NULL AND c.confidentiality = '${AccessLevel.PUBLIC}' AND s.deleted_at IS NULL AND s.confidentiality = '${AccessLevel.PUBLIC}')`,
   );
 }
 
