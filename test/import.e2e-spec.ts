@@ -477,9 +477,9 @@ describe('npm run vigil -- import', () => {
       const citations = await write(
         'bad-citations.csv',
         `${citationHeader}\n` +
-          `00000000-0000-4000-8000-0000000000c1,${sourceId},00000000-0000-4000-8000-000000000001,,,claim,excerpt,,PUBLIC,,,\n` +
-          `00000000-0000-4000-8000-0000000000c2,${sourceId},00000000-0000-4000-8000-0000000000aa,,,claim,excerpt,,PUBLIC,,,\n` +
-          `00000000-0000-4000-8000-0000000000c3,${sourceId},,,,claim,excerpt,,PUBLIC,,,\n`,
+          `00000000-0000-4000-8000-0000000000c1,${sourceId},00000000-0000-4000-8000-000000000001,,,claim,excerpt,,,PUBLIC,,,\n` +
+          `00000000-0000-4000-8000-0000000000c2,${sourceId},00000000-0000-4000-8000-0000000000aa,,,claim,excerpt,,,PUBLIC,,,\n` +
+          `00000000-0000-4000-8000-0000000000c3,${sourceId},,,,claim,excerpt,,,PUBLIC,,,\n`,
       );
       expect(await refusal([citations, incidents])).toEqual([
         'bad-incidents.csv:3 headline: is required',

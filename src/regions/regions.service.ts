@@ -103,13 +103,15 @@ export class RegionsService {
     const unknown: string[] = [];
     const ambiguous: string[] = [];
     const wanted = new Set<string>();
-    for (const given of codes) {
+    // Only a code-shaped value is quoted back: an error never echoes free text (it could be anything).
+    const quoted = (given: string, k: number) => (/^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$/.test(given.trim()) ? JSON.stringify(given) : `item ${k + 1}`);
+    for (const [k, given] of codes.entries()) {
       const code = given.trim().toUpperCase();
       const byName = named.get(given.trim().toLowerCase()) ?? [];
       if (tree.has(code)) wanted.add(code);
       else if (byName.length === 1) wanted.add(byName[0]);
-      else if (byName.length > 1) ambiguous.push(`${JSON.stringify(given)} (${byName.slice(0, 5).join(', ')})`);
-      else unknown.push(JSON.stringify(given));
+      else if (byName.length > 1) ambiguous.push(`${quoted(given, k)} (${byName.slice(0, 5).join(', ')})`);
+      else unknown.push(quoted(given, k));
     }
     if (unknown.length > 0) {
       throw UserInputError.of(argument, `unknown region code ${unknown.join(', ')} (use an ISO 3166 code such as RU or RU-CE, or a region's name; regions(search:) finds them)`);

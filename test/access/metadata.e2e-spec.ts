@@ -106,9 +106,16 @@ describe('what each role can infer from metadata', () => {
       {
         name: 'incidents(orderBy: UPDATED_DESC): order and cursor',
         read: async (_t, role, ids) => {
-          const edges = (await gqlRead(`{ incidents(first: 100, orderBy: UPDATED_DESC) { edges { cursor node { id } } } }`, {}, role)).incidents.edges as { cursor: string; node: { id: string } }[];
+          const edges = (await gqlRead(`{ incidents(first: 100, orderBy: UPDATED_DESC) { edges { cursor node { id updatedAt } } } }`, {}, role)).incidents
+            .edges as { cursor: string; node: { id: string; updatedAt: string } }[];
           const index = edges.findIndex((e) => e.node.id === ids.subject);
-          return { index, cursor: edges[index]?.cursor, order: edges.map((e) => e.node.id) };
+          // A cursor is sealed (a new ciphertext each time): what can be observed is where it leads,
+          // and the stamp the list ordered by.
+          const cursor = edges[index]?.cursor;
+          const after = cursor
+            ? ((await gqlRead(`query($after: String) { incidents(first: 100, orderBy: UPDATED_DESC, after: $after) { edges { node { id } } } }`, { after: cursor }, role)).incidents.edges as { node: { id: string } }[]).map((e) => e.node.id)
+            : null;
+          return { index, after, stamp: edges[index]?.node.updatedAt, order: edges.map((e) => e.node.id) };
         },
       },
       {
