@@ -8,7 +8,6 @@ import { type Filters, type IncidentFilter, exportParameters, filtersFromUrl, fi
 import { navigate, useLocation } from '../router';
 import { token } from '../session';
 import { forDisplay, type TimelineJson } from '../timeline-json';
-import { nameSources } from '../timeline-sources';
 import { FilterForm } from './filter-form';
 
 /** The builder's choices beyond the incident filter, in the page's URL. */
@@ -51,7 +50,7 @@ function useTimeline(url: string, filter: IncidentFilter, publicOnly: boolean) {
     // has one in its sessionStorage.
     fetchExport(url, { anonymous: publicOnly })
       .then((r) => r.json() as Promise<TimelineJson>)
-      .then((json) => nameSources(forDisplay(json), filter, { anonymous: publicOnly }))
+      .then((json) => forDisplay(json))
       .then((json) => {
         if (!live || !container.current) return;
         const rendering = performance.now();
