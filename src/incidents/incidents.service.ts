@@ -20,7 +20,10 @@ import { cite } from '../sources/citing';
 import { CreateIncidentInput } from './dto/incident.inputs';
 import { IncidentFilter, IncidentOrder } from './dto/incident-filter.input';
 import { IncidentBucket, IncidentDimension } from './dto/incident-stats';
-import { Incident } from './incident.entity';
+import { Incident, INCIDENT_TEXT } from './incident.entity';
+import { Citation, CITATION_TEXT } from '../sources/citation.entity';
+import { checkedSearch, MatchedPassage, passageOf, passagesSql } from '../common/passage';
+import { VigilContext } from '../common/vigil-context';
 import { MONTH_SQL, YEAR_SQL } from './periods';
 
 /** The viewer's readable levels, bound once per query for every visibility subquery. */
@@ -227,5 +230,25 @@ export class IncidentsService {
       deaths: countSum(row, 'deaths'),
       responses: Number(row.responses),
     }));
+  }
+
+  /** The matched passage of incident `id` for `search` (src/common/passage.ts): batched over the
+   * incidents of one request, from the text the viewer may read. */
+  passage(id: string, search: string, ctx: VigilContext): Promise<MatchedPassage | null> {
+    const query = checkedSearch(search);
+    if (query === null) return Promise.resolve(null);
+    const viewer = ctx.viewer;
+    return ctx.loaders.batched(`passage:Incident:${query}`, id, async (ids) => {
+      const sql = passagesSql(
+        { entity: Incident, name: 'Incident', table: 'incident', fields: INCIDENT_TEXT.fields, citedBy: 'incidentId' },
+        { entity: Citation, fields: CITATION_TEXT.fields },
+        viewer,
+        LEVELS,
+      );
+      const [statement, parameters] = this.dataSource.driver.escapeQueryWithParameters(sql, { ids, search: query, [LEVELS]: viewer.readableLevels }, {});
+      const rows: (Parameters<typeof passageOf>[0] & { subject: string })[] = await this.dataSource.query(statement, parameters);
+      const bySubject = new Map(rows.map((row) => [row.subject, passageOf(row)]));
+      return ids.map((key) => bySubject.get(key) ?? null);
+    });
   }
 }
