@@ -207,7 +207,7 @@ export function translationsOf(typeName: string, fields: Record<string, { descri
       target,
       property,
     );
-    Column({ type: 'jsonb', default: () => `'[]'::jsonb` })(target, property);
+    Column({ type: 'jsonb', default: [] })(target, property);
   };
 
   /** The write input's field: the whole list, replacing the record's. */
