@@ -48,6 +48,9 @@ describe('search in several languages', () => {
     expect(await found('detention')).toEqual(['Three men detained at a checkpoint near Argun', 'Journalist held for a week']);
     expect(await found('arbitrary arrest')).toEqual(['Journalist held for a week']);
     expect(await found('задержание')).toEqual(['Journalist held for a week']);
+    // And by the ACLED event and sub-event type it is coded as (INCIDENT_KIND_MAPPINGS).
+    expect(await found('"violence against civilians"')).toEqual(['Journalist held for a week']);
+    expect(await found('"forced disappearance"')).toEqual(['Journalist held for a week']);
   });
 
   it('excludes a word as every language reads it, and keeps phrases and "or"', async () => {
