@@ -68,7 +68,10 @@ const hitsSql = (viewer: Viewer) => `SELECT h.incident_id, (max(h.own) + 0.5 * m
     SELECT c.incident_id, 0::real, ts_rank(c.search_vector, ${QUERY})
       FROM citation c WHERE ${searchMatchSql('c', viewer, SEARCH)} AND ${visibleCondition('Citation', 'c', LEVELS, { reachedBy: 'incident_id' })}
   ) h GROUP BY h.incident_id ORDER BY rank DESC, h.incident_id DESC`;
-const matchesSql = (viewer: Viewer) => `i.id IN (SELECT m.id FROM incident m WHERE ${searchMatchSql('m', viewer, SEARCH)}
+/** `regions`: the incidents' own matches are looked up in those regions only (the outer query keeps
+ * only those anyway): PostgreSQL then combines the region index with the text index, and reads the
+ * heap of a country's matches, not the world's. */
+const matchesSql = (viewer: Viewer, regions: boolean) => `i.id IN (SELECT m.id FROM incident m WHERE ${searchMatchSql('m', viewer, SEARCH)}${regions ? ' AND m.region_code IN (:...regionCodes)' : ''}
   UNION SELECT c.incident_id FROM citation c WHERE ${searchMatchSql('c', viewer, SEARCH)}
   AND ${visibleCondition('Citation', 'c', LEVELS, { reachedBy: 'incident_id' })})`;
 /** The rank of a `filterFirst` search, for the incidents that pass every filter: the same value as
@@ -191,7 +194,7 @@ export class IncidentsService {
     if (filter.search && searchPlan(filter, orderBy) === 'rankFirst') {
       qb.innerJoin(`(${hitsSql(viewer)})`, 'hit', 'hit.incident_id = i.id').setParameter(SEARCH, filter.search);
     } else if (filter.search) {
-      qb.andWhere(matchesSql(viewer), { [SEARCH]: filter.search });
+      qb.andWhere(matchesSql(viewer, Boolean(filter.regions?.length)), { [SEARCH]: filter.search });
     }
     return qb;
   }
