@@ -7,7 +7,7 @@ export interface GraphQLBody {
   variables?: Record<string, unknown>;
 }
 
-export type ReadName = 'page' | 'monthly' | 'search';
+export type ReadName = 'page' | 'monthly' | 'search' | 'searchCountry';
 
 export interface Read {
   name: ReadName;
@@ -25,6 +25,8 @@ export const PAGE_SIZE = 50;
 export const COUNTRY = 'RU';
 export const YEAR = 2017;
 export const SEARCH = 'detained prison';
+/** A word that many incidents hold (the kind TORTURE_OR_ILL_TREATMENT is searched too), in a large country. */
+export const COMMON_WORD = 'torture';
 
 // The answers are walked loosely: a wrong shape fails the comparison, which is the point.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -72,15 +74,15 @@ const MONTHLY_POSTGRAPHILE = `query Monthly($regions: [String]) {
   }
 }`;
 
-const SEARCH_VIGIL = `query Search($first: Int!, $search: String) {
-  incidents(first: $first, filter: { search: $search }, orderBy: RELEVANCE) {
+const SEARCH_VIGIL = `query Search($first: Int!, $search: String, $regions: [String!]) {
+  incidents(first: $first, filter: { search: $search, regions: $regions }, orderBy: RELEVANCE) {
     pageInfo { hasNextPage endCursor }
     edges { node { id headline kind date { start precision } regionCode } }
   }
 }`;
 
-const SEARCH_POSTGRAPHILE = `query Search($first: Int!, $search: String) {
-  searchIncidents(search: $search, first: $first) {
+const SEARCH_POSTGRAPHILE = `query Search($first: Int!, $search: String, $regions: [String]) {
+  searchIncidents(search: $search, regions: $regions, first: $first) {
     pageInfo { hasNextPage endCursor }
     nodes { id headline kind dateStart datePrecision regionCode }
   }
@@ -148,6 +150,21 @@ export const READS: Read[] = [
     title: `full-text search "${SEARCH}", ${PAGE_SIZE} most relevant`,
     vigil: (first) => ({ query: SEARCH_VIGIL, variables: { first, search: SEARCH } }),
     postgraphile: (first) => ({ query: SEARCH_POSTGRAPHILE, variables: { first, search: SEARCH } }),
+    pageSizes: [10, PAGE_SIZE],
+    normalizeVigil: (data: Loose) => ({
+      hasNextPage: data.incidents.pageInfo.hasNextPage,
+      incidents: data.incidents.edges.map(({ node: n }: Loose) => [n.id, n.headline, n.kind, n.date.start, n.date.precision, n.regionCode]),
+    }),
+    normalizePostGraphile: (data: Loose) => ({
+      hasNextPage: data.searchIncidents.pageInfo.hasNextPage,
+      incidents: data.searchIncidents.nodes.map((n: Loose) => [n.id, n.headline, n.kind, n.dateStart, n.datePrecision, n.regionCode]),
+    }),
+  },
+  {
+    name: 'searchCountry',
+    title: `full-text search "${COMMON_WORD}" in ${COUNTRY}, ${PAGE_SIZE} most relevant`,
+    vigil: (first) => ({ query: SEARCH_VIGIL, variables: { first, search: COMMON_WORD, regions: [COUNTRY] } }),
+    postgraphile: (first) => ({ query: SEARCH_POSTGRAPHILE, variables: { first, search: COMMON_WORD, regions: [COUNTRY] } }),
     pageSizes: [10, PAGE_SIZE],
     normalizeVigil: (data: Loose) => ({
       hasNextPage: data.incidents.pageInfo.hasNextPage,

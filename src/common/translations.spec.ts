@@ -1,4 +1,4 @@
-import { inLanguage, TranslationMethod } from './translations';
+import { inLanguage, StoredTranslation, TranslationMethod } from './translations';
 import { passageParts } from './passage';
 
 describe('inLanguage', () => {
@@ -9,7 +9,7 @@ describe('inLanguage', () => {
     translations: [
       { language: 'ru', headline: 'Более 100 мужчин похищены', translator: 'T', method: TranslationMethod.MACHINE },
       { language: 'pt-BR', headline: 'Mais de 100 homens', description: 'Relatado em abril.', translator: 'P', method: TranslationMethod.HUMAN },
-    ],
+    ] as StoredTranslation[],
   };
   const fields = ['headline', 'description'];
 

@@ -38,19 +38,53 @@ const ANSWERED = `FROM response_incident ri JOIN advocacy_response r ON r.id = r
   WHERE ri.incident_id = i.id AND ${visibleCondition('ResponseIncident', 'ri', LEVELS, { reachedBy: 'incident_id' })}`;
 
 const SEARCH = 'search';
-/** Incidents matching the search themselves or through a visible citation, each read from the
- * search index of the viewer's clearance (searchMatchSql), so that a search does the same work
- * whether or not hidden records match it. A union of two GIN index scans: an OR across the two
- * tables would make PostgreSQL scan every incident. */
-const matchesSql = (viewer: Viewer) => `i.id IN (SELECT m.id FROM incident m WHERE ${searchMatchSql('m', viewer, SEARCH)}
+const QUERY = searchQuerySql(SEARCH);
+/** Relevance: an incident's own rank when it matches itself, plus half that of its best matching
+ * visible citation. Computed in one of two ways (hitsSql), which give the same value. */
+type SearchPlan = 'rankFirst' | 'filterFirst';
+
+/** How a search finds and ranks its incidents (hitsSql): `rankFirst` for a page by relevance with
+ * no other filter; `filterFirst` otherwise, so that the other filters narrow the matches before
+ * anything is ranked (a common word in one country ranks that country's matches, not the world's). */
+function searchPlan(filter: IncidentFilter, orderBy: IncidentOrder | undefined): SearchPlan {
+  const narrowed = Object.entries(filter).some(
+    ([field, value]) => field !== 'search' && field !== 'includeDeleted' && value !== undefined && value !== null && !(Array.isArray(value) && !value.length),
+  );
+  return orderBy === IncidentOrder.RELEVANCE && !narrowed ? 'rankFirst' : 'filterFirst';
+}
+
+/** The incidents matching the search. Each match is read from the search index of the viewer's
+ * clearance (searchMatchSql), so that a search does the same work whether or not hidden records
+ * match it: an incident matches through its own text or a visible citation's, a union of two GIN
+ * index scans (an OR across the two tables would make PostgreSQL scan every incident).
+ * - `rankFirst`: each match is ranked on the row its index scan fetched, the incidents grouped
+ *   (`hit.rank`) and sorted, so that a page by relevance reads only the incidents it returns and
+ *   stops. An incident's citations are not read again to rank it (a subquery per matching incident
+ *   was more than half of a search's time).
+ * - `filterFirst`: the ids only, as a condition; RANK_AFTER_FILTERS ranks the incidents that pass
+ *   every filter. (Grouped as in `rankFirst`, PostgreSQL cannot estimate how many incidents match,
+ *   guesses 200, and looks every match up by id before the other filters narrow them.) */
+const hitsSql = (viewer: Viewer) => `SELECT h.incident_id, (max(h.own) + 0.5 * max(h.cited))::float8 AS rank FROM (
+    SELECT m.id AS incident_id, ts_rank(m.search_vector, ${QUERY}) AS own, 0::real AS cited
+      FROM incident m WHERE ${searchMatchSql('m', viewer, SEARCH)}
+    UNION ALL
+    SELECT c.incident_id, 0::real, ts_rank(c.search_vector, ${QUERY})
+      FROM citation c WHERE ${searchMatchSql('c', viewer, SEARCH)} AND ${visibleCondition('Citation', 'c', LEVELS, { reachedBy: 'incident_id' })}
+  ) h GROUP BY h.incident_id ORDER BY rank DESC, h.incident_id DESC`;
+/** `regions`: the incidents' own matches are looked up in those regions only (the outer query keeps
+ * only those anyway): PostgreSQL then combines the region index with the text index, and reads the
+ * heap of a country's matches, not the world's. */
+const matchesSql = (viewer: Viewer, regions: boolean) => `i.id IN (SELECT m.id FROM incident m WHERE ${searchMatchSql('m', viewer, SEARCH)}${regions ? ' AND m.region_code IN (:...regionCodes)' : ''}
   UNION SELECT c.incident_id FROM citation c WHERE ${searchMatchSql('c', viewer, SEARCH)}
   AND ${visibleCondition('Citation', 'c', LEVELS, { reachedBy: 'incident_id' })})`;
-/** Relevance: the incident's own rank, plus half the best rank among its visible citations. The
- * citation subquery has no `@@`: with one, PostgreSQL scans the whole GIN index once per incident;
- * without, it reads the incident's few citations by incident_id (a non-match ranks 0). */
-const RANK =
-  `(ts_rank(i.search_vector, ${searchQuerySql(SEARCH)}) + 0.5 * coalesce((SELECT max(ts_rank(c.search_vector, ${searchQuerySql(SEARCH)})) ` +
-  `${CITED}), 0))::float8`;
+/** The rank of a `filterFirst` search, for the incidents that pass every filter: the same value as
+ * `hit.rank`. An incident's visible citations are read by incident_id and ranked 0 unless they
+ * match: the text match is in the rank, not in the condition, so that which rows are read does not
+ * depend on whether hidden ones hold the words. */
+const RANK_AFTER_FILTERS =
+  `((CASE WHEN i.search_vector @@ ${QUERY} THEN ts_rank(i.search_vector, ${QUERY}) ELSE 0 END) + 0.5 * coalesce((SELECT ` +
+  `max(CASE WHEN c.search_vector @@ ${QUERY} THEN ts_rank(c.search_vector, ${QUERY}) ELSE 0 END) ` +
+  `FROM citation c WHERE c.incident_id = i.id AND ${visibleCondition('Citation', 'c', LEVELS, { reachedBy: 'incident_id' })}), 0))::float8`;
 
 /** Group keys: a period only when the whole date span lies in it (precision honoured, periods.ts). */
 const DIMENSIONS: Record<IncidentDimension, { column: string; sql: string }> = {
@@ -73,12 +107,11 @@ export const MAX_BUCKETS = 10_000;
 
 const countKey = (prefix: string) => `coalesce(i.${prefix}_best, i.${prefix}_at_least, i.${prefix}_at_most, -1)`;
 
-const ORDERS: Record<Exclude<IncidentOrder, IncidentOrder.UPDATED_DESC>, SortKey[]> = {
+const ORDERS: Record<Exclude<IncidentOrder, IncidentOrder.UPDATED_DESC | IncidentOrder.RELEVANCE>, SortKey[]> = {
   [IncidentOrder.DATE_DESC]: [{ expression: 'i.date_start', direction: 'DESC' }],
   [IncidentOrder.DATE_ASC]: [{ expression: 'i.date_start', direction: 'ASC' }],
   [IncidentOrder.VICTIMS_DESC]: [{ expression: countKey('victims'), direction: 'DESC' }],
   [IncidentOrder.DEATHS_DESC]: [{ expression: countKey('deaths'), direction: 'DESC' }],
-  [IncidentOrder.RELEVANCE]: [{ expression: RANK, direction: 'DESC' }],
 };
 
 /** Reads incidents. Every SQL statement of the module is built here. */
@@ -115,8 +148,9 @@ export class IncidentsService {
 
   /** The visible incidents matching `filter`: the one query behind the list, the stats and the
    * exports, so they always agree. Related records (citations, sources, responses) count only
-   * when the viewer may see them, so no filter reveals a hidden record. */
-  async matching(given: IncidentFilter | null | undefined, viewer: Viewer, argument = 'filter'): Promise<SelectQueryBuilder<Incident>> {
+   * when the viewer may see them, so no filter reveals a hidden record. `orderBy`: the order the
+   * caller will ask sortKeys for (how a search ranks depends on it: searchPlan). */
+  async matching(given: IncidentFilter | null | undefined, viewer: Viewer, argument = 'filter', orderBy?: IncidentOrder): Promise<SelectQueryBuilder<Incident>> {
     const filter = given ?? {};
     const qb = onlyVisible(this.dataSource.getRepository(Incident).createQueryBuilder('i'), 'i', viewer, { includeDeleted: filter.includeDeleted });
     qb.setParameter(LEVELS, viewer.readableLevels);
@@ -160,7 +194,11 @@ export class IncidentsService {
       qb.andWhere(`(SELECT count(DISTINCT lower(btrim(s.publisher))) ${CITED}) >= :minSources`, { minSources: filter.minIndependentSources });
     }
     if (filter.within) applyBoundingBox(qb, 'i', filter.within, `${argument}.within`);
-    if (filter.search) qb.andWhere(matchesSql(viewer), { [SEARCH]: filter.search });
+    if (filter.search && searchPlan(filter, orderBy) === 'rankFirst') {
+      qb.innerJoin(`(${hitsSql(viewer)})`, 'hit', 'hit.incident_id = i.id').setParameter(SEARCH, filter.search);
+    } else if (filter.search) {
+      qb.andWhere(matchesSql(viewer, Boolean(filter.regions?.length)), { [SEARCH]: filter.search });
+    }
     return qb;
   }
 
@@ -169,11 +207,15 @@ export class IncidentsService {
     if (orderBy === IncidentOrder.RELEVANCE && !filter?.search) throw UserInputError.of('orderBy', 'RELEVANCE needs filter.search');
     // The last change the viewer may know of (src/access/change-stamps.ts).
     if (orderBy === IncidentOrder.UPDATED_DESC) return [{ expression: updatedAtSql('i', viewer), direction: 'DESC' }];
+    if (orderBy === IncidentOrder.RELEVANCE) {
+      // Ties by id, descending like the rank.
+      return [{ expression: searchPlan(filter ?? {}, orderBy) === 'rankFirst' ? 'hit.rank' : RANK_AFTER_FILTERS, direction: 'DESC' }];
+    }
     return ORDERS[orderBy];
   }
 
   async list(filter: IncidentFilter | null | undefined, orderBy: IncidentOrder, page: PageArgs, viewer: Viewer) {
-    return paginate(await this.matching(filter, viewer), 'i', this.sortKeys(orderBy, filter, viewer), page);
+    return paginate(await this.matching(filter, viewer, 'filter', orderBy), 'i', this.sortKeys(orderBy, filter, viewer), page);
   }
 
   /** Incidents matching `filter`, grouped by `groupBy`: counts, victims and deaths summed as

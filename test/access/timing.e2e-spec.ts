@@ -124,6 +124,8 @@ describe('hidden matches cost a viewer nothing (EXPLAIN ANALYZE of the statement
 
   const READS: [string, string, (data: any) => number][] = [
     ['incidents, search', `incidents(filter: { search: "${WORD}" }, first: 1)`, (d) => d.incidents.totalCount],
+    // Ranked: the matches are ranked where they are read, and sorted before the incidents are joined.
+    ['incidents, search by relevance', `incidents(filter: { search: "${WORD}" }, orderBy: RELEVANCE, first: 1)`, (d) => d.incidents.totalCount],
     ['incidents, perpetrator', `incidents(filter: { perpetrator: "${WORD}" }, first: 1)`, (d) => d.incidents.totalCount],
     ['incidents, source publisher', `incidents(filter: { sourcePublisher: "${WORD}" }, first: 1)`, (d) => d.incidents.totalCount],
     ['sources, search', `sources(filter: { search: "${WORD}" }, first: 1)`, (d) => d.sources.totalCount],
