@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { updatedAtSql } from '../access/change-stamps';
-import { onlyVisible, textMatchSql, visibleCondition } from '../access/record-visibility';
+import { clearanceScope, onlyVisible, textMatchSql, visibleCondition } from '../access/record-visibility';
 import { Viewer } from '../access/viewer';
 import { applyBoundingBox } from '../common/bounding-box';
 import { PageArgs } from '../common/connection';
@@ -64,19 +64,30 @@ function searchPlan(filter: IncidentFilter, orderBy: IncidentOrder | undefined):
  * - `filterFirst`: the ids only, as a condition; RANK_AFTER_FILTERS ranks the incidents that pass
  *   every filter. (Grouped as in `rankFirst`, PostgreSQL cannot estimate how many incidents match,
  *   guesses 200, and looks every match up by id before the other filters narrow them.) */
+/** Incidents that match through the name of their place (their region or one enclosing it, in any
+ * language: "Chechnya", "Чечня") or of their situation, when the viewer may see it: all of them,
+ * ranked by their own text (0 when only the name matches). Each incident in the viewer's clearance
+ * scope; the outer query applies the visibility rule. */
+const namedSql = (viewer: Viewer) => `SELECT m.id FROM incident m WHERE ${clearanceScope('m', viewer)} AND m.region_code IN (
+      SELECT r.code FROM region r WHERE r.path && ARRAY(SELECT n.code FROM region n WHERE n.search_vector @@ ${QUERY}))
+    UNION SELECT m.id FROM incident m WHERE ${clearanceScope('m', viewer)} AND m.situation_id IN (
+      SELECT s.id FROM situation s WHERE ${searchMatchSql('s', viewer, SEARCH)} AND ${visibleCondition('Situation', 's', LEVELS)})`;
 const hitsSql = (viewer: Viewer) => `SELECT h.incident_id, (max(h.own) + 0.5 * max(h.cited))::float8 AS rank FROM (
     SELECT m.id AS incident_id, ts_rank(m.search_vector, ${QUERY}) AS own, 0::real AS cited
       FROM incident m WHERE ${searchMatchSql('m', viewer, SEARCH)}
     UNION ALL
     SELECT c.incident_id, 0::real, ts_rank(c.search_vector, ${QUERY})
       FROM citation c WHERE ${searchMatchSql('c', viewer, SEARCH)} AND ${visibleCondition('Citation', 'c', LEVELS, { reachedBy: 'incident_id' })}
+    UNION ALL
+    SELECT named.id, 0::real, 0::real FROM (${namedSql(viewer)}) named
   ) h GROUP BY h.incident_id ORDER BY rank DESC, h.incident_id DESC`;
 /** `regions`: the incidents' own matches are looked up in those regions only (the outer query keeps
  * only those anyway): PostgreSQL then combines the region index with the text index, and reads the
  * heap of a country's matches, not the world's. */
 const matchesSql = (viewer: Viewer, regions: boolean) => `i.id IN (SELECT m.id FROM incident m WHERE ${searchMatchSql('m', viewer, SEARCH)}${regions ? ' AND m.region_code IN (:...regionCodes)' : ''}
   UNION SELECT c.incident_id FROM citation c WHERE ${searchMatchSql('c', viewer, SEARCH)}
-  AND ${visibleCondition('Citation', 'c', LEVELS, { reachedBy: 'incident_id' })})`;
+  AND ${visibleCondition('Citation', 'c', LEVELS, { reachedBy: 'incident_id' })}
+  UNION ${namedSql(viewer)})`;
 /** The rank of a `filterFirst` search, for the incidents that pass every filter: the same value as
  * `hit.rank`. An incident's visible citations are read by incident_id and ranked 0 unless they
  * match: the text match is in the rank, not in the condition, so that which rows are read does not
