@@ -52,6 +52,7 @@ const MILLION = 1_000_000;
 
 const ratio = (a: number | undefined, b: number | undefined) => (a && b ? Math.round((a / b) * 100) / 100 : NaN);
 const cell = (n: number | undefined | null, unit = '') => (n === undefined || n === null || Number.isNaN(n) ? 'n/a' : `${n}${unit}`);
+const times = (n: number) => cell(n, '×');
 
 /** A goal's verdict: met, not met, n/a (not measured), or not applicable to this run's size. */
 function verdict(value: number, ok: (v: number) => boolean): string {
@@ -98,16 +99,16 @@ export function markdownReport(r: Results): string {
         return;
       }
       const x = ratio(v?.loaded.rps, other?.loaded.rps);
-      row(read.name, `≥ ${goal}× ${name} req/s`, `${cell(x)}× (${cell(v?.loaded.rps)} / ${cell(other?.loaded.rps)})`, verdict(x, (n) => n >= goal));
+      row(read.name, `≥ ${goal}× ${name} req/s`, `${times(x)} (${cell(v?.loaded.rps)} / ${cell(other?.loaded.rps)})`, verdict(x, (n) => n >= goal));
     };
     versus(p5, NAMES.postgraphile5, page ? GOALS.pageRpsVersusPostGraphile5 : GOALS.rpsVersusPostGraphile5);
     if (page) versus(p4, NAMES.postgraphile4, GOALS.pageRpsVersusPostGraphile4);
     const p50 = ratio(v?.single.p50, d?.single.p50);
     const p50Goal = page ? GOALS.pageP50VersusDirect : GOALS.p50VersusDirect;
-    row(read.name, `p50 ≤ ${p50Goal}× direct SQL, 1 connection`, `${cell(p50)}× (${cell(v?.single.p50)} / ${cell(d?.single.p50)} ms)`, verdict(p50, (n) => n <= p50Goal));
+    row(read.name, `p50 ≤ ${p50Goal}× direct SQL, 1 connection`, `${times(p50)} (${cell(v?.single.p50)} / ${cell(d?.single.p50)} ms)`, verdict(p50, (n) => n <= p50Goal));
     if (page) {
       const rps = ratio(v?.loaded.rps, d?.loaded.rps);
-      row(read.name, `≥ ${GOALS.pageRpsVersusDirect}× direct SQL req/s`, `${cell(rps)}× (${cell(v?.loaded.rps)} / ${cell(d?.loaded.rps)})`, verdict(rps, (n) => n >= GOALS.pageRpsVersusDirect));
+      row(read.name, `≥ ${GOALS.pageRpsVersusDirect}× direct SQL req/s`, `${times(rps)} (${cell(v?.loaded.rps)} / ${cell(d?.loaded.rps)})`, verdict(rps, (n) => n >= GOALS.pageRpsVersusDirect));
     }
     const same = (['postgraphile5', 'postgraphile4'] as const).map((t) => (read.sameData[t] ? `${NAMES[t]} yes` : `${NAMES[t]} **no**: ${read.difference[t]}`));
     row(read.name, 'same data as PostGraphile (checked first)', same.join('; '), (['postgraphile5', 'postgraphile4'] as const).every((t) => read.sameData[t]) ? 'yes' : '**no**');
@@ -132,7 +133,7 @@ export function markdownReport(r: Results): string {
     const limit = e.copySameStatement ?? e.copyPlainColumns;
     const rows = ratio(e.vigil.rowsPerSecond, limit?.rowsPerSecond);
     const million = e.vigil.rows >= MILLION;
-    row('CSV export, 1M', `≥ ${GOALS.exportVersusCopy}× COPY rows/s`, `${cell(rows)}× (${e.vigil.rows.toLocaleString('en')} rows)`, verdict(rows, (n) => n >= GOALS.exportVersusCopy));
+    row('CSV export, 1M', `≥ ${GOALS.exportVersusCopy}× COPY rows/s`, `${times(rows)} (${e.vigil.rows.toLocaleString('en')} rows)`, verdict(rows, (n) => n >= GOALS.exportVersusCopy));
     row(
       'CSV export, 1M',
       `peak RSS < ${GOALS.exportPeakMB} MB`,
