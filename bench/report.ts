@@ -161,7 +161,7 @@ export function markdownReport(r: Results): string {
     row(
       'hidden rows',
       `search with ${h.hiddenMatches.toLocaleString('en')} hidden matches / none: p50 ratio ≤ ${GOALS.hiddenRowsRatio}`,
-      `${h.p50Ratio} (${h.withHidden.p50} / ${h.withoutHidden.p50} ms; means ${h.meanRatio})`,
+      `${cell(h.p50Ratio)} (${cell(h.withHidden.p50)} / ${cell(h.withoutHidden.p50)} ms; means ${Number.isFinite(h.meanRatio) ? h.meanRatio : 'n/a'})`,
       verdict(h.p50Ratio, (n) => n <= GOALS.hiddenRowsRatio),
     );
   } else {
@@ -222,7 +222,7 @@ export function markdownReport(r: Results): string {
       );
     }
     lines.push('');
-    lines.push(`The export is loaded at no more connections than one caller's export slots (${t.connections.export}): more would measure the refusals.`);
+    lines.push(`The export is loaded at ${t.connections.export} connections, fewer than one caller's export slots: more would measure the refusals.`);
     lines.push('');
   }
   lines.push('## SQL statements per request');
