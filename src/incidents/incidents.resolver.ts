@@ -2,7 +2,9 @@ import { EditingService, writeContext } from '../editing/editing.service';
 import { CreateIncidentInput, UpdateIncidentInput } from './dto/incident.inputs';
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
-import { Args, Context, ID, Mutation, Int, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Info, Mutation, Int, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import { selectedBelow } from '../common/look-ahead';
 import { Connection, PageArgs } from '../common/connection';
 import { UuidPipe } from '../common/validation.pipe';
 import { NoArgs, VigilContext } from '../common/vigil-context';
@@ -16,7 +18,7 @@ import { independentSourceCount } from '../sources/provenance';
 import { IncidentFilter, IncidentOrder } from './dto/incident-filter.input';
 import { IncidentBucket, IncidentDimension } from './dto/incident-stats';
 import { Incident } from './incident.entity';
-import { IncidentsService } from './incidents.service';
+import { CITATIONS, IncidentsService } from './incidents.service';
 
 const IncidentConnection = Connection(Incident, 'Incident');
 
@@ -53,8 +55,15 @@ export class IncidentsResolver {
     @Args('orderBy', { type: () => IncidentOrder, defaultValue: IncidentOrder.DATE_DESC }) orderBy: IncidentOrder,
     @Args() page: PageArgs,
     @Context() ctx: VigilContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return this.service.list(filter, orderBy, page, ctx.viewer);
+    // Relations the page's records are asked for come back with the page (one statement).
+    const node = ctx.loaders.readAhead ? selectedBelow(info, ['edges', 'node']) : new Set<string>();
+    return this.service.list(filter, orderBy, page, ctx.viewer, {
+      loaders: ctx.loaders,
+      citations: node.has('citations') || node.has('independentSourceCount'),
+      responses: node.has('responses'),
+    });
   }
 
   @Query(() => [IncidentBucket], {
@@ -88,12 +97,12 @@ export class IncidentsResolver {
 
   @ResolveField(() => [Citation], { description: 'The sources and excerpts this incident rests on.' })
   citations(incident: Incident, _args: NoArgs, ctx: VigilContext) {
-    return ctx.loaders.many(Citation, 'incidentId', incident.id, { with: 'source' });
+    return ctx.loaders.many(Citation, 'incidentId', incident.id, CITATIONS);
   }
 
   @ResolveField(() => Int, { description: 'Distinct publishers among the cited sources.' })
   async independentSourceCount(incident: Incident, _args: NoArgs, ctx: VigilContext) {
-    return independentSourceCount(await ctx.loaders.many(Citation, 'incidentId', incident.id, { with: 'source' }), ctx.loaders);
+    return independentSourceCount(await ctx.loaders.many(Citation, 'incidentId', incident.id, CITATIONS), ctx.loaders);
   }
 
   @ResolveField(() => [Involvement], { description: 'People involved, with their role.' })
