@@ -52,9 +52,6 @@ export interface AppOptions {
   statementTimeoutMs?: number;
   /** Read replicas of the database, for the exports (DATABASE_REPLICA_URLS). */
   replicaUrls?: string[];
-  /** Lists read the relations their query asks for in the list's own statement (default on;
-   * tests turn it off to compare with the general path). */
-  readAhead?: boolean;
 }
 
 @Module({})
@@ -90,7 +87,7 @@ export class AppModule {
             transformSchema: enforceAccess,
             context: (request: FastifyRequest): VigilContext => {
               const viewer = viewerOf(request);
-              return { viewer, loaders: new Loaders(dataSource, viewer, options.readAhead ?? true), access: new AccessRecorder(), requestId: request?.id ?? null };
+              return { viewer, loaders: new Loaders(dataSource, viewer), access: new AccessRecorder(), requestId: request?.id ?? null };
             },
             hooks: {
               ...graphqlLimitHooks(security),

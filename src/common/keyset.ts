@@ -3,7 +3,6 @@ import { ConnectionShape, DEFAULT_PAGE_SIZE, PageArgs } from './connection';
 import { cursorKey, openCursor, sealCursor } from './cursor';
 import { UserInputError } from './errors';
 import { readEntities } from '../database/entity-rows';
-import { InsideRead } from './loaders';
 
 export interface SortKey {
   /** A non-null SQL expression over the query's alias, e.g. `i.date_start`. */
@@ -28,8 +27,6 @@ export async function paginate<T extends ObjectLiteral>(
   page: PageArgs,
   /** A unique column that breaks ties between equal sort keys. */
   tiebreaker = `${alias}.id`,
-  /** Relations of the page's records read in the same statement (Loaders.manyInside), keyed by `id`. */
-  inside: readonly InsideRead[] = [],
 ): Promise<ConnectionShape<T>> {
   const keys: SortKey[] = [...sort, { expression: tiebreaker, direction: sort.at(-1)?.direction ?? 'ASC' }];
   const ordering = orderingOf(keys);
@@ -53,13 +50,6 @@ export async function paginate<T extends ObjectLiteral>(
     else qb.addOrderBy(key.expression, key.direction);
   });
   qb.limit(first + 1);
-  inside.forEach((read, n) => {
-    for (const [name, value] of Object.entries(read.parameters)) {
-      const bound = qb.expressionMap.parameters[name];
-      if (bound !== undefined && JSON.stringify(bound) !== JSON.stringify(value)) throw new Error(`paginate: parameter ${name} bound twice`);
-    }
-    qb.addSelect(read.sql, `inside_${n}`).setParameters(read.parameters);
-  });
 
   let result: { entities: T[]; raw: unknown[] };
   try {
@@ -73,9 +63,6 @@ export async function paginate<T extends ObjectLiteral>(
   }
   const { entities, raw } = result;
   const hasNextPage = entities.length > first;
-  inside.forEach((read, n) => {
-    entities.slice(0, first).forEach((node, i) => read.prime(String(node.id), (raw[i] as Record<string, unknown>)[`inside_${n}`]));
-  });
   // Sealed only when asked for (a getter): most clients read endCursor alone.
   const cursorOf = (i: number) => sealCursor(key, ordering, keys.map((_, k) => (raw[i] as Record<string, unknown>)[`sort_${k}`]));
   const edges = entities.slice(0, first).map((node, i) => ({

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { DataSource, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { levelsParam, onlyVisible, visibleCondition } from '../access/record-visibility';
 import { Viewer } from '../access/viewer';
-import { NestedRead, PreparedRead, readNested } from '../database/entity-rows';
+import { PreparedRead } from '../database/entity-rows';
 
 interface ManyOptions {
   orderBy?: string;
@@ -25,26 +25,6 @@ interface Compiled {
  * levels are bound in it, so viewers of different clearance never share one). */
 const compiledStatements = new WeakMap<DataSource, Map<string, Compiled>>();
 
-/** A relation loader: its name, its statement for a keys expression (`:keys`, bound as one array,
- * or `ARRAY[<parent key>]` inside another statement), and how its rows group by key. */
-interface RelationSpec {
-  name: string;
-  build(keys: string): SelectQueryBuilder<ObjectLiteral>;
-  group(keys: readonly string[], rows: ObjectLiteral[]): ObjectLiteral[][];
-}
-
-/** A relation read as a subquery of another statement (Loaders.manyInside). */
-export interface InsideRead {
-  /** For the select list; its parameters are named (`:name`). */
-  sql: string;
-  parameters: ObjectLiteral;
-  /** Serves what the subquery returned for the parent `key` (its JSON) to this request's loader. */
-  prime(key: string, json: unknown): void;
-}
-
-/** The subqueries of manyInside, built once per data source, loader, parent key and set of readable levels. */
-const nestedStatements = new WeakMap<DataSource, Map<string, NestedRead<ObjectLiteral>>>();
-
 /** Per-request batching of relation reads, so a nested list costs one statement per relation
  * whatever the page size. Every batch goes through the record-visibility rule. */
 export class Loaders {
@@ -53,9 +33,6 @@ export class Loaders {
   constructor(
     private readonly dataSource: DataSource,
     private readonly viewer: Viewer,
-    /** Whether a list reads the relations its query asks for in its own statement (manyInside);
-     * off, each relation sends its own (the general path, which tests compare it with). */
-    readonly readAhead = true,
   ) {}
 
   /** The record of `entity` with this primary key, or null when absent, deleted or not visible. */
@@ -84,68 +61,15 @@ export class Loaders {
 
   /** Every visible record of `entity` whose `column` equals `key` (children by foreign key). */
   many<T extends ObjectLiteral>(entity: EntityTarget<T>, column: keyof T & string, key: string, options: ManyOptions = {}): Promise<T[]> {
-    const spec = this.manySpec(entity, column, options);
-    return this.loader(spec.name, async (keys, shape) => spec.group(keys, await this.read(shape, keys, () => spec.build(':keys')))).load(key) as Promise<T[]>;
-  }
-
-  /** Records reached through a link table: e.g. the incidents a response answers. One statement
-   * per batch: the visible links, each with its target joined (and held to the rule as well). */
-  through<L extends ObjectLiteral, T extends ObjectLiteral>(
-    link: EntityTarget<L>,
-    fromColumn: keyof L & string,
-    toColumn: keyof L & string,
-    target: EntityTarget<T>,
-    key: string,
-  ): Promise<T[]> {
-    const spec = this.throughSpec(link, fromColumn, toColumn, target);
-    return this.loader(spec.name, async (keys, shape) => spec.group(keys, await this.read(shape, keys, () => spec.build(':keys')))).load(key) as Promise<T[]>;
-  }
-
-  /** many(), read inside another statement: a subquery for the select list of a query over the
-   * parent records, with `parentKey` the SQL of the parent's key there (`"i"."id"`). `prime` puts
-   * what it returned for a parent where many() finds it, so the relation's resolver sends no
-   * statement of its own. The same statement as the loader's, for one key. */
-  manyInside<T extends ObjectLiteral>(entity: EntityTarget<T>, column: keyof T & string, options: ManyOptions, parentKey: string): InsideRead {
-    return this.inside(this.manySpec(entity, column, options), parentKey);
-  }
-
-  /** through(), read inside another statement (see manyInside). */
-  throughInside<L extends ObjectLiteral, T extends ObjectLiteral>(
-    link: EntityTarget<L>,
-    fromColumn: keyof L & string,
-    toColumn: keyof L & string,
-    target: EntityTarget<T>,
-    parentKey: string,
-  ): InsideRead {
-    return this.inside(this.throughSpec(link, fromColumn, toColumn, target), parentKey);
-  }
-
-  private inside(spec: RelationSpec, parentKey: string): InsideRead {
-    let byShape = nestedStatements.get(this.dataSource);
-    if (!byShape) nestedStatements.set(this.dataSource, (byShape = new Map()));
-    const cacheKey = `${spec.name}|${parentKey}|${this.viewer.readableLevels.join(',')}`;
-    let nested = byShape.get(cacheKey);
-    if (!nested) byShape.set(cacheKey, (nested = readNested(spec.build(`ARRAY[${parentKey}]`))));
-    const read = nested;
-    const loader = this.loader(spec.name, async (keys, shape) => spec.group(keys, await this.read(shape, keys, () => spec.build(':keys'))));
-    return {
-      sql: read.sql,
-      parameters: read.parameters,
-      prime: (key, json) => loader.prime(key, spec.group([key], read.read(json))[0]),
-    };
-  }
-
-  private manySpec<T extends ObjectLiteral>(entity: EntityTarget<T>, column: keyof T & string, options: ManyOptions): RelationSpec {
     const metadata = this.dataSource.getMetadata(entity);
     const along = options.with ? metadata.manyToOneRelations.find((r) => r.propertyName === options.with) : undefined;
     if (options.with && !along) throw new Error(`${metadata.name}.${options.with} is not a many-to-one relation`);
-    return {
-      name: `many:${metadata.name}:${column}:${options.orderBy ?? ''}:${options.with ?? ''}`,
-      build: (keys) => {
+    const loader = this.loader(`many:${metadata.name}:${column}:${options.orderBy ?? ''}:${options.with ?? ''}`, async (keys, shape) => {
+      const rows = await this.read(shape, keys, () => {
         const qb = this.dataSource
           .getRepository(entity)
           .createQueryBuilder('r')
-          .where(`r.${column} = ANY(${keys})`, keys === ':keys' ? { keys: KEYS } : {});
+          .where(`r.${column} = ANY(:keys)`, { keys: KEYS });
         if (along) {
           // Held to the rule like any read of that record (a visible child's parent is visible
           // anyway: visibility depends on it).
@@ -157,50 +81,50 @@ export class Loaders {
         // The rows all have `column` set (it is what they are read by).
         const referenceSet = metadata.findColumnWithPropertyName(column)?.databaseName;
         if (metadata.findColumnWithPropertyName('confidentiality')) onlyVisible(qb, 'r', this.viewer, { referenceSet });
-        return qb.orderBy(options.orderBy ?? 'r.createdAt', 'ASC').addOrderBy(`r.${metadata.primaryColumns[0].propertyName}`, 'ASC') as SelectQueryBuilder<ObjectLiteral>;
-      },
-      group: (keys, rows) => {
-        if (along) {
-          const one = this.oneLoader(along.inverseEntityMetadata.target);
-          for (const row of rows) {
-            const related = row[along.propertyName] as ObjectLiteral | undefined;
-            if (related) one.prime(String(related[along.inverseEntityMetadata.primaryColumns[0].propertyName]), related);
-          }
+        return qb.orderBy(options.orderBy ?? 'r.createdAt', 'ASC').addOrderBy(`r.${metadata.primaryColumns[0].propertyName}`, 'ASC');
+      });
+      if (along) {
+        const one = this.oneLoader(along.inverseEntityMetadata.target);
+        for (const row of rows) {
+          const related = row[along.propertyName] as ObjectLiteral | undefined;
+          if (related) one.prime(String(related[along.inverseEntityMetadata.primaryColumns[0].propertyName]), related);
         }
-        const groups = new Map<string, ObjectLiteral[]>(keys.map((k) => [k, []]));
-        for (const row of rows) groups.get(String(row[column]))?.push(row);
-        return keys.map((k) => groups.get(k) ?? []);
-      },
-    };
+      }
+      const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
+      for (const row of rows) groups.get(String(row[column]))?.push(row);
+      return keys.map((k) => groups.get(k) ?? []);
+    });
+    return loader.load(key) as Promise<T[]>;
   }
 
-  private throughSpec<L extends ObjectLiteral, T extends ObjectLiteral>(
+  /** Records reached through a link table: e.g. the incidents a response answers. One statement
+   * per batch: the visible links, each with its target joined (and held to the rule as well). */
+  async through<L extends ObjectLiteral, T extends ObjectLiteral>(
     link: EntityTarget<L>,
     fromColumn: keyof L & string,
     toColumn: keyof L & string,
     target: EntityTarget<T>,
-  ): RelationSpec {
+    key: string,
+  ): Promise<T[]> {
     const linkMetadata = this.dataSource.getMetadata(link);
     const targetMetadata = this.dataSource.getMetadata(target);
     const relation = linkMetadata.manyToOneRelations.find((r) => r.joinColumns[0]?.propertyName === toColumn && r.inverseEntityMetadata === targetMetadata);
     if (!relation) throw new Error(`${linkMetadata.name}.${toColumn} is not a many-to-one relation to ${targetMetadata.name}`);
-    return {
-      name: `through:${linkMetadata.name}:${fromColumn}:${toColumn}`,
-      build: (keys) => {
+    const loader = this.loader(`through:${linkMetadata.name}:${fromColumn}:${toColumn}`, async (keys, shape) => {
+      const rows = await this.read(shape, keys, () => {
         const param = levelsParam('t');
         const qb = this.dataSource
           .getRepository(link)
           .createQueryBuilder('r')
           .innerJoinAndSelect(`r.${relation.propertyName}`, 't', visibleCondition(targetMetadata.name, 't', param), { [param]: this.viewer.readableLevels })
-          .where(`r.${fromColumn} = ANY(${keys})`, keys === ':keys' ? { keys: KEYS } : {});
-        return onlyVisible(qb, 'r', this.viewer).orderBy('r.createdAt', 'ASC').addOrderBy('r.id', 'ASC') as SelectQueryBuilder<ObjectLiteral>;
-      },
-      group: (keys, rows) => {
-        const groups = new Map<string, ObjectLiteral[]>(keys.map((k) => [k, []]));
-        for (const row of rows) groups.get(String(row[fromColumn]))?.push(row[relation.propertyName] as ObjectLiteral);
-        return keys.map((k) => groups.get(k) ?? []);
-      },
-    };
+          .where(`r.${fromColumn} = ANY(:keys)`, { keys: KEYS });
+        return onlyVisible(qb, 'r', this.viewer).orderBy('r.createdAt', 'ASC').addOrderBy('r.id', 'ASC');
+      });
+      const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
+      for (const row of rows) groups.get(String(row[fromColumn]))?.push(row[relation.propertyName] as T);
+      return keys.map((k) => groups.get(k) ?? []);
+    });
+    return loader.load(key) as Promise<T[]>;
   }
 
   /** The rows of a loader's statement for these keys. `build` writes the statement (with KEYS for

@@ -1,4 +1,3 @@
-import { types } from 'pg';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral, QueryRunner, SelectQueryBuilder } from 'typeorm';
 import { DriverUtils } from 'typeorm/driver/DriverUtils';
 import { EmbeddedMetadata } from 'typeorm/metadata/EmbeddedMetadata';
@@ -31,7 +30,6 @@ interface ColumnMapping {
 }
 
 interface AliasMapping {
-  alias: string;
   metadata: EntityMetadata;
   columns: ColumnMapping[];
 }
@@ -66,7 +64,7 @@ function mappingOf(dataSource: DataSource, metadata: EntityMetadata, alias: stri
           countsAsData: !c.isVirtualProperty,
         }),
       );
-    mapping = { alias, metadata, columns };
+    mapping = { metadata, columns };
     byAlias.set(alias, mapping);
   }
   return mapping;
@@ -109,85 +107,6 @@ function entityOf(mapping: AliasMapping, row: Record<string, unknown>): ObjectLi
     target[column.property] = value;
   }
   return hasData ? entity : null;
-}
-
-/** Column types whose `::text` is exactly what PostgreSQL sends for them in a result row (the type's
- * output function, in the same session), by the type OID whose parser `pg` reads them with. A column
- * of any other type (or with a transformer) keeps its entity out of readNested. Enums: no parser. */
-const TEXT_OIDS: Record<string, number | null> = {
-  uuid: 2950,
-  text: 25,
-  varchar: 1043,
-  'character varying': 1043,
-  int: 23,
-  int4: 23,
-  integer: 23,
-  smallint: 21,
-  bigint: 20,
-  'double precision': 701,
-  timestamptz: 1184,
-  'timestamp with time zone': 1184,
-  date: 1082,
-  boolean: 16,
-  bool: 16,
-  jsonb: 3802,
-  enum: null,
-};
-
-function textParserOf(column: ColumnMapping, metadata: EntityMetadata, driver: DataSource['driver']): (text: string) => unknown {
-  const meta = metadata.findColumnWithDatabaseName(column.databaseName);
-  // A type given as a class (`Boolean`) is the driver's to name.
-  const type = meta && !meta.transformer ? driver.normalizeType(meta) : undefined;
-  const oid = type === undefined ? undefined : TEXT_OIDS[type];
-  if (oid === undefined) throw new Error(`readNested: ${metadata.name}.${column.property} (${String(type)}) is not a type it reads`);
-  return oid === null ? (text) => text : (types.getTypeParser(oid, 'text') as (text: string) => unknown);
-}
-
-/** A select query read as one JSON value inside another statement (a correlated subquery in its
- * select list): the same statement, its rows encoded as arrays of the columns' text, read back
- * through `pg`'s own parsers and this module's mapping. So a page of records and the records each
- * of them leads to come back in one statement, as the same entities the query alone reads. */
-export interface NestedRead<T extends ObjectLiteral> {
-  /** SQL with the builder's named parameters (`:name`), for addSelect. */
-  sql: string;
-  parameters: ObjectLiteral;
-  /** The entities of the subquery's rows, in its order. */
-  read(json: unknown): T[];
-}
-
-export function readNested<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): NestedRead<T> {
-  const plan = planOf(qb);
-  if (!plan) throw new Error('readNested: a shape this module does not map');
-  const aliases = [plan.main, ...plan.joins];
-  const columns = aliases.flatMap((a, n) => a.columns.filter((c) => c.selected).map((c) => ({ alias: n, column: c, parse: textParserOf(c, a.metadata, qb.connection.driver) })));
-  // The subquery's order, by its result columns: json_agg keeps the order it is told.
-  const order = Object.entries(qb.expressionMap.orderBys).map(([path, direction]) => {
-    const [alias, property] = path.split('.');
-    const mapping = aliases.find((a) => a.alias === alias);
-    const column = mapping?.columns.find((c) => c.property === property && c.selected);
-    if (!column || typeof direction !== 'string') throw new Error(`readNested: cannot order by ${path}`);
-    return `x."${column.key}" ${direction}`;
-  });
-  const values = columns.map(({ column }) => `x."${column.key}"::text`).join(', ');
-  // Sorted once, by the aggregate: the subquery's own ORDER BY would sort the same rows again.
-  const unordered = qb.clone().orderBy();
-  const sql = `(SELECT coalesce(json_agg(json_build_array(${values})${order.length ? ` ORDER BY ${order.join(', ')}` : ''}), '[]'::json) FROM (${unordered.getQuery()}) x)`;
-  return {
-    sql,
-    parameters: qb.getParameters(),
-    read(json) {
-      const entities: T[] = [];
-      for (const cells of json as (string | null)[][]) {
-        const row: Record<string, unknown> = {};
-        columns.forEach(({ column, parse }, n) => (row[column.key] = cells[n] === null ? null : parse(cells[n]!)));
-        const entity = entityOf(plan.main, row);
-        if (!entity) continue;
-        for (const join of plan.joins) join.relation.setEntityValue(entity, entityOf(join, row));
-        entities.push(entity as T);
-      }
-      return entities;
-    },
-  };
 }
 
 /** A select query compiled once: its SQL, its parameters and how its rows map to entities. Reusable

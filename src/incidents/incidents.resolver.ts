@@ -2,9 +2,7 @@ import { EditingService, writeContext } from '../editing/editing.service';
 import { CreateIncidentInput, UpdateIncidentInput } from './dto/incident.inputs';
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
-import { Args, Context, ID, Info, Mutation, Int, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { GraphQLResolveInfo } from 'graphql';
-import { selectedBelow } from '../common/look-ahead';
+import { Args, Context, ID, Mutation, Int, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { UuidPipe } from '../common/validation.pipe';
 import { NoArgs, VigilContext } from '../common/vigil-context';
@@ -18,7 +16,7 @@ import { independentSourceCount } from '../sources/provenance';
 import { IncidentFilter, IncidentOrder } from './dto/incident-filter.input';
 import { IncidentBucket, IncidentDimension } from './dto/incident-stats';
 import { Incident } from './incident.entity';
-import { CITATIONS, IncidentsService } from './incidents.service';
+import { IncidentsService } from './incidents.service';
 
 const IncidentConnection = Connection(Incident, 'Incident');
 
@@ -55,15 +53,8 @@ export class IncidentsResolver {
     @Args('orderBy', { type: () => IncidentOrder, defaultValue: IncidentOrder.DATE_DESC }) orderBy: IncidentOrder,
     @Args() page: PageArgs,
     @Context() ctx: VigilContext,
-    @Info() info: GraphQLResolveInfo,
   ) {
-    // Relations the page's records are asked for come back with the page (one statement).
-    const node = ctx.loaders.readAhead ? selectedBelow(info, ['edges', 'node']) : new Set<string>();
-    return this.service.list(filter, orderBy, page, ctx.viewer, {
-      loaders: ctx.loaders,
-      citations: node.has('citations') || node.has('independentSourceCount'),
-      responses: node.has('responses'),
-    });
+    return this.service.list(filter, orderBy, page, ctx.viewer);
   }
 
   @Query(() => [IncidentBucket], {
@@ -97,12 +88,12 @@ export class IncidentsResolver {
 
   @ResolveField(() => [Citation], { description: 'The sources and excerpts this incident rests on.' })
   citations(incident: Incident, _args: NoArgs, ctx: VigilContext) {
-    return ctx.loaders.many(Citation, 'incidentId', incident.id, CITATIONS);
+    return ctx.loaders.many(Citation, 'incidentId', incident.id, { with: 'source' });
   }
 
   @ResolveField(() => Int, { description: 'Distinct publishers among the cited sources.' })
   async independentSourceCount(incident: Incident, _args: NoArgs, ctx: VigilContext) {
-    return independentSourceCount(await ctx.loaders.many(Citation, 'incidentId', incident.id, CITATIONS), ctx.loaders);
+    return independentSourceCount(await ctx.loaders.many(Citation, 'incidentId', incident.id, { with: 'source' }), ctx.loaders);
   }
 
   @ResolveField(() => [Involvement], { description: 'People involved, with their role.' })

@@ -6,9 +6,6 @@ import { onlyVisible, textMatchSql, visibleCondition } from '../access/record-vi
 import { Viewer } from '../access/viewer';
 import { applyBoundingBox } from '../common/bounding-box';
 import { PageArgs } from '../common/connection';
-import { InsideRead, Loaders } from '../common/loaders';
-import { AdvocacyResponse } from '../responses/advocacy-response.entity';
-import { Citation } from '../sources/citation.entity';
 import { UserInputError } from '../common/errors';
 import { applyCountRange, applyDateRange, applyUpdatedSince, countBoundsSql } from '../common/filters';
 import { paginate, SortKey } from '../common/keyset';
@@ -80,16 +77,6 @@ const ORDERS: Record<Exclude<IncidentOrder, IncidentOrder.UPDATED_DESC>, SortKey
   [IncidentOrder.DEATHS_DESC]: [{ expression: countKey('deaths'), direction: 'DESC' }],
   [IncidentOrder.RELEVANCE]: [{ expression: RANK, direction: 'DESC' }],
 };
-
-/** Relations of listed incidents to read with the page (IncidentsService.list). */
-export interface IncidentRelations {
-  loaders: Loaders;
-  citations: boolean;
-  responses: boolean;
-}
-
-/** How an incident's citations are read: with their sources (Incident.citations and the list alike). */
-export const CITATIONS = { with: 'source' } as const;
 
 /** Reads incidents. Every SQL statement of the module is built here. */
 @Injectable()
@@ -182,14 +169,8 @@ export class IncidentsService {
     return ORDERS[orderBy];
   }
 
-  /** A page of incidents. `along` names relations the query reads for every incident on the page:
-   * they come back in the same statement (one subquery each, Loaders.manyInside) and are served by
-   * the loaders, which would otherwise send a statement for each after this one. */
-  async list(filter: IncidentFilter | null | undefined, orderBy: IncidentOrder, page: PageArgs, viewer: Viewer, along?: IncidentRelations) {
-    const inside: InsideRead[] = [];
-    if (along?.citations) inside.push(along.loaders.manyInside(Citation, 'incidentId', CITATIONS, '"i"."id"'));
-    if (along?.responses) inside.push(along.loaders.throughInside(ResponseIncident, 'incidentId', 'responseId', AdvocacyResponse, '"i"."id"'));
-    return paginate(await this.matching(filter, viewer), 'i', this.sortKeys(orderBy, filter, viewer), page, 'i.id', inside);
+  async list(filter: IncidentFilter | null | undefined, orderBy: IncidentOrder, page: PageArgs, viewer: Viewer) {
+    return paginate(await this.matching(filter, viewer), 'i', this.sortKeys(orderBy, filter, viewer), page);
   }
 
   /** Incidents matching `filter`, grouped by `groupBy`: counts, victims and deaths summed as

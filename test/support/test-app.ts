@@ -40,7 +40,7 @@ export const TEST_OPERATOR = new Viewer(Role.ADMIN, null, 'test setup');
 
 /** The real application on its own copy of a migrated database (with the demo data by default). */
 export async function startTestApp(
-  options: { demo?: boolean; captureLogs?: boolean; security?: Partial<SecurityOptions>; readAhead?: boolean } = {},
+  options: { demo?: boolean; captureLogs?: boolean; security?: Partial<SecurityOptions> } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase({ demoData: options.demo !== false });
   const logLines: string[] = [];
@@ -48,7 +48,6 @@ export async function startTestApp(
     databaseUrl: database.url,
     logLevel: options.captureLogs ? 'trace' : 'silent',
     queryCache: false,
-    readAhead: options.readAhead,
     // Every test request comes from 127.0.0.1, and some tests send bad tokens on purpose: the
     // rate limits are tested on their own (test/hardening) with low values.
     security: { rateLimitPerAddress: 0, rateLimitPerToken: 0, authFailureLimit: 0, ...options.security },
