@@ -138,7 +138,7 @@ export async function generateData(dataSource: DataSource, options: GenerateOpti
   }
 
   const analyzing = process.hrtime.bigint();
-  await dataSource.query(`ANALYZE ${[...Object.keys(rows), "incident_stats_rollup", "incident_response_stats"].join(", ")}`);
+  await dataSource.query(`ANALYZE ${[...Object.keys(rows), 'incident_stats_rollup', 'incident_response_stats'].join(', ')}`);
   log(`analyze: ${seconds(analyzing).toFixed(1)} s`);
   const totalRows = Object.values(rows).reduce((a, b) => a + b, 0);
   return { seed, rows, totalRows, seconds: seconds(started) };
