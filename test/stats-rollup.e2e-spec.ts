@@ -57,6 +57,7 @@ describe('incidentStats from the rollup', () => {
       ? [
           { filter: { regions: [country], includeDeleted: true }, groupBy: ['MONTH'] },
           { filter: { includeDeleted: true }, groupBy: ['COUNTRY', 'KIND'] },
+          { filter: { includeDeleted: true }, groupBy: [] },
         ]
       : []),
   ];
@@ -138,13 +139,16 @@ describe('incidentStats from the rollup', () => {
         if (random.next() < 0.2 || Object.keys(changes).length === 0) changes.headline = `Edited ${step}`;
         await send('updateIncident', UPDATE, { id: target.id, version: target.version, changes });
       } else if (op === 'delete') {
-        const target = await incident('deleted_at IS NULL');
+        const target = await incident(random.next() < 0.5 ? 'deleted_at IS NULL AND id IN (SELECT incident_id FROM response_incident)' : 'deleted_at IS NULL');
         await send('delete incident', DELETE, { type: 'INCIDENT', id: target.id, version: target.version });
       } else if (op === 'restore') {
         const target = await incident('deleted_at IS NOT NULL');
         if (target) await send('restore incident', RESTORE, { type: 'INCIDENT', id: target.id, version: target.version });
       } else if (op === 'purge') {
-        const target = await incident('deleted_at IS NOT NULL AND situation_id IS NULL');
+        // Preferably one that responses answer: its links go with it.
+        const target =
+          (await incident('deleted_at IS NOT NULL AND situation_id IS NULL AND id IN (SELECT incident_id FROM response_incident)')) ??
+          (await incident('deleted_at IS NOT NULL AND situation_id IS NULL'));
         if (target) {
           await send('purge incident', 'mutation($input: PurgeRecordInput!) { purgeRecord(input: $input) { removed } }', { type: 'INCIDENT', id: target.id, reason: 'test' }, Role.ADMIN);
         }
