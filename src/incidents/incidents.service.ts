@@ -226,7 +226,7 @@ export class IncidentsService {
 
   /** The same groups as liveStats, from the rollup: the incidents' sums added up over the rows the
    * viewer may see, and the distinct responses counted over the visible answering links of the
-   * visible incidents (one row each), in one pass. */
+   * visible incidents (one row each). */
   private async statsFromRollup(filter: IncidentFilter, groupBy: IncidentDimension[], viewer: Viewer): Promise<Record<string, unknown>[]> {
     const parameters: unknown[] = [];
     const conditions: string[] = [];
@@ -246,15 +246,19 @@ export class IncidentsService {
       `sum(${prefix}_lower)::bigint AS ${prefix}_at_least,
        CASE WHEN sum(${prefix}_unbounded) > 0 THEN NULL ELSE sum(${prefix}_upper) END::bigint AS ${prefix}_at_most,
        sum(${prefix}_best)::bigint AS ${prefix}_best_sum, sum(${prefix}_unknown)::int AS ${prefix}_unknown`;
+    const columns = keys.map((k) => `${k.sql} AS ${k.column}, `).join('');
+    const grouped = keys.length ? `GROUP BY ${keys.map((k) => k.sql).join(', ')}` : '';
+    // Each table grouped on its own (a hash aggregate for the sums, a distinct count over the few
+    // links), then the groups put together: faster than one sort of every row for the distinct count.
     return this.dataSource.query(
-      `SELECT ${keys.map((k) => `${k.sql} AS ${k.column}, `).join('')}sum(incidents)::int AS incidents, ${sum('victims')}, ${sum('deaths')},
-              count(DISTINCT response_id)::int AS responses
-         FROM (SELECT u.region_code, u.year, u.month, u.kind, ${ROLLUP_SUMS.map((c) => `u.${c}`).join(', ')}, NULL::uuid AS response_id
-                 FROM incident_stats_rollup u WHERE ${where(incidents)}
+      `SELECT ${keys.map((k) => `${k.column}, `).join('')}sum(incidents)::int AS incidents, ${sum('victims')}, ${sum('deaths')},
+              sum(responses)::int AS responses
+         FROM (SELECT ${columns}${ROLLUP_SUMS.map((c) => `sum(u.${c}) AS ${c}`).join(', ')}, NULL::bigint AS responses
+                 FROM incident_stats_rollup u WHERE ${where(incidents)} ${grouped}
                UNION ALL
-               SELECT u.region_code, u.year, u.month, u.kind, ${ROLLUP_SUMS.map(() => '0').join(', ')}, u.response_id
-                 FROM incident_response_stats u WHERE ${where(answers)}) u
-        ${keys.length ? `GROUP BY ${keys.map((k) => k.sql).join(', ')} HAVING sum(incidents) > 0` : ''}
+               SELECT ${columns}${ROLLUP_SUMS.map((c) => `NULL AS ${c}`).join(', ')}, count(DISTINCT u.response_id) AS responses
+                 FROM incident_response_stats u WHERE ${where(answers)} ${grouped}) g
+        ${keys.length ? `GROUP BY ${keys.map((k) => k.column).join(', ')} HAVING sum(incidents) > 0` : ''}
         ${keys.length ? `ORDER BY ${keys.map((k) => `${k.column} NULLS LAST`).join(', ')}` : ''}
         LIMIT ${MAX_BUCKETS + 1}`,
       parameters,
