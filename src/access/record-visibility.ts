@@ -229,9 +229,9 @@ export function ClearanceIndexes(name: string): ClassDecorator {
 }
 
 /** The visibility rule over rows of a rollup that keep, beside what they count, the level of every
- * record that decides whether the count is visible (`levelColumns`: an incident's own, a link's
- * together with its response's) and whether it is deleted (`deletedColumn`, null when the rollup
- * keeps only live rows). The same answer as onlyVisible and visibleCondition over the records it
+ * record that decides whether the count is visible (`columns.levels`: an incident's own; a link's,
+ * the higher of its own and its response's) and whether it is deleted (`columns.deleted`, null when
+ * the rollup keeps only live rows). The same answer as onlyVisible and visibleCondition over the records it
  * counts (src/incidents/incidents.service.ts, stats; tested against them): at a level the viewer
  * reads, deleted only for an editor's includeDeleted. Literals, like clearanceScope: they come
  * from the viewer, never from input, and make the rollup's index (led by the levels) serve the
