@@ -10,10 +10,12 @@ export class Translations1796304410705 implements MigrationInterface {
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     // Kinds also answer to the ACLED event and sub-event types they are coded as
-    // (INCIDENT_KIND_MAPPINGS), in English as ACLED writes them.
+    // (INCIDENT_KIND_MAPPINGS), in English as ACLED writes them; except a sub-event type that names
+    // another kind (DETENTION is coded "Abduction/forced disappearance"), so that "abducted" does
+    // not find every detention.
     await queryRunner.query(`CREATE OR REPLACE FUNCTION vigil_kind_terms(kind incident_kind) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE kind
-      WHEN 'DETENTION' THEN to_tsvector('pg_catalog.english', 'detention detained arbitrary arrest and detention arrest violence against civilians abduction forced disappearance') || to_tsvector('pg_catalog.russian', 'задержание задержан арест') || to_tsvector('pg_catalog.french', 'détention détenu arrestation') || to_tsvector('pg_catalog.spanish', 'detención detenido arresto') || to_tsvector('pg_catalog.arabic', 'اعتقال احتجاز')
+      WHEN 'DETENTION' THEN to_tsvector('pg_catalog.english', 'detention detained arbitrary arrest and detention arrest violence against civilians') || to_tsvector('pg_catalog.russian', 'задержание задержан арест') || to_tsvector('pg_catalog.french', 'détention détenu arrestation') || to_tsvector('pg_catalog.spanish', 'detención detenido arresto') || to_tsvector('pg_catalog.arabic', 'اعتقال احتجاز')
       WHEN 'ABDUCTION' THEN to_tsvector('pg_catalog.english', 'abduction abducted kidnapping violence against civilians abduction forced disappearance') || to_tsvector('pg_catalog.russian', 'похищение похищены') || to_tsvector('pg_catalog.french', 'enlèvement enlevé') || to_tsvector('pg_catalog.spanish', 'secuestro secuestrado') || to_tsvector('pg_catalog.arabic', 'اختطاف')
       WHEN 'ENFORCED_DISAPPEARANCE' THEN to_tsvector('pg_catalog.english', 'enforced disappearance disappeared violence against civilians abduction forced disappearance') || to_tsvector('pg_catalog.russian', 'насильственное исчезновение') || to_tsvector('pg_catalog.french', 'disparition forcée') || to_tsvector('pg_catalog.spanish', 'desaparición forzada') || to_tsvector('pg_catalog.arabic', 'اختفاء قسري')
       WHEN 'TORTURE_OR_ILL_TREATMENT' THEN to_tsvector('pg_catalog.english', 'torture cruel inhuman or degrading treatment ill-treatment violence against civilians attack') || to_tsvector('pg_catalog.russian', 'пытки жестокое обращение') || to_tsvector('pg_catalog.french', 'torture mauvais traitements') || to_tsvector('pg_catalog.spanish', 'tortura malos tratos') || to_tsvector('pg_catalog.arabic', 'تعذيب سوء المعاملة')
