@@ -45,6 +45,10 @@ const LEVELS = `(CASE WHEN n <= 5 THEN 'PUBLIC' WHEN n <= 25 THEN 'RESTRICTED' E
 const DELETED = `CASE WHEN n > 2305 THEN now() END`;
 const MANY = 'generate_series(1, 2405) n';
 
+/** Text indexes of tables that hold no record above PUBLIC (regions: reference data, with no level),
+ * which any viewer's search may scan: nothing in them is hidden. */
+const UNLEVELLED_TEXT_INDEXES = new Set(['region_search']);
+
 describe('hidden matches cost a viewer nothing (EXPLAIN ANALYZE of the statements sent)', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -116,7 +120,7 @@ describe('hidden matches cost a viewer nothing (EXPLAIN ANALYZE of the statement
         for (const [condition, rows] of removed) {
           if (condition && VISIBILITY.test(condition) && rows) found.push(`${where}: ${rows} rows removed by ${condition}`);
         }
-        if (node['Index Name'] && !node['Index Name'].endsWith(suffix)) found.push(`${where}: text index ${node['Index Name']}, not the clearance's (*${suffix})`);
+        if (node['Index Name'] && !node['Index Name'].endsWith(suffix) && !UNLEVELLED_TEXT_INDEXES.has(node['Index Name'])) found.push(`${where}: text index ${node['Index Name']}, not the clearance's (*${suffix})`);
       }
     }
     return found;
