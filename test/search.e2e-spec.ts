@@ -70,7 +70,7 @@ describe('search in several languages', () => {
       `INSERT INTO situation (name, date_start, date_precision, confidentiality) VALUES ('Operation Quietwillow', '2020-01-01', 'MONTH', 'CONFIDENTIAL') RETURNING id`,
     );
     const [{ id: shown }] = await t.dataSource.query(
-      `INSERT INTO situation (name, date_start, date_precision) VALUES ('Campaign of night raids in Ingushetia', '2020-01-01', 'MONTH') RETURNING id`,
+      `INSERT INTO situation (name, description, date_start, date_precision) VALUES ('Campaign of night raids in Ingushetia', 'Reported by neighbours', '2020-01-01', 'MONTH') RETURNING id`,
     );
     const underHidden = await repository.save(
       repository.create({ kind: IncidentKind.OTHER, headline: 'Arrests at a market', language: 'en', regionCode: 'GE', date: date('2020-03'), victims: count(), deaths: count(), situationId: hidden }),
@@ -85,6 +85,8 @@ describe('search in several languages', () => {
     // A visible situation's name finds its incidents; a hidden one's finds nothing.
     expect(await found('Ingushetia')).toEqual([underShown.headline]);
     expect(await found('Quietwillow')).toEqual([]);
+    // Its name, not its description.
+    expect(await found('neighbours')).toEqual([]);
     const { body } = await t.gql<any>('query($s: String!) { incidents(filter: { search: $s }) { totalCount } }', { s: 'Quietwillow' });
     expect(body.data.incidents.totalCount).toBe(0);
     expect(underHidden.id).toBeDefined();

@@ -65,13 +65,15 @@ function searchPlan(filter: IncidentFilter, orderBy: IncidentOrder | undefined):
  *   every filter. (Grouped as in `rankFirst`, PostgreSQL cannot estimate how many incidents match,
  *   guesses 200, and looks every match up by id before the other filters narrow them.) */
 /** Incidents that match through the name of their place (their region or one enclosing it, in any
- * language: "Chechnya", "Чечня") or of their situation, when the viewer may see it: all of them,
+ * language: "Chechnya", "Чечня") or of their situation (its name, weight A, or a translation of it;
+ * not its description), when the viewer may see it: all of them,
  * ranked by their own text (0 when only the name matches). Each incident in the viewer's clearance
  * scope; the outer query applies the visibility rule. */
 const namedSql = (viewer: Viewer) => `SELECT m.id FROM incident m WHERE ${clearanceScope('m', viewer)} AND m.region_code IN (
       SELECT r.code FROM region r WHERE r.path && ARRAY(SELECT n.code FROM region n WHERE n.search_vector @@ ${QUERY}))
     UNION SELECT m.id FROM incident m WHERE ${clearanceScope('m', viewer)} AND m.situation_id IN (
-      SELECT s.id FROM situation s WHERE ${searchMatchSql('s', viewer, SEARCH)} AND ${visibleCondition('Situation', 's', LEVELS)})`;
+      SELECT s.id FROM situation s WHERE ${searchMatchSql('s', viewer, SEARCH)} AND ts_filter(s.search_vector, '{a}') @@ ${QUERY}
+        AND ${visibleCondition('Situation', 's', LEVELS)})`;
 const hitsSql = (viewer: Viewer) => `SELECT h.incident_id, (max(h.own) + 0.5 * max(h.cited))::float8 AS rank FROM (
     SELECT m.id AS incident_id, ts_rank(m.search_vector, ${QUERY}) AS own, 0::real AS cited
       FROM incident m WHERE ${searchMatchSql('m', viewer, SEARCH)}
