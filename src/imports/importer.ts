@@ -6,13 +6,14 @@ import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
 import { Viewer } from '../access/viewer';
 import { AuditService } from '../audit/audit.service';
 import { ConflictError, InputProblem, NotFoundError, UserInputError } from '../common/errors';
-import { validateWrite } from '../common/validation.pipe';
+import { prefetchReferences, validateWrite } from '../common/validation.pipe';
 import { VigilRecord } from '../common/vigil-record';
 import { applied, diff, EditingService, stateOf, translateDatabaseError, valuesOf, WriteContext } from '../editing/editing.service';
 import { RegionsService } from '../regions/regions.service';
 import { OrganizerRole, ResponseIncident, ResponseOrganizer, ResponseSituation } from '../responses/response-links.entity';
 import { CsvRecord, CsvSyntaxError, fileSize, readCsv, readHeader } from './csv-reader';
 import { columnRoles, IMPORT_FORMATS, ImportFormat, ImportKind, otherSeparator, recogniseHeader } from './import-formats';
+import { BulkCreations } from './bulk-creations';
 import { NO_PROGRESS, ImportProgress } from './progress';
 import { unsourcedMessage, unsourcedPublicRecords } from '../sources/publication-rule';
 import { CellProblem, HeaderColumn, ProblemColumns, rowValues, RowValues } from './row-input';
@@ -85,7 +86,7 @@ export interface ImportOptions {
 }
 
 /** Rows looked up and written per batch. */
-const CHUNK = 500;
+const CHUNK = 2000;
 const DEFAULT_LISTED = 1000;
 
 /** Collects problems, keeping the first `max`. */
@@ -226,6 +227,8 @@ class Importer {
   /** Referenced ids found to exist by the chunks done so far (validateWrite's knownToExist): a
    * chunk works on a copy, kept only when the chunk is (a rolled-back chunk's records are gone). */
   private knownToExist = new Map<Function, Set<string>>();
+  /** New records staged for the set-based write, per record type (BulkCreations). */
+  private readonly bulk = new Map<Function, BulkCreations>();
 
   constructor(
     private readonly editing: EditingService,
@@ -335,17 +338,32 @@ class Importer {
       (ids.length ? await manager.find(format.entity, { where: { id: In(ids) }, withDeleted: true }) : []).map((r) => [r.id, r]),
     );
     const links = format.kind === 'responses' ? await this.responseLinks(manager, rows, existing) : null;
+    // The records the chunk refers to, found in one query per table: validateWrite then asks again
+    // only about references it did not find (bad rows).
+    const readable = rows.filter((r) => !r.unreadable);
+    await prefetchReferences(format.input, readable.map((r) => r.input), manager, { deletedReferences: true, knownToExist: this.knownToExist });
+    // New records of a chunk are written together (BulkCreations), except responses, whose links
+    // are records of their own: those go one by one through EditingService.
+    const bulk = format.kind === 'responses' ? null : (this.bulk.get(format.entity) ?? this.bulk.set(format.entity, new BulkCreations(manager, format.entity)).get(format.entity)!);
     const attempt = async (careful: boolean): Promise<ChunkResult> => {
       const result: ChunkResult = { problems: [], created: 0, updated: 0, unchanged: 0, newIds: [] };
-      const known = new Map([...this.knownToExist].map(([entity, ids]) => [entity, new Set(ids)]));
-      for (const row of rows) await this.loadRow(manager, plan, problemColumns, row, existing.get(row.id ?? ''), links, result, ctx, careful, known);
-      this.knownToExist = known;
+      // What this attempt finds is kept only if the attempt is (its records may be rolled back).
+      const known = new Map([...this.knownToExist].map(([entity, ids]) => [entity, new LayeredSet(ids)]));
+      bulk?.clear();
+      for (const row of rows) {
+        await this.loadRow(manager, plan, problemColumns, row, existing.get(row.id ?? ''), links, result, ctx, careful, known, careful ? null : bulk);
+      }
+      await bulk?.flush(ctx);
+      for (const [entity, ids] of known) {
+        const base = this.knownToExist.get(entity) ?? this.knownToExist.set(entity, new Set()).get(entity)!;
+        for (const id of ids instanceof LayeredSet ? ids.own() : ids) base.add(id);
+      }
       return result;
     };
-    // Optimistically, the chunk's writes under one savepoint. Should the database refuse a row that
-    // passed validation (a rule only it holds), the chunk is rolled back to the savepoint and done
-    // again, each row under a savepoint of its own, so that the refused row is named and the
-    // others still go on.
+    // Optimistically, the chunk's writes under one savepoint (its new records in one statement
+    // each). Should the database refuse a row that passed validation (a rule only it holds), the
+    // chunk is rolled back to the savepoint and done again, each row under a savepoint of its own
+    // and through EditingService, so that the refused row is named and the others still go on.
     let result: ChunkResult;
     await manager.query('SAVEPOINT vigil_import_chunk');
     try {
@@ -450,6 +468,7 @@ class Importer {
     ctx: WriteContext,
     careful: boolean,
     knownToExist: Map<Function, Set<string>>,
+    bulk: BulkCreations | null,
   ): Promise<void> {
     const { format } = plan;
     const problems = [...row.problems];
@@ -467,6 +486,12 @@ class Importer {
     }
     if (problems.length || !input || !row.id) {
       result.problems.push({ line: row.line, problems: collapseEmpty(problems, row.empty) });
+      return;
+    }
+    if (!existing && bulk?.add(creationValues(format, row.id, input, row), ctx, row.line)) {
+      result.created++;
+      this.writtenAt.set(row.id, { file: plan.path, line: row.line });
+      if (row.newId) result.newIds.push({ line: row.line, id: row.id });
       return;
     }
     const write = existing ? this.changes(manager, format, problemColumns, existing, input, row, links, ctx) : this.creation(manager, format, row.id, input, row, ctx);
@@ -511,14 +536,10 @@ class Importer {
   /** A new record with the file's id, and its created_at, updated_at and deleted_at when the file
    * gives them (so that an export of the imported record shows the same times), then its links. */
   private creation(manager: EntityManager, format: ImportFormat, id: string, input: object, row: Row, ctx: WriteContext): Write {
-    const times: Record<string, Date> = {};
-    if (row.createdAt) times.createdAt = row.createdAt;
-    if (row.updatedAt) times.updatedAt = row.updatedAt;
-    if (row.deletedAt) times.deletedAt = row.deletedAt;
     return {
       outcome: 'created',
       run: async () => {
-        await this.editing.create(manager, format.entity, { ...valuesOf(input, [...format.links]), ...times, id }, ctx);
+        await this.editing.create(manager, format.entity, creationValues(format, id, input, row), ctx);
         await this.addLinks(manager, format, id, missingLinks(format, id, input, null), ctx);
       },
     };
@@ -578,6 +599,31 @@ class Importer {
     for (const organizationId of lacking.organizationIds) {
       await this.editing.create(manager, ResponseOrganizer, { responseId, organizationId, role: OrganizerRole.ORGANIZER }, ctx);
     }
+  }
+}
+
+/** The values a new record is created with: the input's, and its id and times from the file. */
+function creationValues(format: ImportFormat, id: string, input: object, row: Row): Record<string, unknown> {
+  const times: Record<string, Date> = {};
+  if (row.createdAt) times.createdAt = row.createdAt;
+  if (row.updatedAt) times.updatedAt = row.updatedAt;
+  if (row.deletedAt) times.deletedAt = row.deletedAt;
+  return { ...valuesOf(input, [...format.links]), ...times, id };
+}
+
+/** A set over another: what is added stays here (own()) until kept; lookups see both. A chunk's
+ * attempt works on one, so that the ids the import has found so far are not copied per chunk. */
+class LayeredSet extends Set<string> {
+  constructor(private readonly base: Set<string>) {
+    super();
+  }
+
+  override has(value: string): boolean {
+    return super.has(value) || this.base.has(value);
+  }
+
+  own(): IterableIterator<string> {
+    return super.values();
   }
 }
 
