@@ -2,41 +2,32 @@ import { EntityManager } from 'typeorm';
 import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 import { PoolClient } from 'pg';
-import { AccessLevel } from '../access/access-level';
 import { STAMP_PROPERTIES } from '../access/change-stamps';
 import { levelOnCreation } from '../access/creation-level';
 import { leastClearanceSql } from '../access/record-visibility';
-import { highestSensitivity } from '../access/sensitive.decorator';
 import { VigilRecord } from '../common/vigil-record';
-import { WriteContext } from '../editing/editing.service';
+import { actorOf, auditedChange, stateOf, WriteContext } from '../editing/editing.service';
 import { recordTypeOf } from '../editing/record-type';
 import { Cell, copyRows } from '../generate/copy';
 import { noteWrite } from '../sources/publication-rule';
 
 /**
  * The import's new records, written set-based: validated rows are staged (COPY into a temporary
- * table), then one `INSERT ... SELECT` each writes the records, their revisions and their audit
- * entries. What is written is what EditingService.create writes for each record, one by one:
- * - the record, its level decided by levelOnCreation (the same rule), its change stamps by the
- *   table's trigger, its defaults by the table's own defaults;
- * - a CREATE revision whose state, changed fields and changes are stateOf and diff({}, state) of
- *   the stored row, and whose seenAfter is leastClearanceSql of it;
- * - a CREATE audit entry naming the fields set, at the highest of the record's level and theirs;
+ * table), then one statement writes the records, their revisions and their audit entries
+ * (`INSERT ... SELECT`, chained by `RETURNING`). Each holds what EditingService.create writes for
+ * one record, computed by the same functions:
+ * - the record at the level levelOnCreation gives, its defaults the table's, its change stamps set
+ *   by the table's trigger;
+ * - a CREATE revision: stateOf the stored values, diff({}, state), and seenAfter by
+ *   leastClearanceSql of the row as inserted;
+ * - a CREATE audit entry: auditedChange (the fields set, at the highest of their sensitivity and
+ *   the record's level);
  * - a note for the publication rule (checked once every file is in).
- * test/import.e2e-spec.ts compares each revision and audit entry with what the editing service
+ * test/import.e2e-spec.ts compares every revision and audit entry with what the editing service
  * computes from the stored record.
  */
 
-/** A stored column's value as the revision's state holds it (plain(): dates as ISO 8601 text). */
-function stateValueSql(column: ColumnMetadata, alias: string): string {
-  const c = `${alias}."${column.databaseName}"`;
-  if (column.type === 'timestamptz' || column.type === 'timestamp with time zone') {
-    return `to_jsonb(to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
-  }
-  return `to_jsonb(${c})`;
-}
-
-/** A value as COPY's text format takes it (src/generate/copy.ts). */
+/** A value in COPY's text format (src/generate/copy.ts). */
 function cellOf(column: ColumnMetadata, value: unknown): Cell {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value.toISOString();
@@ -45,16 +36,24 @@ function cellOf(column: ColumnMetadata, value: unknown): Cell {
   throw new Error(`${column.entityMetadata.name}.${column.propertyPath}: no COPY form for this value`);
 }
 
+/** A PostgreSQL text[] literal of names (paths such as date.start: no quote or backslash in them). */
+const textArray = (items: readonly string[]) => `{${items.map((i) => `"${i}"`).join(',')}}`;
+
+/** Columns of the stage beside the record's own. */
+const EXTRA = ['line', 'revision_changed_fields', 'revision_changes', 'revision_state', 'audit_fields', 'audit_level'];
+
 /** The staged new records of one record type, written together by flush(). */
 export class BulkCreations {
   private readonly metadata: EntityMetadata;
-  /** The columns staged: every written column but generated ones and change stamps (the trigger's). */
+  /** The columns written: all but generated ones and change stamps (the trigger's). */
   private readonly columns: ColumnMetadata[];
-  /** Columns that cannot be null and have a default: a staged null means "left out". */
-  private readonly defaulted = new Set<ColumnMetadata>();
+  /** Columns that cannot be null and have a default: left out (undefined), they take it. */
+  private readonly defaulted: ColumnMetadata[];
   private readonly stage: string;
   private readonly rows: Cell[][] = [];
-  private sql: { insert: string; revisions: string; audit: string } | null = null;
+  /** The table's defaults as a stored record holds them, for the revision's state (prepare()). */
+  private defaults: Map<ColumnMetadata, unknown> | null = null;
+  private statement: string | null = null;
 
   constructor(
     private readonly manager: EntityManager,
@@ -62,17 +61,39 @@ export class BulkCreations {
   ) {
     this.metadata = manager.connection.getMetadata(entity);
     this.columns = this.metadata.columns.filter((c) => !c.generatedType && !c.isVirtual && !STAMP_PROPERTIES.has(c.propertyPath));
-    for (const c of this.columns) if (!c.isNullable && (c.default !== undefined || c.isCreateDate || c.isUpdateDate || c.isVersion || c.isPrimary)) this.defaulted.add(c);
+    this.defaulted = this.columns.filter((c) => !c.isNullable && (c.default !== undefined || c.isCreateDate || c.isUpdateDate || c.isVersion || c.isPrimary));
     this.stage = `vigil_import_${this.metadata.tableName}`;
+  }
+
+  /** Reads the table's defaults (once): the revision's state holds a left-out column's default as
+   * the stored row does. */
+  async prepare(): Promise<void> {
+    if (this.defaults) return;
+    const found: { column_name: string; column_default: string | null }[] = await this.manager.query(
+      `SELECT column_name, column_default FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`,
+      [this.metadata.tableName],
+    );
+    const expressions = new Map(found.map((d) => [d.column_name, d.column_default]));
+    const inState = new Set(Object.keys(stateOf(this.metadata, this.metadata.create())));
+    const defaults = new Map<ColumnMetadata, unknown>();
+    const selected = new Map(this.columns.map((c) => [c, `s."${c.databaseName}"`]));
+    for (const column of this.defaulted) {
+      const expression = expressions.get(column.databaseName);
+      if (!expression) continue;
+      selected.set(column, `COALESCE(s."${column.databaseName}", ${expression})`);
+      if (!inState.has(column.propertyPath)) continue;
+      // A default the state holds must be a constant (a literal and its cast), read once here.
+      if (/\(/.test(expression)) throw new Error(`${this.metadata.name}.${column.propertyPath}: its default ${expression} is not a constant`);
+      const [row]: { value: unknown }[] = await this.manager.query(`SELECT (${expression}) AS value`);
+      defaults.set(column, this.manager.connection.driver.prepareHydratedValue(row.value, column));
+    }
+    this.defaults = defaults;
+    this.statement = this.sql([...selected.values()]);
   }
 
   /** Forgets what was staged (a chunk done again). */
   clear(): void {
     this.rows.length = 0;
-  }
-
-  get size(): number {
-    return this.rows.length;
   }
 
   /**
@@ -81,93 +102,64 @@ export class BulkCreations {
    * a column that cannot be null to null: the database's refusal is the per-row path's to name).
    */
   add(values: Record<string, unknown>, ctx: WriteContext, line: number): boolean {
+    if (!this.defaults) throw new Error('BulkCreations.add before prepare()');
     const confidentiality = levelOnCreation(this.entity, values, ctx.within);
-    const record = this.manager.create(this.entity, { ...values, confidentiality } as never) as VigilRecord;
+    const given = this.manager.create(this.entity, { ...values, confidentiality } as never) as VigilRecord;
     const driver = this.manager.connection.driver;
+    // The record as a read of the stored row gives it, for its revision's state.
+    const stored = this.metadata.create() as VigilRecord;
     const cells: Cell[] = [];
     for (const column of this.columns) {
-      const value = column.getEntityValue(record);
-      if (value === null && this.defaulted.has(column)) return false;
-      cells.push(cellOf(column, value === undefined ? null : driver.preparePersistentValue(value, column)));
+      const value = column.getEntityValue(given);
+      if (value === null && this.defaulted.includes(column)) return false;
+      const persisted = value === undefined || value === null ? null : driver.preparePersistentValue(value, column);
+      cells.push(cellOf(column, persisted));
+      const read = persisted === null ? (value === undefined && this.defaults.has(column) ? this.defaults.get(column) : null) : driver.prepareHydratedValue(persisted, column);
+      column.setEntityValue(stored, read);
     }
-    cells.push(line);
+    const state = stateOf(this.metadata, stored);
+    // diff({}, state): for a new record, every path that is set.
+    const changes: Record<string, { before: null; after: unknown }> = {};
+    for (const [path, value] of Object.entries(state)) if (value !== null && value !== undefined) changes[path] = { before: null, after: value };
+    const changedFields = Object.keys(changes);
+    const audit = auditedChange(this.entity, this.metadata.name, changedFields, confidentiality);
+    cells.push(line, textArray(changedFields), JSON.stringify(changes), JSON.stringify(state), textArray(audit.fields), audit.level);
     this.rows.push(cells);
-    noteWrite(this.manager, this.metadata.name, record as VigilRecord & { incidentId?: string | null; responseId?: string | null }, true);
+    noteWrite(this.manager, this.metadata.name, given as VigilRecord & { incidentId?: string | null; responseId?: string | null }, true);
     return true;
   }
 
   /** Writes the staged records, their revisions and audit entries, and empties the stage. */
   async flush(ctx: WriteContext): Promise<void> {
     if (!this.rows.length) return;
-    const sql = (this.sql ??= await this.statements());
-    const names = [...this.columns.map((c) => `"${c.databaseName}"`), 'line'];
+    const names = [...this.columns.map((c) => `"${c.databaseName}"`), ...EXTRA];
     // The stage lives until the transaction ends; a rolled-back chunk may have taken it with it.
     await this.manager.query(
-      `CREATE TEMP TABLE IF NOT EXISTS ${this.stage} ON COMMIT DROP AS SELECT ${names.slice(0, -1).join(', ')}, 0 AS line FROM ${this.metadata.tableName} WITH NO DATA`,
+      `CREATE TEMP TABLE IF NOT EXISTS ${this.stage} ON COMMIT DROP AS SELECT ${names.slice(0, -EXTRA.length).join(', ')}, ` +
+        `0 AS line, '{}'::text[] AS revision_changed_fields, NULL::jsonb AS revision_changes, NULL::jsonb AS revision_state, ` +
+        `'{}'::text[] AS audit_fields, confidentiality AS audit_level FROM ${this.metadata.tableName} WITH NO DATA`,
     );
     await this.manager.query(`TRUNCATE ${this.stage}`);
     const client = (await this.manager.queryRunner!.connect()) as PoolClient;
     await copyRows(client, this.stage, names, this.rows);
     this.rows.length = 0;
-    await this.manager.query(sql.insert);
-    const actor = ctx.viewer.label ?? (ctx.viewer.accountId ? `account ${ctx.viewer.accountId}` : 'anonymous');
-    await this.manager.query(sql.revisions, [ctx.viewer.accountId, actor, ctx.reason ?? null]);
-    await this.manager.query(sql.audit, [ctx.viewer.accountId, actor, ctx.viewer.role, ctx.operation, ctx.reason ?? null, ctx.requestId ?? null]);
+    await this.manager.query(this.statement!, [ctx.viewer.accountId, actorOf(ctx.viewer), ctx.reason ?? null, ctx.viewer.role, ctx.operation, ctx.requestId ?? null]);
   }
 
-  private async statements(): Promise<{ insert: string; revisions: string; audit: string }> {
+  /** The one statement: the records (a left-out column takes the table's default), then a
+   * revision of each as inserted, and an audit entry of each. */
+  private sql(selected: string[]): string {
     const { metadata, stage } = this;
     const table = metadata.tableName;
-    const defaults: { column_name: string; column_default: string | null }[] = await this.manager.query(
-      `SELECT column_name, column_default FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`,
-      [table],
-    );
-    const defaultOf = new Map(defaults.map((d) => [d.column_name, d.column_default]));
-    const selected = this.columns.map((c) => {
-      const given = `s."${c.databaseName}"`;
-      const fallback = defaultOf.get(c.databaseName);
-      return this.defaulted.has(c) && fallback ? `COALESCE(${given}, ${fallback})` : given;
-    });
-    const insert =
-      `INSERT INTO ${table} (${this.columns.map((c) => `"${c.databaseName}"`).join(', ')}) ` +
-      `SELECT ${selected.join(', ')} FROM ${stage} s ORDER BY s.line`;
-
-    // stateOf: the record's own columns, ids, timestamps, versions, stamps and generated ones left out.
-    const stateColumns = metadata.columns.filter(
-      (c) => !(c.isPrimary || c.isCreateDate || c.isUpdateDate || c.isVersion || c.generatedType) && !STAMP_PROPERTIES.has(c.propertyPath),
-    );
-    const pairs = stateColumns.map((c) => `'${c.propertyPath}', ${stateValueSql(c, 't')}`);
-    // jsonb_build_object takes at most 100 arguments: built in parts.
-    const parts: string[] = [];
-    for (let i = 0; i < pairs.length; i += 40) parts.push(`jsonb_build_object(${pairs.slice(i, i + 40).join(', ')})`);
-    const state = parts.join(' || ');
-    // diff({}, state): every path whose value is not null, in the order of the columns.
-    const changedFields = `array_remove(ARRAY[${stateColumns.map((c) => `CASE WHEN t."${c.databaseName}" IS NOT NULL THEN '${c.propertyPath}' END`).join(', ')}]::text[], NULL)`;
-    const changes = `(SELECT jsonb_object_agg(e.key, jsonb_build_object('before', NULL, 'after', e.value)) FROM jsonb_each(st.state) e WHERE e.value <> 'null'::jsonb)`;
-    const type = recordTypeOf(this.entity);
-    const revisions =
-      `INSERT INTO revision (seen_before, seen_after, subject_type, subject_id, version, action, account_id, actor, reason, reverted_to, changed_fields, changes, state) ` +
-      `SELECT NULL, (${leastClearanceSql(metadata.name, 't')})::text::confidentiality, '${type}', t.id, t.version, 'CREATE', $1::uuid, $2, $3, NULL, ` +
-      `${changedFields}, coalesce(${changes}, '{}'::jsonb), st.state ` +
-      `FROM ${stage} s JOIN ${table} t ON t.id = s.id CROSS JOIN LATERAL (SELECT ${state} AS state) st ORDER BY s.line`;
-
-    // The audit entry: the properties set (a date's columns are one property), at the highest of
-    // the record's level and their declared sensitivity.
-    const properties = [...new Set(stateColumns.map((c) => c.propertyPath.split('.')[0]))];
-    const setSql = (property: string) =>
-      stateColumns
-        .filter((c) => c.propertyPath.split('.')[0] === property)
-        .map((c) => `t."${c.databaseName}" IS NOT NULL`)
-        .join(' OR ');
-    const fields = `array_remove(ARRAY[${properties.map((p) => `CASE WHEN ${setSql(p)} THEN '${metadata.name}.${p}' END`).join(', ')}]::text[], NULL)`;
-    const levels = properties
-      .map((p) => ({ p, level: highestSensitivity(this.entity, [p]) }))
-      .filter(({ level }) => level !== AccessLevel.PUBLIC)
-      .map(({ p, level }) => `CASE WHEN ${setSql(p)} THEN '${level}'::confidentiality END`);
-    const audit =
+    const columns = this.columns.map((c) => `"${c.databaseName}"`);
+    return (
+      `WITH inserted AS (INSERT INTO ${table} (${columns.join(', ')}) SELECT ${selected.join(', ')} FROM ${stage} s ORDER BY s.line RETURNING ${columns.join(', ')}), ` +
+      `revisions AS (INSERT INTO revision (seen_before, seen_after, subject_type, subject_id, version, action, account_id, actor, reason, reverted_to, changed_fields, changes, state) ` +
+      `SELECT NULL, (${leastClearanceSql(metadata.name, 't')})::text::confidentiality, '${recordTypeOf(this.entity)}', t.id, t.version, 'CREATE', $1::uuid, $2, $3, NULL, ` +
+      `s.revision_changed_fields, s.revision_changes, s.revision_state FROM inserted t JOIN ${stage} s ON s.id = t.id ORDER BY s.line) ` +
       `INSERT INTO audit_event (account_id, actor, role, action, operation, subject_type, subject_id, fields, level, changes, reason, request_id) ` +
-      `SELECT $1::uuid, $2, $3::role, 'CREATE', $4, '${metadata.name}', t.id::text, ${fields}, GREATEST(t.confidentiality${levels.map((l) => `, ${l}`).join('')}), NULL, $5, $6 ` +
-      `FROM ${stage} s JOIN ${table} t ON t.id = s.id ORDER BY s.line`;
-    return { insert, revisions, audit };
+      `SELECT $1::uuid, $2, $4::role, 'CREATE', $5, '${metadata.name}', s.id::text, s.audit_fields, s.audit_level, NULL, $3, $6 FROM ${stage} s ORDER BY s.line`
+    );
   }
+
 }

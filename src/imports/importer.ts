@@ -345,6 +345,7 @@ class Importer {
     // New records of a chunk are written together (BulkCreations), except responses, whose links
     // are records of their own: those go one by one through EditingService.
     const bulk = format.kind === 'responses' ? null : (this.bulk.get(format.entity) ?? this.bulk.set(format.entity, new BulkCreations(manager, format.entity)).get(format.entity)!);
+    await bulk?.prepare();
     const attempt = async (careful: boolean): Promise<ChunkResult> => {
       const result: ChunkResult = { problems: [], created: 0, updated: 0, unchanged: 0, newIds: [] };
       // What this attempt finds is kept only if the attempt is (its records may be rolled back).
