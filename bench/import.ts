@@ -292,7 +292,25 @@ export async function measureImport(serverUrl: string, options: { incidents: num
   }
 }
 
-/** One line for logs and the report. */
+/** The size of the import `npm run bench` measures (the goal's). */
+export const IMPORT_INCIDENTS = 100_000;
+
+/** Issue 18's goals for the import. */
+export const IMPORT_GOALS = { rowsPerSecond: 2000, peakRssMb: 300 };
+
+/** The report's line: the figures against the goals. */
+export function importGoalLine(f: ImportFigures): string {
+  const mark = (ok: boolean) => (ok ? 'met' : '**not met**');
+  return (
+    `Import (\`npm run vigil -- import\`, bench/import.ts): ${f.rowsPerSecond} rows/s end to end for ${f.incidents.toLocaleString('en')} incidents with ` +
+    `${f.citations.toLocaleString('en')} citations and ${f.sources.toLocaleString('en')} sources (goal ≥ ${IMPORT_GOALS.rowsPerSecond}: ` +
+    `${mark(f.rowsPerSecond >= IMPORT_GOALS.rowsPerSecond)}; ${f.incidentsPerSecond} incidents/s), a revision and an audit entry per record; ` +
+    `peak RSS ${f.peakRssMb} MB (goal < ${IMPORT_GOALS.peakRssMb}: ${mark(f.peakRssMb < IMPORT_GOALS.peakRssMb)}); ` +
+    `${f.ratioToCopy} of the rows/s of COPY into bare tables (${f.copy.rowsPerSecond} rows/s).`
+  );
+}
+
+/** One line for logs. */
 export function describeImport(f: ImportFigures): string {
   return (
     `${f.rows} rows (${f.incidents} incidents, ${f.citations} citations, ${f.sources} sources) in ${f.seconds} s: ${f.rowsPerSecond} rows/s ` +

@@ -1,4 +1,5 @@
 import type { Results, Target } from './run';
+import { importGoalLine } from './import';
 
 /** Goals of issue 7. */
 export const GOALS = {
@@ -79,6 +80,10 @@ export function markdownReport(r: Results): string {
         `${h.withoutHidden.mean} ms (ratio ${h.meanRatio}), ${h.withHidden.requests} and ${h.withoutHidden.requests} requests at 1 connection` +
         `${h.withHidden.failures + h.withoutHidden.failures ? `, **${h.withHidden.failures + h.withoutHidden.failures} failed**` : ''}.`,
     );
+  }
+  if (r.import) {
+    lines.push('');
+    lines.push(importGoalLine(r.import));
   }
   lines.push('');
   lines.push('## GraphQL reads');

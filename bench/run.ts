@@ -2,7 +2,7 @@
  *
  *   npm run bench -- [--incidents 200000] [--seed 1] [--duration 10] [--connections 8]
  *                    [--latency-duration 5] [--warmup 2] [--fresh] [--no-cache] [--profile]
- *                    [--skip-export] [--out bench/results]
+ *                    [--skip-export] [--skip-import] [--out bench/results]
  */
 import { execFileSync } from 'node:child_process';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
@@ -28,6 +28,7 @@ import { BenchServer, cleanup, startServer } from './processes';
 import { markdownReport } from './report';
 import { graphql, PAGE_SIZE, Read, ReadName, READS } from './requests';
 import { addHiddenMatches, HiddenRowsFigures, measureHiddenRows, removeHiddenMatches } from './hidden-rows';
+import { describeImport, IMPORT_INCIDENTS, ImportFigures, measureImport } from './import';
 import type { RecordedStatement } from './protocol';
 
 export type Target = 'vigil' | 'postgraphile' | 'direct';
@@ -45,6 +46,8 @@ export interface Options {
   noCache: boolean;
   profile: boolean;
   skipExport: boolean;
+  /** Skip the import measurement (bench/import.ts). */
+  skipImport: boolean;
   /** The reads to measure (all by default); `hidden` is the hidden-rows comparison. */
   reads: (ReadName | 'hidden')[];
   out: string;
@@ -75,6 +78,8 @@ export interface Results {
   export: ExportFigures | null;
   /** An anonymous search with hidden matches against one without (issue 14, class 4). */
   hiddenRows: HiddenRowsFigures | null;
+  /** `npm run vigil -- import` of 100,000 incidents with citations into a fresh database (issue 18). */
+  import: ImportFigures | null;
   vigilStatementsPerRead: Record<string, { text: string; wave: number }[]>;
 }
 
@@ -93,6 +98,7 @@ function parseOptions(argv: string[]): Options {
       'no-cache': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       'skip-export': { type: 'boolean', default: false },
+      'skip-import': { type: 'boolean', default: false },
       reads: { type: 'string', default: [...READS.map((r) => r.name), 'hidden'].join(',') },
       out: { type: 'string', default: join(REPO, 'bench', 'results') },
       help: { type: 'boolean', default: false },
@@ -120,6 +126,7 @@ function parseOptions(argv: string[]): Options {
     noCache: values['no-cache']!,
     profile: values.profile!,
     skipExport: values['skip-export']!,
+    skipImport: values['skip-import']!,
     reads: readNames(values.reads!),
     out: resolve(values.out!),
   };
@@ -147,6 +154,7 @@ function readUsage(): string {
   --no-cache            generate into a throwaway directory, removed at the end
   --profile             write a CPU profile of the Vigil process (.vigil/bench/logs/*.cpuprofile)
   --skip-export         skip the CSV export measurement
+  --skip-import         skip the import measurement (alone: npm run bench:import)
   --reads LIST          the reads to measure, comma-separated (default page,monthly,search,hidden;
                         hidden: an anonymous search with 2,000 hidden matches against one with none)
   --out DIR             where results go (default bench/results)
@@ -386,6 +394,13 @@ async function main(): Promise<void> {
   }
 
   for (const server of [direct, postgraphile, vigil]) await server.stop();
+
+  // Last, with the servers stopped: a fresh database of its own on the same PostgreSQL.
+  let importFigures: ImportFigures | null = null;
+  if (!options.skipImport) {
+    importFigures = await measureImport(db.url, { incidents: IMPORT_INCIDENTS, log });
+    log(`  import: ${describeImport(importFigures)}`);
+  }
   await db.close();
 
   const results: Results = {
@@ -406,6 +421,7 @@ async function main(): Promise<void> {
     reads,
     export: exportFigures,
     hiddenRows: hiddenRowsFigures,
+    import: importFigures,
     vigilStatementsPerRead: Object.fromEntries(
       Object.entries(plans).map(([name, list]) => [name, list.map((s) => ({ text: s.text.replace(/\s+/g, ' ').slice(0, 300), wave: s.wave }))]),
     ),
