@@ -220,12 +220,15 @@ interface Row extends RowValues {
 class Importer {
   readonly problems: Problems;
   private readonly progress: ImportProgress;
-  /** Ids seen so far per kind, with their line, so that an id given twice is reported. */
-  private readonly seen = new Map<ImportKind, Map<string, string>>();
-  /** Where each record written so far came from, for problems found once every file is in. */
-  private readonly writtenAt = new Map<string, { file: string; line: number }>();
+  /** Ids seen so far, by kind and file, with their line, so that an id given twice is reported.
+   * A line number per id rather than a text: an import of 300,000 rows keeps every id. */
+  private readonly seen = new Map<ImportKind, Map<string, Map<string, number>>>();
+  /** Where each record written so far came from (file -> id -> line), for problems found once
+   * every file is in. */
+  private readonly writtenAt = new Map<string, Map<string, number>>();
   /** Referenced ids found to exist by the chunks done so far (validateWrite's knownToExist): a
-   * chunk works on a copy, kept only when the chunk is (a rolled-back chunk's records are gone). */
+   * chunk's attempt adds to a layer over it, kept only when the attempt is (a rolled-back chunk's
+   * records are gone). */
   private knownToExist = new Map<Function, Set<string>>();
   /** New records staged for the set-based write, per record type (BulkCreations). */
   private readonly bulk = new Map<Function, BulkCreations>();
@@ -273,11 +276,16 @@ class Importer {
     return summary;
   }
 
+  /** Where the records written from `file` came from: id -> line. */
+  private written(file: string): Map<string, number> {
+    return this.writtenAt.get(file) ?? this.writtenAt.set(file, new Map()).get(file)!;
+  }
+
   /** A PUBLIC incident or response must cite a source the public can see (src/sources/publication-rule.ts):
    * each one the import leaves without is a problem of the row that wrote it. */
   async checkPublication(manager: EntityManager): Promise<void> {
     for (const record of await unsourcedPublicRecords(manager)) {
-      const at = this.writtenAt.get(record.id);
+      const at = [...this.writtenAt].map(([file, lines]) => ({ file, line: lines.get(record.id) })).find((w) => w.line !== undefined);
       this.problems.add({ file: at?.file ?? 'import', line: at?.line ?? null, column: null, message: unsourcedMessage(record) });
     }
   }
@@ -316,8 +324,8 @@ class Importer {
     ctx: WriteContext,
   ): Promise<void> {
     const { format } = plan;
-    const seen = this.seen.get(format.kind) ?? new Map<string, string>();
-    this.seen.set(format.kind, seen);
+    const byFile = this.seen.get(format.kind) ?? this.seen.set(format.kind, new Map()).get(format.kind)!;
+    const seen = byFile.get(plan.path) ?? byFile.set(plan.path, new Map()).get(plan.path)!;
     const rows: Row[] = [];
     for (const record of records) {
       if (record.cells.length !== columns.length) {
@@ -327,9 +335,9 @@ class Importer {
       }
       const row: Row = { line: record.line, ...rowValues(columns, record.cells) };
       if (row.id) {
-        const first = seen.get(row.id);
-        if (first) row.problems.push({ column: 'id', message: `is given twice: also on ${first}` });
-        else seen.set(row.id, `${plan.path}:${row.line}`);
+        const first = [...byFile].map(([file, lines]) => ({ file, line: lines.get(row.id!) })).find((f) => f.line !== undefined);
+        if (first) row.problems.push({ column: 'id', message: `is given twice: also on ${first.file}:${first.line}` });
+        else seen.set(row.id, row.line);
       }
       rows.push(row);
     }
@@ -491,7 +499,7 @@ class Importer {
     }
     if (!existing && bulk?.add(creationValues(format, row.id, input, row), ctx, row.line)) {
       result.created++;
-      this.writtenAt.set(row.id, { file: plan.path, line: row.line });
+      this.written(plan.path).set(row.id, row.line);
       if (row.newId) result.newIds.push({ line: row.line, id: row.id });
       return;
     }
@@ -518,7 +526,7 @@ class Importer {
       }
     }
     result[write.outcome]++;
-    this.writtenAt.set(row.id, { file: plan.path, line: row.line });
+    this.written(plan.path).set(row.id, row.line);
     if (write.outcome === 'created' && row.newId) result.newIds.push({ line: row.line, id: row.id! });
   }
 
