@@ -21,7 +21,7 @@ import { createTestDatabase, TestDatabase } from './support/test-database';
  * written by INSERT ... SELECT, chunk by chunk) must keep from the one-record-at-a-time writes of
  * the editing service: a revision and an audit entry per record with the same content, the levels
  * new records are created at, all or nothing across chunks, updates beside creations. Files of
- * several chunks (2,000 rows each). */
+ * several chunks (1,000 rows each). */
 
 const OPERATOR = new Viewer(Role.ADMIN, null, 'command line (bulk import test)');
 const TABLES = ['source', 'incident', 'citation', 'revision', 'audit_event'];

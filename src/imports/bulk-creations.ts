@@ -125,7 +125,9 @@ export class BulkCreations {
     const audit = auditedChange(this.entity, this.metadata.name, changedFields, confidentiality);
     cells.push(line, textArray(changedFields), JSON.stringify(changes), JSON.stringify(state), textArray(audit.fields), audit.level);
     this.rows.push(cells);
-    noteWrite(this.manager, this.metadata.name, given as VigilRecord & { incidentId?: string | null; responseId?: string | null }, true);
+    // "Created" only names a new incident or response in the rule's message: a citation's id is
+    // not kept for it (an import may create hundreds of thousands).
+    noteWrite(this.manager, this.metadata.name, given as VigilRecord & { incidentId?: string | null; responseId?: string | null }, this.metadata.name !== 'Citation');
     return true;
   }
 
