@@ -54,6 +54,8 @@ export class BulkCreations {
   /** The table's defaults as a stored record holds them, for the revision's state (prepare()). */
   private defaults: Map<ColumnMetadata, unknown> | null = null;
   private statement: string | null = null;
+  /** The table has a default this path cannot reproduce in the revision's state. */
+  private perRow = false;
 
   constructor(
     private readonly manager: EntityManager,
@@ -82,8 +84,12 @@ export class BulkCreations {
       if (!expression) continue;
       selected.set(column, `COALESCE(s."${column.databaseName}", ${expression})`);
       if (!inState.has(column.propertyPath)) continue;
-      // A default the state holds must be a constant (a literal and its cast), read once here.
-      if (/\(/.test(expression)) throw new Error(`${this.metadata.name}.${column.propertyPath}: its default ${expression} is not a constant`);
+      // A default the state holds must be a constant (a literal and its cast), read once here; a
+      // computed one leaves this type's rows to the editing service, one by one.
+      if (/\(/.test(expression)) {
+        this.perRow = true;
+        continue;
+      }
       const [row]: { value: unknown }[] = await this.manager.query(`SELECT (${expression}) AS value`);
       defaults.set(column, this.manager.connection.driver.prepareHydratedValue(row.value, column));
     }
@@ -99,10 +105,12 @@ export class BulkCreations {
   /**
    * Stages a new record with `values` (as EditingService.create takes them: the file's times and
    * id included), at the level levelOnCreation gives. False when the row cannot be staged (it sets
-   * a column that cannot be null to null: the database's refusal is the per-row path's to name).
+   * a column that cannot be null to null: the database's refusal is the per-row path's to name; or
+   * the table has a computed default, see prepare()).
    */
   add(values: Record<string, unknown>, ctx: WriteContext, line: number): boolean {
     if (!this.defaults) throw new Error('BulkCreations.add before prepare()');
+    if (this.perRow) return false;
     const confidentiality = levelOnCreation(this.entity, values, ctx.within);
     const given = this.manager.create(this.entity, { ...values, confidentiality } as never) as VigilRecord;
     const driver = this.manager.connection.driver;
