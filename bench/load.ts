@@ -60,8 +60,10 @@ export interface LoadFigures {
 
 export interface LoadTarget {
   url: string;
-  /** The JSON body to POST (the same every time). */
-  body: string;
+  /** The JSON body to POST (the same every time); none for a GET. */
+  body?: string;
+  /** Sent with every request (an export's bearer token...). */
+  headers?: Record<string, string>;
 }
 
 export interface RunResult {
@@ -78,9 +80,9 @@ export function run(target: LoadTarget, connections: number, seconds: number): P
     const instance = autocannon(
       {
         url: target.url,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: target.body,
+        ...(target.body === undefined
+          ? { method: 'GET' as const, headers: target.headers ?? {} }
+          : { method: 'POST' as const, headers: { 'content-type': 'application/json', ...target.headers }, body: target.body }),
         connections,
         pipelining: 1,
         duration: seconds,

@@ -1,30 +1,35 @@
 /* The three representative reads of issue 7, as Vigil's GraphQL and as the equivalent PostGraphile
- * GraphQL over bench/postgraphile.sql, each with a normal form of its answer so the harness can
- * check that both servers return the same data before measuring them. */
+ * GraphQL over bench/postgraphile.sql (PostGraphile 4, and PostGraphile 5, whose schema differs only
+ * in names: a column `id` is `rowId` there, `id` being the Node ID), each with a normal form of its
+ * answer so the harness can check that every server returns the same data before measuring them. */
 
 export interface GraphQLBody {
   query: string;
   variables?: Record<string, unknown>;
 }
 
-export type ReadName = 'page' | 'monthly' | 'search';
+export type ReadName = 'page' | 'monthly' | 'search' | 'searchCountry';
 
 export interface Read {
   name: ReadName;
   title: string;
   vigil(first: number): GraphQLBody;
-  postgraphile(first: number): GraphQLBody;
+  postgraphile4(first: number): GraphQLBody;
+  postgraphile5(first: number): GraphQLBody;
   /** Page sizes at which statements are counted; null when the read has no page. */
   pageSizes: number[] | null;
   /** The answer's `data` in a form both servers share. */
   normalizeVigil(data: unknown): unknown;
-  normalizePostGraphile(data: unknown): unknown;
+  normalizePostGraphile4(data: unknown): unknown;
+  normalizePostGraphile5(data: unknown): unknown;
 }
 
 export const PAGE_SIZE = 50;
 export const COUNTRY = 'RU';
 export const YEAR = 2017;
 export const SEARCH = 'detained prison';
+/** A word that many incidents hold (the kind TORTURE_OR_ILL_TREATMENT is searched too), in a large country. */
+export const COMMON_WORD = 'torture';
 
 // The answers are walked loosely: a wrong shape fails the comparison, which is the point.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -43,13 +48,21 @@ const PAGE_VIGIL = `query Page($first: Int!, $regions: [String!], $from: String,
   }
 }`;
 
-const PAGE_POSTGRAPHILE = `query Page($first: Int!, $regions: [String], $from: Date, $to: Date) {
+/** PostGraphile's names of the `id` column: the field, and its order. */
+interface IdNames {
+  id: 'id' | 'rowId';
+  ID: 'ID' | 'ROW_ID';
+}
+const V4: IdNames = { id: 'id', ID: 'ID' };
+const V5: IdNames = { id: 'rowId', ID: 'ROW_ID' };
+
+const pagePostGraphile = ({ id, ID }: IdNames) => `query Page($first: Int!, $regions: [String], $from: Date, $to: Date) {
   incidentsIn(regions: $regions, dateFrom: $from, dateTo: $to, first: $first) {
     pageInfo { hasNextPage endCursor }
     nodes {
-      id headline kind dateStart datePrecision regionCode victimsAtLeast victimsAtMost victimsBest
-      citationsByIncidentId(orderBy: [CREATED_AT_ASC, ID_ASC]) { nodes { excerpt sourceBySourceId { publisher title } } }
-      responseIncidentsByIncidentId(orderBy: [CREATED_AT_ASC, ID_ASC]) { nodes { advocacyResponseByResponseId { kind title } } }
+      ${id} headline kind dateStart datePrecision regionCode victimsAtLeast victimsAtMost victimsBest
+      citationsByIncidentId(orderBy: [CREATED_AT_ASC, ${ID}_ASC]) { nodes { excerpt sourceBySourceId { publisher title } } }
+      responseIncidentsByIncidentId(orderBy: [CREATED_AT_ASC, ${ID}_ASC]) { nodes { advocacyResponseByResponseId { kind title } } }
     }
   }
 }`;
@@ -72,19 +85,46 @@ const MONTHLY_POSTGRAPHILE = `query Monthly($regions: [String]) {
   }
 }`;
 
-const SEARCH_VIGIL = `query Search($first: Int!, $search: String) {
-  incidents(first: $first, filter: { search: $search }, orderBy: RELEVANCE) {
+const SEARCH_VIGIL = `query Search($first: Int!, $search: String, $regions: [String!]) {
+  incidents(first: $first, filter: { search: $search, regions: $regions }, orderBy: RELEVANCE) {
     pageInfo { hasNextPage endCursor }
     edges { node { id headline kind date { start precision } regionCode } }
   }
 }`;
 
-const SEARCH_POSTGRAPHILE = `query Search($first: Int!, $search: String) {
-  searchIncidents(search: $search, first: $first) {
+const searchPostGraphile = ({ id }: IdNames) => `query Search($first: Int!, $search: String, $regions: [String]) {
+  searchIncidents(search: $search, regions: $regions, first: $first) {
     pageInfo { hasNextPage endCursor }
-    nodes { id headline kind dateStart datePrecision regionCode }
+    nodes { ${id} headline kind dateStart datePrecision regionCode }
   }
 }`;
+
+const normalizePagePostGraphile = (data: Loose, { id }: IdNames) => ({
+  hasNextPage: data.incidentsIn.pageInfo.hasNextPage,
+  incidents: data.incidentsIn.nodes.map((n: Loose) => ({
+    id: n[id],
+    headline: n.headline,
+    kind: n.kind,
+    date: [n.dateStart, n.datePrecision],
+    regionCode: n.regionCode,
+    victims: [n.victimsAtLeast, n.victimsAtMost, n.victimsBest],
+    citations: n.citationsByIncidentId.nodes.map((c: Loose) => [c.excerpt, c.sourceBySourceId?.publisher, c.sourceBySourceId?.title]),
+    responses: n.responseIncidentsByIncidentId.nodes.map((r: Loose) => [r.advocacyResponseByResponseId.kind, r.advocacyResponseByResponseId.title]),
+  })),
+});
+
+const normalizeMonthlyPostGraphile = (data: Loose) =>
+  data.incidentMonthlyStats.nodes.map((b: Loose) => [
+    b.month,
+    b.incidents,
+    ...['victims', 'deaths'].flatMap((k) => [b[`${k}AtLeast`], b[`${k}AtMost`], b[`${k}Best`], b[`${k}Unknown`]].map(num)),
+    b.responses,
+  ]);
+
+const normalizeSearchPostGraphile = (data: Loose, { id }: IdNames) => ({
+  hasNextPage: data.searchIncidents.pageInfo.hasNextPage,
+  incidents: data.searchIncidents.nodes.map((n: Loose) => [n[id], n.headline, n.kind, n.dateStart, n.datePrecision, n.regionCode]),
+});
 
 const pageVariables = (first: number) => ({ first, regions: [COUNTRY], from: `${YEAR}-01-01`, to: `${YEAR}-12-31` });
 
@@ -93,7 +133,8 @@ export const READS: Read[] = [
     name: 'page',
     title: `page of ${PAGE_SIZE} incidents in ${COUNTRY} in ${YEAR} with citations, sources and responses`,
     vigil: (first) => ({ query: PAGE_VIGIL, variables: pageVariables(first) }),
-    postgraphile: (first) => ({ query: PAGE_POSTGRAPHILE, variables: pageVariables(first) }),
+    postgraphile4: (first) => ({ query: pagePostGraphile(V4), variables: pageVariables(first) }),
+    postgraphile5: (first) => ({ query: pagePostGraphile(V5), variables: pageVariables(first) }),
     pageSizes: [10, PAGE_SIZE],
     normalizeVigil: (data: Loose) => ({
       hasNextPage: data.incidents.pageInfo.hasNextPage,
@@ -108,25 +149,15 @@ export const READS: Read[] = [
         responses: n.responses.map((r: Loose) => [r.kind, r.title]),
       })),
     }),
-    normalizePostGraphile: (data: Loose) => ({
-      hasNextPage: data.incidentsIn.pageInfo.hasNextPage,
-      incidents: data.incidentsIn.nodes.map((n: Loose) => ({
-        id: n.id,
-        headline: n.headline,
-        kind: n.kind,
-        date: [n.dateStart, n.datePrecision],
-        regionCode: n.regionCode,
-        victims: [n.victimsAtLeast, n.victimsAtMost, n.victimsBest],
-        citations: n.citationsByIncidentId.nodes.map((c: Loose) => [c.excerpt, c.sourceBySourceId?.publisher, c.sourceBySourceId?.title]),
-        responses: n.responseIncidentsByIncidentId.nodes.map((r: Loose) => [r.advocacyResponseByResponseId.kind, r.advocacyResponseByResponseId.title]),
-      })),
-    }),
+    normalizePostGraphile4: (data: Loose) => normalizePagePostGraphile(data, V4),
+    normalizePostGraphile5: (data: Loose) => normalizePagePostGraphile(data, V5),
   },
   {
     name: 'monthly',
     title: `monthly aggregate for ${COUNTRY} (counts, victims and deaths as ranges, responses)`,
     vigil: () => ({ query: MONTHLY_VIGIL, variables: { regions: [COUNTRY] } }),
-    postgraphile: () => ({ query: MONTHLY_POSTGRAPHILE, variables: { regions: [COUNTRY] } }),
+    postgraphile4: () => ({ query: MONTHLY_POSTGRAPHILE, variables: { regions: [COUNTRY] } }),
+    postgraphile5: () => ({ query: MONTHLY_POSTGRAPHILE, variables: { regions: [COUNTRY] } }),
     pageSizes: null,
     normalizeVigil: (data: Loose) =>
       data.incidentStats.map((b: Loose) => [
@@ -135,28 +166,36 @@ export const READS: Read[] = [
         ...['victims', 'deaths'].flatMap((k) => [b[k].atLeast, b[k].atMost, b[k].best, b[k].unknown].map(num)),
         b.responses,
       ]),
-    normalizePostGraphile: (data: Loose) =>
-      data.incidentMonthlyStats.nodes.map((b: Loose) => [
-        b.month,
-        b.incidents,
-        ...['victims', 'deaths'].flatMap((k) => [b[`${k}AtLeast`], b[`${k}AtMost`], b[`${k}Best`], b[`${k}Unknown`]].map(num)),
-        b.responses,
-      ]),
+    normalizePostGraphile4: (data: Loose) => normalizeMonthlyPostGraphile(data),
+    normalizePostGraphile5: (data: Loose) => normalizeMonthlyPostGraphile(data),
   },
   {
     name: 'search',
     title: `full-text search "${SEARCH}", ${PAGE_SIZE} most relevant`,
     vigil: (first) => ({ query: SEARCH_VIGIL, variables: { first, search: SEARCH } }),
-    postgraphile: (first) => ({ query: SEARCH_POSTGRAPHILE, variables: { first, search: SEARCH } }),
+    postgraphile4: (first) => ({ query: searchPostGraphile(V4), variables: { first, search: SEARCH } }),
+    postgraphile5: (first) => ({ query: searchPostGraphile(V5), variables: { first, search: SEARCH } }),
     pageSizes: [10, PAGE_SIZE],
     normalizeVigil: (data: Loose) => ({
       hasNextPage: data.incidents.pageInfo.hasNextPage,
       incidents: data.incidents.edges.map(({ node: n }: Loose) => [n.id, n.headline, n.kind, n.date.start, n.date.precision, n.regionCode]),
     }),
-    normalizePostGraphile: (data: Loose) => ({
-      hasNextPage: data.searchIncidents.pageInfo.hasNextPage,
-      incidents: data.searchIncidents.nodes.map((n: Loose) => [n.id, n.headline, n.kind, n.dateStart, n.datePrecision, n.regionCode]),
+    normalizePostGraphile4: (data: Loose) => normalizeSearchPostGraphile(data, V4),
+    normalizePostGraphile5: (data: Loose) => normalizeSearchPostGraphile(data, V5),
+  },
+  {
+    name: 'searchCountry',
+    title: `full-text search "${COMMON_WORD}" in ${COUNTRY}, ${PAGE_SIZE} most relevant`,
+    vigil: (first) => ({ query: SEARCH_VIGIL, variables: { first, search: COMMON_WORD, regions: [COUNTRY] } }),
+    postgraphile4: (first) => ({ query: searchPostGraphile(V4), variables: { first, search: COMMON_WORD, regions: [COUNTRY] } }),
+    postgraphile5: (first) => ({ query: searchPostGraphile(V5), variables: { first, search: COMMON_WORD, regions: [COUNTRY] } }),
+    pageSizes: [10, PAGE_SIZE],
+    normalizeVigil: (data: Loose) => ({
+      hasNextPage: data.incidents.pageInfo.hasNextPage,
+      incidents: data.incidents.edges.map(({ node: n }: Loose) => [n.id, n.headline, n.kind, n.date.start, n.date.precision, n.regionCode]),
     }),
+    normalizePostGraphile4: (data: Loose) => normalizeSearchPostGraphile(data, V4),
+    normalizePostGraphile5: (data: Loose) => normalizeSearchPostGraphile(data, V5),
   },
 ];
 

@@ -25,14 +25,22 @@ import {
 } from './database';
 import { LoadFigures, LoadTarget, run, Series } from './load';
 import { BenchServer, cleanup, startServer } from './processes';
-import { markdownReport } from './report';
+import { markdownReport, NAMES } from './report';
+import { measureTimeline, TimelineFigures, timelineTitle } from './timeline';
 import { graphql, PAGE_SIZE, Read, ReadName, READS } from './requests';
 import { addHiddenMatches, HiddenRowsFigures, measureHiddenRows, removeHiddenMatches } from './hidden-rows';
 import { describeImport, IMPORT_INCIDENTS, ImportFigures, measureImport } from './import';
 import type { RecordedStatement } from './protocol';
 
-export type Target = 'vigil' | 'postgraphile' | 'direct';
-export const TARGETS: Target[] = ['vigil', 'postgraphile', 'direct'];
+export type Target = 'vigil' | 'postgraphile5' | 'postgraphile4' | 'direct';
+export const TARGETS: Target[] = ['vigil', 'postgraphile5', 'postgraphile4', 'direct'];
+/** The GraphQL servers Vigil is compared with, each checked for the same data. */
+export const POSTGRAPHILES = ['postgraphile5', 'postgraphile4'] as const;
+export type PostGraphile = (typeof POSTGRAPHILES)[number];
+
+/** Measurements beyond the GraphQL reads compared with PostGraphile. */
+const EXTRAS = ['timeline', 'hidden'] as const;
+type Extra = (typeof EXTRAS)[number];
 
 export interface Options {
   incidents: number;
@@ -48,17 +56,18 @@ export interface Options {
   skipExport: boolean;
   /** Skip the import measurement (bench/import.ts). */
   skipImport: boolean;
-  /** The reads to measure (all by default); `hidden` is the hidden-rows comparison. */
-  reads: (ReadName | 'hidden')[];
+  /** The reads to measure (all by default); `timeline` is the timeline of one country and year
+   * (GraphQL and export), `hidden` the hidden-rows comparison. */
+  reads: (ReadName | Extra)[];
   out: string;
 }
 
 export interface ReadResult {
   name: ReadName;
   title: string;
-  /** Vigil and PostGraphile returned the same data (normalised). */
-  sameData: boolean;
-  difference?: string;
+  /** Vigil and each PostGraphile returned the same data (normalised); where not, the first difference. */
+  sameData: Record<PostGraphile, boolean>;
+  difference: Partial<Record<PostGraphile, string>>;
   /** Why Vigil's statement count differs between page sizes, when it does. */
   statementNote?: string;
   /** SQL statements per request, by page size ("all" when the read has none). */
@@ -78,8 +87,11 @@ export interface Results {
   export: ExportFigures | null;
   /** An anonymous search with hidden matches against one without (issue 14, class 4). */
   hiddenRows: HiddenRowsFigures | null;
-  /** `npm run vigil -- import` of 100,000 incidents with citations into a fresh database (issue 18). */
-  import: ImportFigures | null;
+  /** The timeline of one country and year, through GraphQL and the export (issue 18). */
+  timeline: TimelineFigures | null;
+  /** `npm run vigil -- import` of 100,000 incidents with citations into a fresh database (issue 18);
+   * null when skipped. */
+  import?: ImportFigures | null;
   vigilStatementsPerRead: Record<string, { text: string; wave: number }[]>;
 }
 
@@ -99,7 +111,7 @@ function parseOptions(argv: string[]): Options {
       profile: { type: 'boolean', default: false },
       'skip-export': { type: 'boolean', default: false },
       'skip-import': { type: 'boolean', default: false },
-      reads: { type: 'string', default: [...READS.map((r) => r.name), 'hidden'].join(',') },
+      reads: { type: 'string', default: [...READS.map((r) => r.name), ...EXTRAS].join(',') },
       out: { type: 'string', default: join(REPO, 'bench', 'results') },
       help: { type: 'boolean', default: false },
     },
@@ -134,7 +146,7 @@ function parseOptions(argv: string[]): Options {
 
 function readNames(list: string): Options['reads'] {
   const names = list.split(',').map((n) => n.trim()).filter(Boolean);
-  const known = [...READS.map((r) => r.name as string), 'hidden'];
+  const known = [...READS.map((r) => r.name as string), ...EXTRAS];
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length || !names.length) throw new Error(`--reads must list some of ${known.join(', ')}${unknown.length ? `; not ${unknown.join(', ')}` : ''}`);
   return names as Options['reads'];
@@ -155,7 +167,8 @@ function readUsage(): string {
   --profile             write a CPU profile of the Vigil process (.vigil/bench/logs/*.cpuprofile)
   --skip-export         skip the CSV export measurement
   --skip-import         skip the import measurement (alone: npm run bench:import)
-  --reads LIST          the reads to measure, comma-separated (default page,monthly,search,hidden;
+  --reads LIST          the reads to measure, comma-separated (default page,monthly,search,searchCountry,timeline,hidden;
+                        timeline: one country and year through GraphQL and /exports/timeline.json;
                         hidden: an anonymous search with 2,000 hidden matches against one with none)
   --out DIR             where results go (default bench/results)
 Env: BENCH_DATABASE_URL  a PostgreSQL server (superuser URL) to use instead of the embedded one`;
@@ -253,7 +266,7 @@ async function main(): Promise<void> {
   log(`database ready (${db.origin}${db.generatedSeconds !== null ? `, generated in ${db.generatedSeconds.toFixed(0)} s` : ''}); PostgreSQL ${db.serverVersion}; pg_stat_statements ${db.pgStatStatements ? 'on' : 'off'}`);
   await installPostGraphileSchema(db.url);
 
-  const [vigilPort, postgraphilePort, directPort] = [await freePort(), await freePort(), await freePort()];
+  const [vigilPort, postgraphile5Port, postgraphile4Port, directPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const serviceUrl = await serviceRoleUrl(db.url);
   log('starting Vigil');
   const vigil = await startServer({
@@ -271,29 +284,43 @@ async function main(): Promise<void> {
       ...(options.profile ? ['--cpu-prof', '--cpu-prof-dir', logDir] : []),
     ],
   });
-  log('starting PostGraphile');
-  const postgraphile = await startServer({
-    name: 'postgraphile',
-    script: join(__dirname, 'postgraphile-server.js'),
-    port: postgraphilePort,
-    readyPath: '/health',
-    logDir,
-    env: { DATABASE_URL: db.url, PORT: String(postgraphilePort) },
-  });
+  log('starting PostGraphile 5 and PostGraphile 4');
+  const [postgraphile5, postgraphile4] = await Promise.all(
+    (['postgraphile5', 'postgraphile4'] as const).map((name, k) =>
+      startServer({
+        name,
+        script: join(__dirname, `${name}-server.js`),
+        port: [postgraphile5Port, postgraphile4Port][k],
+        readyPath: '/health',
+        logDir,
+        env: { DATABASE_URL: db.url, PORT: String([postgraphile5Port, postgraphile4Port][k]) },
+      }),
+    ),
+  );
   const endpoints: Record<Exclude<Target, 'direct'>, string> = {
     vigil: `${vigil.baseUrl}/graphql`,
-    postgraphile: `${postgraphile.baseUrl}/graphql`,
+    postgraphile5: `${postgraphile5.baseUrl}/graphql`,
+    postgraphile4: `${postgraphile4.baseUrl}/graphql`,
   };
+  const postgraphiles: Record<PostGraphile, BenchServer> = { postgraphile5, postgraphile4 };
 
-  // Same data from both GraphQL servers, and the statements each sends per request.
+  // Same data from every GraphQL server, and the statements each sends per request.
   const reads: ReadResult[] = [];
   const plans: Record<string, RecordedStatement[]> = {};
   for (const read of selected) {
     const vigilData = read.normalizeVigil(await graphql(endpoints.vigil, read.vigil(PAGE_SIZE)));
-    const postgraphileData = read.normalizePostGraphile(await graphql(endpoints.postgraphile, read.postgraphile(PAGE_SIZE)));
-    const difference = firstDifference(vigilData, postgraphileData);
-    if (difference) log(`!! ${read.name}: Vigil and PostGraphile answers differ at ${difference}`);
-    const statements: ReadResult['statements'] = { vigil: {}, postgraphile: {}, direct: {} };
+    const sameData = {} as ReadResult['sameData'];
+    const difference: ReadResult['difference'] = {};
+    for (const name of POSTGRAPHILES) {
+      const normalize = name === 'postgraphile5' ? read.normalizePostGraphile5 : read.normalizePostGraphile4;
+      const found = firstDifference(vigilData, normalize(await graphql(endpoints[name], read[name](PAGE_SIZE))));
+      sameData[name] = !found;
+      if (found) {
+        difference[name] = found;
+        log(`!! ${read.name}: Vigil and ${NAMES[name]} answers differ at ${found}`);
+      }
+    }
+    const statements: ReadResult['statements'] = { vigil: {}, postgraphile5: {}, postgraphile4: {}, direct: {} };
     const tablesBySize = new Map<number, string[]>();
     for (const first of read.pageSizes ?? [PAGE_SIZE]) {
       const key = read.pageSizes ? `first ${first}` : 'all';
@@ -301,16 +328,17 @@ async function main(): Promise<void> {
       statements.vigil[key] = recordedVigil.count;
       tablesBySize.set(first, recordedVigil.statements.map((s) => /\bFROM\s+"?(\w+)"?/i.exec(s.text)?.[1] ?? '?'));
       if (first === PAGE_SIZE) plans[read.name] = recordedVigil.statements;
-      statements.postgraphile[key] = (await countStatements(postgraphile, endpoints.postgraphile, read.postgraphile(first))).count;
+      for (const name of POSTGRAPHILES) statements[name][key] = (await countStatements(postgraphiles[name], endpoints[name], read[name](first))).count;
     }
     statements.direct = { [read.pageSizes ? `first ${PAGE_SIZE}` : 'all']: plans[read.name].length };
     const statementNote = noteOnCounts(tablesBySize);
-    log(`${read.name}: same data ${difference ? 'NO' : 'yes'}; statements per request ${JSON.stringify(statements)}${statementNote ? ` (${statementNote})` : ''}`);
+    const same = POSTGRAPHILES.map((name) => `${NAMES[name]} ${sameData[name] ? 'yes' : 'NO'}`).join(', ');
+    log(`${read.name}: same data: ${same}; statements per request ${JSON.stringify(statements)}${statementNote ? ` (${statementNote})` : ''}`);
     reads.push({
       name: read.name,
       title: read.title,
-      sameData: !difference,
-      ...(difference ? { difference } : {}),
+      sameData,
+      difference,
       ...(statementNote ? { statementNote } : {}),
       statements,
       load: {},
@@ -342,12 +370,13 @@ async function main(): Promise<void> {
     log(`  ${exportFigures.available ? JSON.stringify(exportFigures.vigil) : `not available: ${exportFigures.reason}`}`);
   }
 
-  const servers: Record<Target, BenchServer> = { vigil, postgraphile, direct };
+  const servers: Record<Target, BenchServer> = { vigil, postgraphile5, postgraphile4, direct };
   for (const read of selected) {
     const result = reads.find((r) => r.name === read.name)!;
     const targets: Record<Target, LoadTarget> = {
       vigil: { url: endpoints.vigil, body: JSON.stringify(read.vigil(PAGE_SIZE)) },
-      postgraphile: { url: endpoints.postgraphile, body: JSON.stringify(read.postgraphile(PAGE_SIZE)) },
+      postgraphile5: { url: endpoints.postgraphile5, body: JSON.stringify(read.postgraphile5(PAGE_SIZE)) },
+      postgraphile4: { url: endpoints.postgraphile4, body: JSON.stringify(read.postgraphile4(PAGE_SIZE)) },
       direct: { url: `${direct.baseUrl}/${read.name}`, body: '{}' },
     };
     const series = Object.fromEntries(
@@ -381,6 +410,21 @@ async function main(): Promise<void> {
     }
   }
 
+  let timelineFigures: TimelineFigures | null = null;
+  if (options.reads.includes('timeline')) {
+    log(`timeline: ${timelineTitle}, GraphQL and /exports/timeline.json`);
+    timelineFigures = await measureTimeline(vigil, options);
+    const t = timelineFigures;
+    if (!t.sameData) log(`!! timeline: the GraphQL page and the export differ: ${t.difference}`);
+    for (const target of ['graphql', 'export'] as const) {
+      const { loaded, single } = t.load[target];
+      log(
+        `  ${target}: ${loaded.rps} req/s, p50 ${loaded.p50} ms at ${t.connections[target]}; p50 ${single.p50} ms at 1; ` +
+          `${loaded.serverCpuMsPerRequest} ms CPU per request; ${t.statements[target]} statements${loaded.failures + single.failures ? `; ${loaded.failures + single.failures} FAILED` : ''}`,
+      );
+    }
+  }
+
   let hiddenRowsFigures: HiddenRowsFigures | null = null;
   if (hiddenRows) {
     log('hidden rows: an anonymous search with hidden matches, and one without, at 1 connection');
@@ -393,7 +437,7 @@ async function main(): Promise<void> {
     log(`  p50 ${hiddenRowsFigures.withHidden.p50} ms with ${hiddenRowsFigures.hiddenMatches} hidden matches, ${hiddenRowsFigures.withoutHidden.p50} ms without: ratio ${hiddenRowsFigures.p50Ratio}`);
   }
 
-  for (const server of [direct, postgraphile, vigil]) await server.stop();
+  for (const server of [direct, postgraphile4, postgraphile5, vigil]) await server.stop();
 
   // Last, with the servers stopped: a fresh database of its own on the same PostgreSQL.
   let importFigures: ImportFigures | null = null;
@@ -421,6 +465,7 @@ async function main(): Promise<void> {
     reads,
     export: exportFigures,
     hiddenRows: hiddenRowsFigures,
+    timeline: timelineFigures,
     import: importFigures,
     vigilStatementsPerRead: Object.fromEntries(
       Object.entries(plans).map(([name, list]) => [name, list.map((s) => ({ text: s.text.replace(/\s+/g, ' ').slice(0, 300), wave: s.wave }))]),

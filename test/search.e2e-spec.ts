@@ -48,6 +48,10 @@ describe('search in several languages', () => {
     expect(await found('detention')).toEqual(['Three men detained at a checkpoint near Argun', 'Journalist held for a week']);
     expect(await found('arbitrary arrest')).toEqual(['Journalist held for a week']);
     expect(await found('задержание')).toEqual(['Journalist held for a week']);
+    // And by the ACLED event and sub-event type it is coded as (INCIDENT_KIND_MAPPINGS).
+    expect(await found('"violence against civilians"')).toEqual(['Journalist held for a week']);
+    // Not by a sub-event type that names another kind: "abduction" does not find a detention.
+    expect(await found('abduction')).toEqual([]);
   });
 
   it('excludes a word as every language reads it, and keeps phrases and "or"', async () => {
@@ -55,5 +59,34 @@ describe('search in several languages', () => {
     expect(await found('"near Argun"')).toEqual(['Three men detained at a checkpoint near Argun']);
     expect((await found('похищены or secuestrados')).sort()).toEqual(['Periodistas secuestrados en la frontera', 'Трое мужчин похищены в Чечне']);
     expect(await found('nothing-like-this-anywhere')).toEqual([]);
+  });
+
+  it('finds incidents by the name of their place, in any language, and of their situation when it is visible', async () => {
+    const repository = t.dataSource.getRepository(Incident);
+    const inGrozny = await repository.save(
+      repository.create({ kind: IncidentKind.OTHER, headline: 'A night raid on a family home', language: 'en', regionCode: 'RU-CE', date: date('2020-03'), victims: count(), deaths: count() }),
+    );
+    const [{ id: hidden }] = await t.dataSource.query(
+      `INSERT INTO situation (name, date_start, date_precision, confidentiality) VALUES ('Operation Quietwillow', '2020-01-01', 'MONTH', 'CONFIDENTIAL') RETURNING id`,
+    );
+    const [{ id: shown }] = await t.dataSource.query(
+      `INSERT INTO situation (name, date_start, date_precision) VALUES ('Campaign of night raids in Ingushetia', '2020-01-01', 'MONTH') RETURNING id`,
+    );
+    const underHidden = await repository.save(
+      repository.create({ kind: IncidentKind.OTHER, headline: 'Arrests at a market', language: 'en', regionCode: 'GE', date: date('2020-03'), victims: count(), deaths: count(), situationId: hidden }),
+    );
+    const underShown = await repository.save(
+      repository.create({ kind: IncidentKind.OTHER, headline: 'A teacher taken from a school', language: 'en', regionCode: 'GE', date: date('2020-03'), victims: count(), deaths: count(), situationId: shown }),
+    );
+    // The region's common names in each language, and its country's.
+    for (const name of ['Chechnya', 'Чечня', 'Tchétchénie']) expect(await found(name)).toContain(inGrozny.headline);
+    expect(await found('Russia')).toContain(inGrozny.headline);
+    expect(await found('Chechnya')).not.toContain(underShown.headline);
+    // A visible situation's name finds its incidents; a hidden one's finds nothing.
+    expect(await found('Ingushetia')).toEqual([underShown.headline]);
+    expect(await found('Quietwillow')).toEqual([]);
+    const { body } = await t.gql<any>('query($s: String!) { incidents(filter: { search: $s }) { totalCount } }', { s: 'Quietwillow' });
+    expect(body.data.incidents.totalCount).toBe(0);
+    expect(underHidden.id).toBeDefined();
   });
 });

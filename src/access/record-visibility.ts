@@ -1,5 +1,5 @@
 import { Index, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { ACCESS_LEVEL_ORDER, AccessLevel } from './access-level';
+import { ACCESS_LEVEL_ORDER, AccessLevel, rank } from './access-level';
 import { Viewer } from './viewer';
 
 interface Dependency {
@@ -226,4 +226,25 @@ export function ClearanceIndexes(name: string): ClassDecorator {
   return (target) => {
     for (const level of ['public', 'restricted']) Index(`${name}_${level}`, { synchronize: false })(target);
   };
+}
+
+/** The visibility rule over rows of a rollup that keep, beside what they count, the level of every
+ * record that decides whether the count is visible (`columns.levels`: an incident's own; a link's,
+ * the higher of its own and its response's) and whether it is deleted (`columns.deleted`, null when
+ * the rollup keeps only live rows). The same answer as onlyVisible and visibleCondition over the records it
+ * counts (src/incidents/incidents.service.ts, stats; tested against them): at a level the viewer
+ * reads, deleted only for an editor's includeDeleted. Literals, like clearanceScope: they come
+ * from the viewer, never from input, and make the rollup's index (led by the levels) serve the
+ * plan, so rows above the viewer's clearance are never read. */
+export function rollupVisibleCondition(
+  alias: string,
+  columns: { levels: string[]; deleted: string | null },
+  viewer: Viewer,
+  options: { includeDeleted?: boolean | null } = {},
+): string {
+  const levels = viewer.readableLevels.map((level) => `'${ACCESS_LEVEL_ORDER[rank(level)]}'`).join(', ');
+  const parts = columns.levels.map((column) => `${alias}.${column} IN (${levels})`);
+  const withDeleted = Boolean(options.includeDeleted) && viewer.mayRead(AccessLevel.CONFIDENTIAL);
+  if (columns.deleted && !withDeleted) parts.push(`${alias}.${columns.deleted} = false`);
+  return parts.join(' AND ');
 }

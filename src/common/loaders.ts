@@ -127,6 +127,12 @@ export class Loaders {
     return loader.load(key) as Promise<T[]>;
   }
 
+  /** One value per key from a batch function of the caller's (a module's own statement): calls
+   * with the same `name` in one request share a batch. */
+  batched<V>(name: string, key: string, batch: (keys: readonly string[]) => Promise<V[]>): Promise<V> {
+    return this.loader(`batched:${name}`, (keys) => batch(keys)).load(key) as Promise<V>;
+  }
+
   /** The rows of a loader's statement for these keys. `build` writes the statement (with KEYS for
    * the keys) the first time this loader runs for viewers of this clearance; after that only the
    * keys change. */

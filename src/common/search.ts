@@ -26,7 +26,8 @@ export const SEARCH_LANGUAGES = ['en', 'ru', 'fr', 'es', 'ar'] as const;
 /** A record's language when it does not say. */
 export const DEFAULT_LANGUAGE = 'en';
 
-const BCP47 = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+/** A BCP 47 language tag, as Vigil accepts them. */
+export const BCP47 = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
 /** The language of a text-bearing record: a column, a GraphQL field, and the configuration its
  * search document is built with. */
@@ -51,19 +52,30 @@ export function LanguageInput(): PropertyDecorator {
 
 type Weight = 'A' | 'B' | 'C' | 'D';
 
+/** The property a column's text is stored under in a translation (`perpetrator_x` -> `perpetratorX`). */
+const snakeToCamel = (column: string) => column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+
 /** SQL of a weighted document over text columns, read in the record's language (`language`
  * column; English where the table has none): A weighs more than B in ranking. `extra` is added
  * as is (an incident's kind terms). */
-export function searchDocumentSql(parts: [column: string, weight: Weight][], options: { language?: string; extra?: string } = {}): string {
+type DocumentOptions = { language?: string; extra?: string; translations?: boolean };
+
+export function searchDocumentSql(parts: [column: string, weight: Weight][], options: DocumentOptions = {}): string {
   const config = options.language ? `vigil_search_config(${options.language})` : `'english'::regconfig`;
   const document = parts.map(([column, weight]) => `setweight(to_tsvector(${config}, coalesce(${column}, '')), '${weight}')`);
+  // Each translation (src/common/translations.ts) read in its own language, weighted as the original.
+  if (options.translations) {
+    const keys = parts.map(([column]) => `'${snakeToCamel(column)}'`).join(', ');
+    const weights = parts.map(([, weight]) => `'${weight}'`).join(', ');
+    document.push(`vigil_translations_vector(translations, ARRAY[${keys}], ARRAY[${weights}])`);
+  }
   if (options.extra) document.push(options.extra);
   return document.join(' || ');
 }
 
 /** A stored, generated tsvector column (GIN-indexed by the entity): PostgreSQL keeps it current
  * however the row is written. Never selected into entities. */
-export function SearchVectorColumn(parts: [column: string, weight: Weight][], options: { language?: string; extra?: string } = {}): PropertyDecorator {
+export function SearchVectorColumn(parts: [column: string, weight: Weight][], options: DocumentOptions = {}): PropertyDecorator {
   return Column({
     type: 'tsvector',
     nullable: true,

@@ -1,6 +1,7 @@
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral, QueryRunner, SelectQueryBuilder } from 'typeorm';
 import { DriverUtils } from 'typeorm/driver/DriverUtils';
 import { EmbeddedMetadata } from 'typeorm/metadata/EmbeddedMetadata';
+import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 import { RelationMetadata } from 'typeorm/metadata/RelationMetadata';
 
@@ -35,8 +36,18 @@ interface AliasMapping {
 }
 
 /** Column types whose values PostgresDriver.prepareHydratedValue returns unchanged (without a
- * transformer): no call per value for them. Every other type goes through it. */
-const UNCHANGED_ON_READ = new Set(['text', 'uuid', 'varchar', 'character varying', 'int', 'integer', 'smallint', 'bigint', 'double precision', 'jsonb', 'json']);
+ * transformer): no call per value for them. Every other type goes through it. `timestamptz` as
+ * declared (TypeORM converts only the spelled-out `timestamp with time zone`, and only strings: `pg`
+ * reads it as a Date already); `int4`, as a version column is typed. */
+const UNCHANGED_ON_READ = new Set(['text', 'uuid', 'varchar', 'character varying', 'int', 'int4', 'integer', 'smallint', 'bigint', 'double precision', 'jsonb', 'json', 'timestamptz']);
+
+/** prepareHydratedValue turns an enum's value into a number when the enum has that number among its
+ * values; an enum of strings only is read as it comes. */
+const unchangedOnRead = (c: ColumnMetadata) =>
+  !c.transformer &&
+  ((typeof c.type === 'string' && UNCHANGED_ON_READ.has(c.type)) ||
+    (c.type === 'enum' && !c.isArray && (c.enum ?? []).every((v) => typeof v === 'string')) ||
+    c.type === Boolean);
 
 interface JoinMapping extends AliasMapping {
   relation: RelationMetadata;
@@ -60,7 +71,7 @@ function mappingOf(dataSource: DataSource, metadata: EntityMetadata, alias: stri
           property: c.propertyName,
           embedded: c.embeddedMetadata ? [...c.embeddedMetadata.embeddedMetadataTree] : null,
           convert:
-            !c.transformer && typeof c.type === 'string' && UNCHANGED_ON_READ.has(c.type) ? null : (value: unknown) => driver.prepareHydratedValue(value, c),
+            unchangedOnRead(c) ? null : (value: unknown) => driver.prepareHydratedValue(value, c),
           countsAsData: !c.isVirtualProperty,
         }),
       );

@@ -11,6 +11,7 @@ import { OrganizerRole, ResponseIncident, ResponseOrganizer, ResponseSituation }
 import { Situation } from '../situations/situation.entity';
 import { Citation } from '../sources/citation.entity';
 import { Attribution, Source, SourceKind, SourceReliability } from '../sources/source.entity';
+import { StoredTranslation, TranslationMethod } from '../common/translations';
 
 /* Demo data built from the two reports in ../shared/seeds (see docs/demo-data.md): the facts they
  * report, each cited to its report with a short excerpt. Where a report leaves something out (the
@@ -25,6 +26,15 @@ function count(parts: Partial<CountEstimate> = {}): CountEstimate {
 }
 
 const UNKNOWN = count();
+
+/** Who made the demo's Russian translations: they were made for the demo, from the English of the
+ * records and excerpts, not taken from the sources (docs/demo-data.md). */
+export const DEMO_TRANSLATOR = 'Vigil demo data (translated for the demo, not by the sources)';
+
+/** A Russian translation made for the demo. */
+function ru(fields: Record<string, string>): StoredTranslation[] {
+  return [{ language: 'ru', ...fields, translator: DEMO_TRANSLATOR, method: TranslationMethod.MACHINE } as StoredTranslation];
+}
 
 export async function loadDemoData(dataSource: DataSource): Promise<void> {
   await dataSource.transaction(async (em) => {
@@ -84,8 +94,9 @@ async function build(save: Save): Promise<void> {
     language: 'en', reliability: SourceReliability.FAIRLY_RELIABLE, archivedUrl: null,
     contentHash: 'sha256:375367b9f4cfc940d14ee0cfba168fe4ce256fc07dbafe8c2d455e817aa0e94f',
   });
-  const cite = (source: Source, subject: Partial<Citation>, excerpt: string, claim: string) =>
-    save(Citation, { sourceId: source.id, excerpt, claim, ...subject });
+  const cite = (source: Source, subject: Partial<Citation>, excerpt: string, claim: string, excerptRu?: string) =>
+    save(Citation, { sourceId: source.id, excerpt, claim, ...subject, translations: excerptRu ? ru({ excerpt: excerptRu }) : [] });
+  const GSN_ROUNDING_UP_RU = 'С апреля 2017 года власти на Северном Кавказе задерживают людей из-за их реальной или предполагаемой сексуальной ориентации.';
 
   // The pattern of abuse
   const purge = await save(Situation, {
@@ -95,10 +106,16 @@ async function build(save: Save): Promise<void> {
       'perceived sexuality, reported from April 2017, pausing under international attention and resuming in new waves.',
     date: date('2017-04/..', 'since April 2017'),
     regionCode: 'RU-CE',
+    translations: ru({
+      name: 'Преследование ЛГБТ-людей в Чечне (с 2017 года)',
+      description:
+        'Скоординированная кампания властей Чеченской Республики: задержания, пытки и убийства людей из-за их реальной или предполагаемой ' +
+        'сексуальной ориентации; сообщения поступают с апреля 2017 года, кампания затихала под международным вниманием и возобновлялась новыми волнами.',
+    }),
   });
   await cite(gsnReport, { situationId: purge.id },
     'Since April 2017, authorities in the northern Caucuses have been rounding up people based on their real or perceived sexuality.',
-    'the pattern and its start');
+    'the pattern and its start', GSN_ROUNDING_UP_RU);
   await cite(stonewallReport, { situationId: purge.id },
     'It is believed to be part of a coordinated campaign against the LGBT community.', 'coordinated campaign');
 
@@ -116,18 +133,31 @@ async function build(save: Save): Promise<void> {
     perpetratorDescription: 'Authorities of the Chechen Republic',
     verificationStatus: VerificationStatus.CORROBORATED,
     situationId: purge.id,
+    translations: ru({
+      headline: 'Более 100 мужчин, которых считали геями или бисексуалами, похищены в Чечне',
+      description:
+        'В апреле 2017 года достоверные источники в России сообщили, что более 100 мужчин, которых считали геями или бисексуалами, были похищены, ' +
+        'подвергнуты пыткам или убиты в Чеченской Республике. Чеченские и российские власти поначалу это отрицали; пресс-секретарь главы республики ' +
+        'отрицал, что там вообще есть ЛГБТ-люди.',
+    }),
   });
   await cite(stonewallReport, { incidentId: abductions.id },
     'In April, credible sources in Russia reported that over 100 men believed to be gay or bi and been abducted, tortured or killed in the southern Russian republic of Chechnya.',
-    'victims, kind, date');
+    'victims, kind, date',
+    'В апреле достоверные источники в России сообщили, что более 100 мужчин, которых считали геями или бисексуалами, были похищены, подвергнуты ' +
+      'пыткам или убиты в южной российской республике Чечня.');
   await cite(gsnReport, { incidentId: abductions.id },
     'Since April 2017, authorities in the northern Caucuses have been rounding up people based on their real or perceived sexuality.',
-    'date, perpetrator');
+    'date, perpetrator', GSN_ROUNDING_UP_RU);
 
   const torture = await save(Incident, {
     kind: IncidentKind.TORTURE_OR_ILL_TREATMENT,
     headline: 'Torture and killing of men detained for their sexuality in Chechnya',
     description: 'People rounded up for their real or perceived sexuality were tortured and, in some cases, executed.',
+    translations: ru({
+      headline: 'Пытки и убийства мужчин, задержанных в Чечне из-за их сексуальной ориентации',
+      description: 'Людей, задержанных из-за их реальной или предполагаемой сексуальной ориентации, пытали, а в некоторых случаях казнили.',
+    }),
     date: date('2017-04/..', 'since April 2017'),
     regionCode: 'RU-CE', locationPrecision: LocationPrecision.REGION,
     victims: UNKNOWN,
@@ -138,7 +168,8 @@ async function build(save: Save): Promise<void> {
   });
   await cite(gsnReport, { incidentId: torture.id },
     'They’ve tortured them in the most horrifying ways and in some cases, executed these people because of their sexuality.',
-    'torture and killings');
+    'torture and killings',
+    'Их пытали самыми ужасными способами, а в некоторых случаях казнили из-за их сексуальной ориентации.');
   await cite(stonewallReport, { incidentId: torture.id },
     'abducted, tortured or killed in the southern Russian republic of Chechnya', 'torture and killings');
 
@@ -155,9 +186,16 @@ async function build(save: Save): Promise<void> {
     perpetratorDescription: 'Authorities in Chechnya',
     verificationStatus: VerificationStatus.REPORTED,
     situationId: purge.id,
+    translations: ru({
+      headline: 'Новая волна в Чечне: задержаны 40 человек, двое замучены до смерти',
+      description:
+        'В конце декабря власти Чечни задержали 40 человек и замучили двоих из них до смерти. Год в сообщении не указан; декабрь 2018 года выведен ' +
+        'из контекста (новая волна после чистки 2017 года, о которой сообщили на митинге в январе 2019 года).',
+    }),
   });
   await cite(gsnReport, { incidentId: decemberWave.id },
-    'But in late December, authorities rounded up 40 people and tortured two of them to death.', 'date, victims, deaths');
+    'But in late December, authorities rounded up 40 people and tortured two of them to death.', 'date, victims, deaths',
+    'Но в конце декабря власти задержали 40 человек и замучили двоих из них до смерти.');
 
   // Responses
   const respond = async (
@@ -185,6 +223,7 @@ async function build(save: Save): Promise<void> {
     {
       kind: ResponseKind.PETITION,
       title: 'Petition calling on Russian authorities to investigate the crackdown in Chechnya',
+      translations: ru({ title: 'Петиция с призывом к российским властям расследовать преследования в Чечне' }),
       description: 'Delivered to the Russian Embassy in London during the \'We Exist\' protest.',
       date: june2(), regionCode: 'GB-ENG', venue: 'Russian Embassy, London',
       target: 'Russian authorities',
@@ -201,6 +240,7 @@ async function build(save: Save): Promise<void> {
     {
       kind: ResponseKind.PROTEST,
       title: '\'We Exist\' protest at the Russian Embassy in London',
+      translations: ru({ title: 'Акция «Мы существуем» у посольства России в Лондоне' }),
       description: 'Activists in black \'We Exist\' T-shirts laid a rainbow flag and flowers at the embassy gates.',
       date: june2(), regionCode: 'GB-ENG', venue: 'Russian Embassy, London', target: 'Russian and Chechen authorities',
     },
@@ -237,6 +277,7 @@ async function build(save: Save): Promise<void> {
     {
       kind: ResponseKind.PROTEST,
       title: 'Rally at the Russian Embassy in London demanding an end to torture in Chechnya',
+      translations: ru({ title: 'Митинг у посольства России в Лондоне с требованием прекратить пытки в Чечне' }),
       description: 'The report states no date; January 2019 is inferred from its context. It quotes Mikhail Tumasov of the Russian LGBT Network thanking those who came.',
       date: date('2019-01~', null), regionCode: 'GB-ENG', venue: 'Russian Embassy, London', target: 'Russian and Chechen authorities',
       participants: count({ best: 100, basis: CountBasis.ESTIMATED, asReported: 'nearly one hundred people (later in the same report: hundreds)' }),

@@ -11,6 +11,8 @@ import { AuditAction } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
 import { ConflictError, NotFoundError, UserInputError } from '../common/errors';
 import { VigilContext } from '../common/vigil-context';
+import stableStringify from 'safe-stable-stringify';
+import { storedTranslations, TranslationInputBase } from '../common/translations';
 import { CountInput, countFieldsOf, DateInput, dateFieldsOf } from '../common/write-inputs';
 import { UpdateInput } from './dto/write.inputs';
 import { VigilRecord } from '../common/vigil-record';
@@ -54,7 +56,14 @@ export function valuesOf(input: object, exclude: string[] = []): Record<string, 
   const values: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined || exclude.includes(key) || key === 'reason') continue;
-    values[key] = value instanceof DateInput ? dateFieldsOf(value) : value instanceof CountInput ? countFieldsOf(value) : value;
+    values[key] =
+      value instanceof DateInput
+        ? dateFieldsOf(value)
+        : value instanceof CountInput
+          ? countFieldsOf(value)
+          : Array.isArray(value) && value.every((v) => v instanceof TranslationInputBase)
+            ? storedTranslations(value)
+            : value;
   }
   return values;
 }
@@ -120,7 +129,8 @@ export function applied(metadata: EntityMetadata, before: State, values: object)
 export function diff(before: State, after: State): Changes {
   const changes: Changes = {};
   for (const path of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (JSON.stringify(before[path] ?? null) !== JSON.stringify(after[path] ?? null)) {
+    // Key order aside: jsonb (translations) comes back with its keys in its own order.
+    if (stableStringify(before[path] ?? null) !== stableStringify(after[path] ?? null)) {
       changes[path] = { before: before[path] ?? null, after: after[path] ?? null };
     }
   }

@@ -226,7 +226,7 @@ export class ExportsService {
   /** The visible incidents matching `filter` in the list's order, with what `columns` read. */
   private async incidentRows(filter: IncidentFilter, orderBy: IncidentOrder, viewer: Viewer, columns: readonly ExportColumn[]) {
     const keys = this.incidents.sortKeys(orderBy, filter, viewer);
-    const qb = (await this.incidents.matching(filter, viewer)) as unknown as SelectQueryBuilder<ObjectLiteral>;
+    const qb = (await this.incidents.matching(filter, viewer, 'filter', orderBy)) as unknown as SelectQueryBuilder<ObjectLiteral>;
     const base = join(qb, 'i', INCIDENT_JOINS, columns, viewer);
     order(qb, keys, 'i.id');
     return { qb, base };

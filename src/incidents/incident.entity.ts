@@ -6,12 +6,20 @@ import { CountEstimate } from '../common/count-estimate';
 import { countRulesSql, dateRulesSql, LatestDayColumn } from '../common/date-columns';
 import { VigilRecord } from '../common/vigil-record';
 import { LanguageColumn, SearchVectorColumn } from '../common/search';
+import { StoredTranslation, translationsOf } from '../common/translations';
+import { TEXT } from '../common/write-inputs';
 import { LocationPrecision, VerificationStatus } from '../common/vocabularies';
 import { DateWithPrecision } from '../dates/date-with-precision';
 import { Region } from '../regions/region.entity';
 import { Situation } from '../situations/situation.entity';
 import { IncidentKind } from './incident-kind';
 import { ClearanceIndexes } from '../access/record-visibility';
+
+/** Translations of the text (src/common/translations.ts). */
+export const INCIDENT_TEXT = translationsOf('Incident', {
+  headline: { description: 'The headline', max: TEXT.SHORT },
+  description: { description: 'The description', max: TEXT.LONG },
+});
 
 /** One act or a set of acts at one time and place, as reported. */
 @ObjectType({ description: 'One act or a set of acts at one time and place, as reported by its sources.' })
@@ -114,6 +122,9 @@ export class Incident extends VigilRecord {
   @JoinColumn({ name: 'situation_id' })
   situation?: Situation;
 
+  @INCIDENT_TEXT.column()
+  translations!: StoredTranslation[];
+
   @LanguageColumn()
   language!: string;
 
@@ -125,7 +136,7 @@ export class Incident extends VigilRecord {
       ['headline', 'A'],
       ['description', 'B'],
     ],
-    { language: 'language', extra: "setweight(vigil_kind_terms(kind), 'D')" },
+    { language: 'language', translations: true, extra: "setweight(vigil_kind_terms(kind), 'D')" },
   )
   searchVector?: string;
 }

@@ -2,7 +2,7 @@ import { EditingService, writeContext } from '../editing/editing.service';
 import { CreateIncidentInput, UpdateIncidentInput } from './dto/incident.inputs';
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
-import { Args, Context, ID, Mutation, Int, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Parent, ID, Mutation, Int, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { UuidPipe } from '../common/validation.pipe';
 import { NoArgs, VigilContext } from '../common/vigil-context';
@@ -15,8 +15,9 @@ import { Citation } from '../sources/citation.entity';
 import { independentSourceCount } from '../sources/provenance';
 import { IncidentFilter, IncidentOrder } from './dto/incident-filter.input';
 import { IncidentBucket, IncidentDimension } from './dto/incident-stats';
-import { Incident } from './incident.entity';
+import { Incident, INCIDENT_TEXT } from './incident.entity';
 import { IncidentsService } from './incidents.service';
+import { MatchedPassage } from '../common/passage';
 
 const IncidentConnection = Connection(Incident, 'Incident');
 
@@ -69,6 +70,23 @@ export class IncidentsResolver {
     @Context() ctx: VigilContext,
   ) {
     return this.service.stats(filter, groupBy, ctx.viewer);
+  }
+
+  @ResolveField(() => MatchedPassage, {
+    nullable: true,
+    description:
+      'Where `search` matched this incident, in text you may read: its own, a translation or a visible citation (null when none matches). ' +
+      'Ask it with the search of filter.search.',
+  })
+  matchedPassage(@Parent() incident: Incident, @Args('search') search: string, @Context() ctx: VigilContext) {
+    return this.service.passage(incident.id, search, ctx);
+  }
+
+  @ResolveField(() => INCIDENT_TEXT.InLanguage, {
+    description: 'The text in the first of your languages it has (a translation, marked as one), else the original.',
+  })
+  inLanguage(@Parent() incident: Incident, @Args('preferred', { type: () => [String], description: 'BCP 47 tags, most preferred first (ru, fr, pt-BR).' }) preferred: string[]) {
+    return INCIDENT_TEXT.resolve(incident, preferred);
   }
 
   @ResolveField(() => Region)

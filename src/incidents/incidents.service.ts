@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { updatedAtSql } from '../access/change-stamps';
-import { onlyVisible, textMatchSql, visibleCondition } from '../access/record-visibility';
+import { clearanceScope, onlyVisible, rollupVisibleCondition, textMatchSql, visibleCondition } from '../access/record-visibility';
 import { Viewer } from '../access/viewer';
 import { applyBoundingBox } from '../common/bounding-box';
 import { PageArgs } from '../common/connection';
@@ -20,7 +20,10 @@ import { cite } from '../sources/citing';
 import { CreateIncidentInput } from './dto/incident.inputs';
 import { IncidentFilter, IncidentOrder } from './dto/incident-filter.input';
 import { IncidentBucket, IncidentDimension } from './dto/incident-stats';
-import { Incident } from './incident.entity';
+import { Incident, INCIDENT_TEXT } from './incident.entity';
+import { Citation, CITATION_TEXT } from '../sources/citation.entity';
+import { checkedSearch, MatchedPassage, passageOf, passagesSql } from '../common/passage';
+import { VigilContext } from '../common/vigil-context';
 import { MONTH_SQL, YEAR_SQL } from './periods';
 
 /** The viewer's readable levels, bound once per query for every visibility subquery. */
@@ -35,19 +38,64 @@ const ANSWERED = `FROM response_incident ri JOIN advocacy_response r ON r.id = r
   WHERE ri.incident_id = i.id AND ${visibleCondition('ResponseIncident', 'ri', LEVELS, { reachedBy: 'incident_id' })}`;
 
 const SEARCH = 'search';
-/** Incidents matching the search themselves or through a visible citation, each read from the
- * search index of the viewer's clearance (searchMatchSql), so that a search does the same work
- * whether or not hidden records match it. A union of two GIN index scans: an OR across the two
- * tables would make PostgreSQL scan every incident. */
-const matchesSql = (viewer: Viewer) => `i.id IN (SELECT m.id FROM incident m WHERE ${searchMatchSql('m', viewer, SEARCH)}
+const QUERY = searchQuerySql(SEARCH);
+/** Relevance: an incident's own rank when it matches itself, plus half that of its best matching
+ * visible citation. Computed in one of two ways (hitsSql), which give the same value. */
+type SearchPlan = 'rankFirst' | 'filterFirst';
+
+/** How a search finds and ranks its incidents (hitsSql): `rankFirst` for a page by relevance with
+ * no other filter; `filterFirst` otherwise, so that the other filters narrow the matches before
+ * anything is ranked (a common word in one country ranks that country's matches, not the world's). */
+function searchPlan(filter: IncidentFilter, orderBy: IncidentOrder | undefined): SearchPlan {
+  const narrowed = Object.entries(filter).some(
+    ([field, value]) => field !== 'search' && field !== 'includeDeleted' && value !== undefined && value !== null && !(Array.isArray(value) && !value.length),
+  );
+  return orderBy === IncidentOrder.RELEVANCE && !narrowed ? 'rankFirst' : 'filterFirst';
+}
+
+/** The incidents matching the search. Each match is read from the search index of the viewer's
+ * clearance (searchMatchSql), so that a search does the same work whether or not hidden records
+ * match it: an incident matches through its own text or a visible citation's, a union of two GIN
+ * index scans (an OR across the two tables would make PostgreSQL scan every incident).
+ * - `rankFirst`: each match is ranked on the row its index scan fetched, the incidents grouped
+ *   (`hit.rank`) and sorted, so that a page by relevance reads only the incidents it returns and
+ *   stops. An incident's citations are not read again to rank it (a subquery per matching incident
+ *   was more than half of a search's time).
+ * - `filterFirst`: the ids only, as a condition; RANK_AFTER_FILTERS ranks the incidents that pass
+ *   every filter. (Grouped as in `rankFirst`, PostgreSQL cannot estimate how many incidents match,
+ *   guesses 200, and looks every match up by id before the other filters narrow them.) */
+/** Incidents that match through the name of their place (their region or one enclosing it, in any
+ * language: "Chechnya", "Чечня") or of their situation, when the viewer may see it: all of them,
+ * ranked by their own text (0 when only the name matches). Each incident in the viewer's clearance
+ * scope; the outer query applies the visibility rule. */
+const namedSql = (viewer: Viewer) => `SELECT m.id FROM incident m WHERE ${clearanceScope('m', viewer)} AND m.region_code IN (
+      SELECT r.code FROM region r WHERE r.path && ARRAY(SELECT n.code FROM region n WHERE n.search_vector @@ ${QUERY}))
+    UNION SELECT m.id FROM incident m WHERE ${clearanceScope('m', viewer)} AND m.situation_id IN (
+      SELECT s.id FROM situation s WHERE ${searchMatchSql('s', viewer, SEARCH)} AND ${visibleCondition('Situation', 's', LEVELS)})`;
+const hitsSql = (viewer: Viewer) => `SELECT h.incident_id, (max(h.own) + 0.5 * max(h.cited))::float8 AS rank FROM (
+    SELECT m.id AS incident_id, ts_rank(m.search_vector, ${QUERY}) AS own, 0::real AS cited
+      FROM incident m WHERE ${searchMatchSql('m', viewer, SEARCH)}
+    UNION ALL
+    SELECT c.incident_id, 0::real, ts_rank(c.search_vector, ${QUERY})
+      FROM citation c WHERE ${searchMatchSql('c', viewer, SEARCH)} AND ${visibleCondition('Citation', 'c', LEVELS, { reachedBy: 'incident_id' })}
+    UNION ALL
+    SELECT named.id, 0::real, 0::real FROM (${namedSql(viewer)}) named
+  ) h GROUP BY h.incident_id ORDER BY rank DESC, h.incident_id DESC`;
+/** `regions`: the incidents' own matches are looked up in those regions only (the outer query keeps
+ * only those anyway): PostgreSQL then combines the region index with the text index, and reads the
+ * heap of a country's matches, not the world's. */
+const matchesSql = (viewer: Viewer, regions: boolean) => `i.id IN (SELECT m.id FROM incident m WHERE ${searchMatchSql('m', viewer, SEARCH)}${regions ? ' AND m.region_code IN (:...regionCodes)' : ''}
   UNION SELECT c.incident_id FROM citation c WHERE ${searchMatchSql('c', viewer, SEARCH)}
-  AND ${visibleCondition('Citation', 'c', LEVELS, { reachedBy: 'incident_id' })})`;
-/** Relevance: the incident's own rank, plus half the best rank among its visible citations. The
- * citation subquery has no `@@`: with one, PostgreSQL scans the whole GIN index once per incident;
- * without, it reads the incident's few citations by incident_id (a non-match ranks 0). */
-const RANK =
-  `(ts_rank(i.search_vector, ${searchQuerySql(SEARCH)}) + 0.5 * coalesce((SELECT max(ts_rank(c.search_vector, ${searchQuerySql(SEARCH)})) ` +
-  `${CITED}), 0))::float8`;
+  AND ${visibleCondition('Citation', 'c', LEVELS, { reachedBy: 'incident_id' })}
+  UNION ${namedSql(viewer)})`;
+/** The rank of a `filterFirst` search, for the incidents that pass every filter: the same value as
+ * `hit.rank`. An incident's visible citations are read by incident_id and ranked 0 unless they
+ * match: the text match is in the rank, not in the condition, so that which rows are read does not
+ * depend on whether hidden ones hold the words. */
+const RANK_AFTER_FILTERS =
+  `((CASE WHEN i.search_vector @@ ${QUERY} THEN ts_rank(i.search_vector, ${QUERY}) ELSE 0 END) + 0.5 * coalesce((SELECT ` +
+  `max(CASE WHEN c.search_vector @@ ${QUERY} THEN ts_rank(c.search_vector, ${QUERY}) ELSE 0 END) ` +
+  `FROM citation c WHERE c.incident_id = i.id AND ${visibleCondition('Citation', 'c', LEVELS, { reachedBy: 'incident_id' })}), 0))::float8`;
 
 /** Group keys: a period only when the whole date span lies in it (precision honoured, periods.ts). */
 const DIMENSIONS: Record<IncidentDimension, { column: string; sql: string }> = {
@@ -65,17 +113,29 @@ const DIMENSIONS: Record<IncidentDimension, { column: string; sql: string }> = {
   [IncidentDimension.STATUS]: { column: 'verification_status', sql: 'i.verification_status' },
 };
 
+/** What the rollup (migration IncidentStatsRollup: incident_stats_rollup and incident_response_stats,
+ * kept current by triggers) holds per group, for the dimensions and filters it represents exactly:
+ * anything else is answered live. Over the alias `u` of both tables' rows. */
+const ROLLUP_DIMENSIONS: Partial<Record<IncidentDimension, string>> = {
+  [IncidentDimension.YEAR]: 'u.year',
+  [IncidentDimension.MONTH]: 'u.month',
+  [IncidentDimension.COUNTRY]: '(SELECT reg.country_code FROM region reg WHERE reg.code = u.region_code)',
+  [IncidentDimension.REGION]: 'u.region_code',
+  [IncidentDimension.KIND]: 'u.kind',
+};
+const ROLLUP_FILTERS: ReadonlySet<string> = new Set(['regions', 'kinds', 'includeDeleted']);
+const ROLLUP_SUMS = ['incidents', ...['victims', 'deaths'].flatMap((p) => ['lower', 'upper', 'unbounded', 'best', 'unknown'].map((s) => `${p}_${s}`))];
+
 /** More groups than this is a request to narrow, not to answer. */
 export const MAX_BUCKETS = 10_000;
 
 const countKey = (prefix: string) => `coalesce(i.${prefix}_best, i.${prefix}_at_least, i.${prefix}_at_most, -1)`;
 
-const ORDERS: Record<Exclude<IncidentOrder, IncidentOrder.UPDATED_DESC>, SortKey[]> = {
+const ORDERS: Record<Exclude<IncidentOrder, IncidentOrder.UPDATED_DESC | IncidentOrder.RELEVANCE>, SortKey[]> = {
   [IncidentOrder.DATE_DESC]: [{ expression: 'i.date_start', direction: 'DESC' }],
   [IncidentOrder.DATE_ASC]: [{ expression: 'i.date_start', direction: 'ASC' }],
   [IncidentOrder.VICTIMS_DESC]: [{ expression: countKey('victims'), direction: 'DESC' }],
   [IncidentOrder.DEATHS_DESC]: [{ expression: countKey('deaths'), direction: 'DESC' }],
-  [IncidentOrder.RELEVANCE]: [{ expression: RANK, direction: 'DESC' }],
 };
 
 /** Reads incidents. Every SQL statement of the module is built here. */
@@ -112,8 +172,9 @@ export class IncidentsService {
 
   /** The visible incidents matching `filter`: the one query behind the list, the stats and the
    * exports, so they always agree. Related records (citations, sources, responses) count only
-   * when the viewer may see them, so no filter reveals a hidden record. */
-  async matching(given: IncidentFilter | null | undefined, viewer: Viewer, argument = 'filter'): Promise<SelectQueryBuilder<Incident>> {
+   * when the viewer may see them, so no filter reveals a hidden record. `orderBy`: the order the
+   * caller will ask sortKeys for (how a search ranks depends on it: searchPlan). */
+  async matching(given: IncidentFilter | null | undefined, viewer: Viewer, argument = 'filter', orderBy?: IncidentOrder): Promise<SelectQueryBuilder<Incident>> {
     const filter = given ?? {};
     const qb = onlyVisible(this.dataSource.getRepository(Incident).createQueryBuilder('i'), 'i', viewer, { includeDeleted: filter.includeDeleted });
     qb.setParameter(LEVELS, viewer.readableLevels);
@@ -157,7 +218,11 @@ export class IncidentsService {
       qb.andWhere(`(SELECT count(DISTINCT lower(btrim(s.publisher))) ${CITED}) >= :minSources`, { minSources: filter.minIndependentSources });
     }
     if (filter.within) applyBoundingBox(qb, 'i', filter.within, `${argument}.within`);
-    if (filter.search) qb.andWhere(matchesSql(viewer), { [SEARCH]: filter.search });
+    if (filter.search && searchPlan(filter, orderBy) === 'rankFirst') {
+      qb.innerJoin(`(${hitsSql(viewer)})`, 'hit', 'hit.incident_id = i.id').setParameter(SEARCH, filter.search);
+    } else if (filter.search) {
+      qb.andWhere(matchesSql(viewer, Boolean(filter.regions?.length)), { [SEARCH]: filter.search });
+    }
     return qb;
   }
 
@@ -166,47 +231,26 @@ export class IncidentsService {
     if (orderBy === IncidentOrder.RELEVANCE && !filter?.search) throw UserInputError.of('orderBy', 'RELEVANCE needs filter.search');
     // The last change the viewer may know of (src/access/change-stamps.ts).
     if (orderBy === IncidentOrder.UPDATED_DESC) return [{ expression: updatedAtSql('i', viewer), direction: 'DESC' }];
+    if (orderBy === IncidentOrder.RELEVANCE) {
+      // Ties by id, descending like the rank.
+      return [{ expression: searchPlan(filter ?? {}, orderBy) === 'rankFirst' ? 'hit.rank' : RANK_AFTER_FILTERS, direction: 'DESC' }];
+    }
     return ORDERS[orderBy];
   }
 
   async list(filter: IncidentFilter | null | undefined, orderBy: IncidentOrder, page: PageArgs, viewer: Viewer) {
-    return paginate(await this.matching(filter, viewer), 'i', this.sortKeys(orderBy, filter, viewer), page);
+    return paginate(await this.matching(filter, viewer, 'filter', orderBy), 'i', this.sortKeys(orderBy, filter, viewer), page);
   }
 
   /** Incidents matching `filter`, grouped by `groupBy`: counts, victims and deaths summed as
-   * ranges, and distinct responses. One statement: the same visible set as the list. */
+   * ranges, and distinct responses. One statement: from the rollup when it holds the answer
+   * (rollupServes), else live over the same visible set as the list. Both give the same numbers
+   * (test/stats-rollup.e2e-spec.ts). */
   async stats(filter: IncidentFilter | null | undefined, groupBy: IncidentDimension[], viewer: Viewer): Promise<IncidentBucket[]> {
     // Naming a dimension twice changes nothing; a list longer than there are dimensions is no grouping.
     const most = Object.keys(DIMENSIONS).length;
     if (groupBy.length > most) throw UserInputError.of('groupBy', `must name at most ${most} dimensions, each once`);
-    const dims = [...new Set(groupBy)].map((d) => DIMENSIONS[d]);
-    const qb = (await this.matching(filter, viewer)).select('i.id', 'id');
-    for (const prefix of ['victims', 'deaths']) {
-      const { lower, upper } = countBoundsSql('i', prefix);
-      qb.addSelect(lower, `${prefix}_lower`).addSelect(upper, `${prefix}_upper`).addSelect(`i.${prefix}_best`, `${prefix}_best`);
-    }
-    for (const d of dims) qb.addSelect(d.sql, `k_${d.column}`);
-    qb.addSelect(`ARRAY(SELECT ri.response_id ${ANSWERED})`, 'response_ids');
-    const [matchingSql, parameters] = qb.getQueryAndParameters();
-    const keys = dims.map((d) => `k_${d.column}`);
-    const keyList = keys.length ? keys.join(', ') : 'NULL::int';
-    const sum = (prefix: string) =>
-      `sum(coalesce(${prefix}_lower, 0))::bigint AS ${prefix}_at_least,
-       CASE WHEN bool_or(${prefix}_upper IS NULL) THEN NULL ELSE sum(${prefix}_upper) END::bigint AS ${prefix}_at_most,
-       coalesce(sum(${prefix}_best), 0)::bigint AS ${prefix}_best_sum,
-       count(*) FILTER (WHERE ${prefix}_lower IS NULL AND ${prefix}_upper IS NULL)::int AS ${prefix}_unknown`;
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `WITH m AS (${matchingSql}),
-       agg AS (SELECT ${keyList === 'NULL::int' ? '' : `${keyList}, `}count(*)::int AS incidents, ${sum('victims')}, ${sum('deaths')}
-               FROM m ${keys.length ? `GROUP BY ${keyList}` : ''}),
-       resp AS (SELECT ${keyList === 'NULL::int' ? '' : `${keyList}, `}count(DISTINCT rid)::int AS responses
-                FROM m, unnest(m.response_ids) rid ${keys.length ? `GROUP BY ${keyList}` : ''})
-       SELECT agg.*, coalesce(resp.responses, 0) AS responses
-         FROM agg LEFT JOIN resp ON ${keys.length ? keys.map((k) => `agg.${k} IS NOT DISTINCT FROM resp.${k}`).join(' AND ') : 'true'}
-        ${keys.length ? `ORDER BY ${keys.map((k) => `agg.${k} NULLS LAST`).join(', ')}` : ''}
-        LIMIT ${MAX_BUCKETS + 1}`,
-      parameters,
-    );
+    const rows = this.rollupServes(filter, groupBy) ? await this.statsFromRollup(filter ?? {}, [...new Set(groupBy)], viewer) : await this.liveStats(filter, groupBy, viewer);
     if (rows.length > MAX_BUCKETS) throw UserInputError.of('groupBy', `more than ${MAX_BUCKETS} groups; narrow the filter or group by less`);
     const int = (v: unknown) => (v === null || v === undefined ? null : Number(v));
     const countSum = (row: Record<string, unknown>, prefix: string) => ({
@@ -227,5 +271,105 @@ export class IncidentsService {
       deaths: countSum(row, 'deaths'),
       responses: Number(row.responses),
     }));
+  }
+
+  /** The matched passage of incident `id` for `search` (src/common/passage.ts): batched over the
+   * incidents of one request, from the text the viewer may read. */
+  passage(id: string, search: string, ctx: VigilContext): Promise<MatchedPassage | null> {
+    const query = checkedSearch(search);
+    if (query === null) return Promise.resolve(null);
+    const viewer = ctx.viewer;
+    return ctx.loaders.batched(`passage:Incident:${query}`, id, async (ids) => {
+      const sql = passagesSql(
+        { entity: Incident, name: 'Incident', table: 'incident', fields: INCIDENT_TEXT.fields, citedBy: 'incidentId' },
+        { entity: Citation, fields: CITATION_TEXT.fields },
+        viewer,
+        LEVELS,
+      );
+      const [statement, parameters] = this.dataSource.driver.escapeQueryWithParameters(sql, { ids, search: query, [LEVELS]: viewer.readableLevels }, {});
+      const rows: (Parameters<typeof passageOf>[0] & { subject: string })[] = await this.dataSource.query(statement, parameters);
+      const bySubject = new Map(rows.map((row) => [row.subject, passageOf(row)]));
+      return ids.map((key) => bySubject.get(key) ?? null);
+    });
+  }
+
+  /** Whether the rollup holds the answer: every dimension asked for is one of its keys, and every
+   * filter given one it narrows by exactly (regions, kinds, includeDeleted). */
+  private rollupServes(filter: IncidentFilter | null | undefined, groupBy: IncidentDimension[]): boolean {
+    const given = Object.entries(filter ?? {}).filter(([, v]) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0));
+    return groupBy.every((d) => ROLLUP_DIMENSIONS[d]) && given.every(([k]) => ROLLUP_FILTERS.has(k));
+  }
+
+  /** The same groups as liveStats, from the rollup: the incidents' sums added up over the rows the
+   * viewer may see, and the distinct responses counted over the visible answering links of the
+   * visible incidents (one row each). */
+  private async statsFromRollup(filter: IncidentFilter, groupBy: IncidentDimension[], viewer: Viewer): Promise<Record<string, unknown>[]> {
+    const parameters: unknown[] = [];
+    const conditions: string[] = [];
+    if (filter.regions?.length) {
+      parameters.push(await this.regions.expand(filter.regions, 'filter.regions'));
+      conditions.push(`u.region_code = ANY($${parameters.length}::text[])`);
+    }
+    if (filter.kinds?.length) {
+      parameters.push(filter.kinds);
+      conditions.push(`u.kind = ANY($${parameters.length}::incident_kind[])`);
+    }
+    const where = (visible: string) => [visible, ...conditions].join(' AND ');
+    const incidents = rollupVisibleCondition('u', { levels: ['confidentiality'], deleted: 'deleted' }, viewer, filter);
+    const answers = rollupVisibleCondition('u', { levels: ['incident_confidentiality', 'link_confidentiality'], deleted: 'incident_deleted' }, viewer, filter);
+    const keys = groupBy.map((d) => ({ sql: ROLLUP_DIMENSIONS[d]!, column: `k_${DIMENSIONS[d].column}` }));
+    const sum = (prefix: string) =>
+      `sum(${prefix}_lower)::bigint AS ${prefix}_at_least,
+       CASE WHEN sum(${prefix}_unbounded) > 0 THEN NULL ELSE sum(${prefix}_upper) END::bigint AS ${prefix}_at_most,
+       sum(${prefix}_best)::bigint AS ${prefix}_best_sum, sum(${prefix}_unknown)::int AS ${prefix}_unknown`;
+    const columns = keys.map((k) => `${k.sql} AS ${k.column}, `).join('');
+    const grouped = keys.length ? `GROUP BY ${keys.map((k) => k.sql).join(', ')}` : '';
+    // Each table grouped on its own (a hash aggregate for the sums, a distinct count over the few
+    // links), then the groups put together: faster than one sort of every row for the distinct count.
+    return this.dataSource.query(
+      `SELECT ${keys.map((k) => `${k.column}, `).join('')}sum(incidents)::int AS incidents, ${sum('victims')}, ${sum('deaths')},
+              sum(responses)::int AS responses
+         FROM (SELECT ${columns}${ROLLUP_SUMS.map((c) => `sum(u.${c}) AS ${c}`).join(', ')}, NULL::bigint AS responses
+                 FROM incident_stats_rollup u WHERE ${where(incidents)} ${grouped}
+               UNION ALL
+               SELECT ${columns}${ROLLUP_SUMS.map((c) => `NULL AS ${c}`).join(', ')}, count(DISTINCT u.response_id) AS responses
+                 FROM incident_response_stats u WHERE ${where(answers)} ${grouped}) g
+        ${keys.length ? `GROUP BY ${keys.map((k) => k.column).join(', ')} HAVING sum(incidents) > 0` : ''}
+        ${keys.length ? `ORDER BY ${keys.map((k) => `${k.column} NULLS LAST`).join(', ')}` : ''}
+        LIMIT ${MAX_BUCKETS + 1}`,
+      parameters,
+    );
+  }
+
+  /** The groups computed from the incidents themselves (every filter, every dimension). */
+  private async liveStats(filter: IncidentFilter | null | undefined, groupBy: IncidentDimension[], viewer: Viewer): Promise<Record<string, unknown>[]> {
+    const dims = [...new Set(groupBy)].map((d) => DIMENSIONS[d]);
+    const qb = (await this.matching(filter, viewer)).select('i.id', 'id');
+    for (const prefix of ['victims', 'deaths']) {
+      const { lower, upper } = countBoundsSql('i', prefix);
+      qb.addSelect(lower, `${prefix}_lower`).addSelect(upper, `${prefix}_upper`).addSelect(`i.${prefix}_best`, `${prefix}_best`);
+    }
+    for (const d of dims) qb.addSelect(d.sql, `k_${d.column}`);
+    qb.addSelect(`ARRAY(SELECT ri.response_id ${ANSWERED})`, 'response_ids');
+    const [matchingSql, parameters] = qb.getQueryAndParameters();
+    const keys = dims.map((d) => `k_${d.column}`);
+    const keyList = keys.length ? keys.join(', ') : 'NULL::int';
+    const sum = (prefix: string) =>
+      `sum(coalesce(${prefix}_lower, 0))::bigint AS ${prefix}_at_least,
+       CASE WHEN bool_or(${prefix}_upper IS NULL) THEN NULL ELSE sum(${prefix}_upper) END::bigint AS ${prefix}_at_most,
+       coalesce(sum(${prefix}_best), 0)::bigint AS ${prefix}_best_sum,
+       count(*) FILTER (WHERE ${prefix}_lower IS NULL AND ${prefix}_upper IS NULL)::int AS ${prefix}_unknown`;
+    return this.dataSource.query(
+      `WITH m AS (${matchingSql}),
+       agg AS (SELECT ${keyList === 'NULL::int' ? '' : `${keyList}, `}count(*)::int AS incidents, ${sum('victims')}, ${sum('deaths')}
+               FROM m ${keys.length ? `GROUP BY ${keyList}` : ''}),
+       resp AS (SELECT ${keyList === 'NULL::int' ? '' : `${keyList}, `}count(DISTINCT rid)::int AS responses
+                FROM m, unnest(m.response_ids) rid ${keys.length ? `GROUP BY ${keyList}` : ''})
+       SELECT agg.*, coalesce(resp.responses, 0) AS responses
+         FROM agg LEFT JOIN resp ON ${keys.length ? keys.map((k) => `agg.${k} IS NOT DISTINCT FROM resp.${k}`).join(' AND ') : 'true'}
+        ${keys.length ? `ORDER BY ${keys.map((k) => `agg.${k} NULLS LAST`).join(', ')}` : ''}
+        LIMIT ${MAX_BUCKETS + 1}`,
+      parameters,
+    );
   }
 }

@@ -49,6 +49,21 @@ export class Region {
   @Column({ type: 'jsonb', default: {} })
   names!: Record<string, string>;
 
+  /** Its names in every language and its ISO name, for full-text search: an incident matches a
+   * search that names its place (src/incidents/incidents.service.ts). Accents folded, no stemming:
+   * names are not words. */
+  @Index('region_search', { synchronize: false })
+  @Column({
+    type: 'tsvector',
+    nullable: true,
+    generatedType: 'STORED',
+    asExpression: `to_tsvector('vigil_simple'::regconfig, names) || to_tsvector('vigil_simple'::regconfig, coalesce(name, ''))`,
+    insert: false,
+    update: false,
+    select: false,
+  })
+  searchVector?: string;
+
   /** Other names that find the region in a search: official names, other spellings. */
   @Column({ type: 'text', array: true, default: [] })
   aliases!: string[];

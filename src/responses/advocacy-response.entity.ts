@@ -4,6 +4,8 @@ import { CountEstimate } from '../common/count-estimate';
 import { countRulesSql, dateRulesSql, LatestDayColumn } from '../common/date-columns';
 import { VigilRecord } from '../common/vigil-record';
 import { LanguageColumn, SearchVectorColumn } from '../common/search';
+import { StoredTranslation, translationsOf } from '../common/translations';
+import { TEXT } from '../common/write-inputs';
 import { DateWithPrecision } from '../dates/date-with-precision';
 import { Region } from '../regions/region.entity';
 import { ClearanceIndexes } from '../access/record-visibility';
@@ -22,6 +24,12 @@ export enum ResponseKind {
 registerEnumType(ResponseKind, {
   name: 'ResponseKind',
   description: 'PROTEST covers protests, rallies, vigils and demonstrations.',
+});
+
+/** Translations of the text (src/common/translations.ts). */
+export const RESPONSE_TEXT = translationsOf('Response', {
+  title: { description: 'The title', max: TEXT.SHORT },
+  description: { description: 'The description', max: TEXT.LONG },
 });
 
 /** What people did in answer to abuses: a petition, a protest, a fundraiser... */
@@ -92,6 +100,9 @@ export class AdvocacyResponse extends VigilRecord {
   @Column({ type: 'text', nullable: true })
   url!: string | null;
 
+  @RESPONSE_TEXT.column()
+  translations!: StoredTranslation[];
+
   @LanguageColumn()
   language!: string;
 
@@ -99,6 +110,6 @@ export class AdvocacyResponse extends VigilRecord {
   @SearchVectorColumn([
     ['title', 'A'],
     ['description', 'B'],
-  ], { language: 'language' })
+  ], { language: 'language', translations: true })
   searchVector?: string;
 }

@@ -2,7 +2,7 @@ import { EditingService, writeContext } from '../editing/editing.service';
 import { CreateAdvocacyResponseInput, ResponseLinksInput, UpdateAdvocacyResponseInput } from './dto/response.inputs';
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
-import { Args, Context, ID, Mutation, Int, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Parent, ID, Mutation, Int, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { DatedOrder } from '../common/filters';
 import { UuidPipe } from '../common/validation.pipe';
@@ -13,7 +13,7 @@ import { Region } from '../regions/region.entity';
 import { Situation } from '../situations/situation.entity';
 import { Citation } from '../sources/citation.entity';
 import { independentSourceCount } from '../sources/provenance';
-import { AdvocacyResponse } from './advocacy-response.entity';
+import { AdvocacyResponse, RESPONSE_TEXT } from './advocacy-response.entity';
 import { ResponseFilter } from './dto/response-filter.input';
 import { ResponseIncident, ResponseOrganizer, ResponseSituation } from './response-links.entity';
 import { ResponsesService } from './responses.service';
@@ -67,6 +67,13 @@ export class ResponsesResolver {
     @Context() ctx: VigilContext,
   ) {
     return this.service.list(filter, orderBy, page, ctx.viewer);
+  }
+
+  @ResolveField(() => RESPONSE_TEXT.InLanguage, {
+    description: 'The text in the first of your languages it has (a translation, marked as one), else the original.',
+  })
+  inLanguage(@Parent() response: AdvocacyResponse, @Args('preferred', { type: () => [String], description: 'BCP 47 tags, most preferred first (ru, fr, pt-BR).' }) preferred: string[]) {
+    return RESPONSE_TEXT.resolve(response, preferred);
   }
 
   @ResolveField(() => Region, { nullable: true })

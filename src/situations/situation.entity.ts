@@ -3,9 +3,17 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { dateRulesSql, LatestDayColumn } from '../common/date-columns';
 import { VigilRecord } from '../common/vigil-record';
 import { LanguageColumn, SearchVectorColumn } from '../common/search';
+import { StoredTranslation, translationsOf } from '../common/translations';
+import { TEXT } from '../common/write-inputs';
 import { DateWithPrecision } from '../dates/date-with-precision';
 import { Region } from '../regions/region.entity';
 import { ClearanceIndexes } from '../access/record-visibility';
+
+/** Translations of the text (src/common/translations.ts). */
+export const SITUATION_TEXT = translationsOf('Situation', {
+  name: { description: 'The name', max: TEXT.SHORT },
+  description: { description: 'The description', max: TEXT.LONG },
+});
 
 /** A pattern or campaign of abuse (the 2017 purge in Chechnya) that groups incidents, so that a
  * response can answer the whole pattern. */
@@ -41,6 +49,9 @@ export class Situation extends VigilRecord {
   @JoinColumn({ name: 'region_code' })
   region?: Region;
 
+  @SITUATION_TEXT.column()
+  translations!: StoredTranslation[];
+
   @LanguageColumn()
   language!: string;
 
@@ -48,6 +59,6 @@ export class Situation extends VigilRecord {
   @SearchVectorColumn([
     ['name', 'A'],
     ['description', 'B'],
-  ], { language: 'language' })
+  ], { language: 'language', translations: true })
   searchVector?: string;
 }

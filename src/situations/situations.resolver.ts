@@ -2,7 +2,7 @@ import { EditingService, writeContext } from '../editing/editing.service';
 import { CreateSituationInput, UpdateSituationInput } from './dto/situation.inputs';
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
-import { Args, Context, ID, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Parent, ID, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { DatedOrder } from '../common/filters';
 import { UuidPipe } from '../common/validation.pipe';
@@ -13,7 +13,7 @@ import { AdvocacyResponse } from '../responses/advocacy-response.entity';
 import { ResponseSituation } from '../responses/response-links.entity';
 import { Citation } from '../sources/citation.entity';
 import { SituationFilter } from './dto/situation-filter.input';
-import { Situation } from './situation.entity';
+import { Situation, SITUATION_TEXT } from './situation.entity';
 import { SituationsService } from './situations.service';
 
 const SituationConnection = Connection(Situation, 'Situation');
@@ -53,6 +53,13 @@ export class SituationsResolver {
     @Context() ctx: VigilContext,
   ) {
     return this.service.list(filter, orderBy, page, ctx.viewer);
+  }
+
+  @ResolveField(() => SITUATION_TEXT.InLanguage, {
+    description: 'The text in the first of your languages it has (a translation, marked as one), else the original.',
+  })
+  inLanguage(@Parent() situation: Situation, @Args('preferred', { type: () => [String], description: 'BCP 47 tags, most preferred first (ru, fr, pt-BR).' }) preferred: string[]) {
+    return SITUATION_TEXT.resolve(situation, preferred);
   }
 
   @ResolveField(() => Region, { nullable: true })

@@ -2,11 +2,19 @@ import { Field, ObjectType } from '@nestjs/graphql';
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { VigilRecord } from '../common/vigil-record';
 import { LanguageColumn, SearchVectorColumn } from '../common/search';
+import { StoredTranslation, translationsOf } from '../common/translations';
+import { TEXT } from '../common/write-inputs';
 import { Incident } from '../incidents/incident.entity';
 import { AdvocacyResponse } from '../responses/advocacy-response.entity';
 import { Situation } from '../situations/situation.entity';
 import { Source } from './source.entity';
 import { ClearanceIndexes } from '../access/record-visibility';
+
+/** Translations of the text (src/common/translations.ts). */
+export const CITATION_TEXT = translationsOf('Citation', {
+  claim: { description: 'What the excerpt supports', max: TEXT.PHRASE },
+  excerpt: { description: 'The words of the source that support the claim', max: TEXT.LONG },
+});
 
 /** Links a source to the one incident, situation or response it supports, with the excerpt. */
 @ObjectType({ description: 'Why a claim is believed: a source, and the excerpt of it that supports the claim.' })
@@ -64,6 +72,9 @@ export class Citation extends VigilRecord {
   locator!: string | null;
 
   /** Claim and excerpt for full-text search: an incident matches when a visible citation does. */
+  @CITATION_TEXT.column()
+  translations!: StoredTranslation[];
+
   @LanguageColumn()
   language!: string;
 
@@ -71,6 +82,6 @@ export class Citation extends VigilRecord {
   @SearchVectorColumn([
     ['claim', 'A'],
     ['excerpt', 'B'],
-  ], { language: 'language' })
+  ], { language: 'language', translations: true })
   searchVector?: string;
 }

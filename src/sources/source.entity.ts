@@ -56,6 +56,9 @@ registerEnumType(Attribution, { name: 'Attribution', description: 'Whether the d
 // Per-clearance text indexes, created by the ClearanceIndexes migration (textMatchSql).
 @ClearanceIndexes('source_search')
 @ClearanceIndexes('source_publisher_trgm')
+// The sources each clearance may not see, for the visibility rule's anti-join (SearchAtScale migration).
+@Index('source_hidden_public', { synchronize: false })
+@Index('source_hidden_restricted', { synchronize: false })
 @Check('source_published_rules', dateRulesSql('published'))
 export class Source extends VigilRecord {
   @Field(() => SourceKind)

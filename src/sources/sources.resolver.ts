@@ -2,7 +2,7 @@ import { EditingService, writeContext } from '../editing/editing.service';
 import { CreateCitationInput, CreateSourceInput, UpdateCitationInput, UpdateSourceInput } from './dto/source.inputs';
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
-import { Args, Context, ID, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Parent, ID, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Connection, PageArgs } from '../common/connection';
 import { DatedOrder } from '../common/filters';
 import { UuidPipe } from '../common/validation.pipe';
@@ -11,7 +11,7 @@ import { Incident } from '../incidents/incident.entity';
 import { Organization } from '../organizations/organization.entity';
 import { AdvocacyResponse } from '../responses/advocacy-response.entity';
 import { Situation } from '../situations/situation.entity';
-import { Citation } from './citation.entity';
+import { Citation, CITATION_TEXT } from './citation.entity';
 import { SourceFilter } from './dto/source-filter.input';
 import { Source } from './source.entity';
 import { SourcesService } from './sources.service';
@@ -89,6 +89,13 @@ export class CitationsResolver {
   @RequiresRole(Role.PUBLIC)
   citation(@Args('id', { type: () => ID }, UuidPipe) id: string, @Context() ctx: VigilContext) {
     return ctx.loaders.one(Citation, id);
+  }
+
+  @ResolveField(() => CITATION_TEXT.InLanguage, {
+    description: 'The text in the first of your languages it has (a translation, marked as one), else the original.',
+  })
+  inLanguage(@Parent() citation: Citation, @Args('preferred', { type: () => [String], description: 'BCP 47 tags, most preferred first (ru, fr, pt-BR).' }) preferred: string[]) {
+    return CITATION_TEXT.resolve(citation, preferred);
   }
 
   @ResolveField(() => Source, { nullable: true, description: 'Null when the source is above the viewer\'s level.' })

@@ -91,9 +91,12 @@ export class TimelineService {
     const own = selected.select('r.id');
     const qb = await this.responses.matching(Object.assign(new ResponseFilter(), { includeDeleted: filter.includeDeleted }), viewer);
     const deletedLinks = qb.expressionMap.withDeleted;
+    // One IN over a UNION, not `IN (own) OR IN (answers)`: PostgreSQL runs an OR of two IN lists
+    // as a filter over every response (walking the whole date index for a timeline page), and a
+    // single IN as a join from the few ids both lists give.
     qb.andWhere(
-      `(r.id IN (${own.getQuery()}) OR r.id IN (SELECT a.response_id FROM response_incident a WHERE a.incident_id IN (${incidents.getQuery()}) ` +
-        `AND ${visibleCondition('ResponseIncident', 'a', ANSWER_LEVELS, { reachedBy: 'incident_id', deletedLinks })}))`,
+      `r.id IN (${own.getQuery()} UNION SELECT a.response_id FROM response_incident a WHERE a.incident_id IN (${incidents.getQuery()}) ` +
+        `AND ${visibleCondition('ResponseIncident', 'a', ANSWER_LEVELS, { reachedBy: 'incident_id', deletedLinks })})`,
     );
     for (const [name, value] of Object.entries({ ...own.getParameters(), ...incidents.getParameters(), [ANSWER_LEVELS]: viewer.readableLevels })) {
       // The lists name their parameters after what they bind (regionCodes, search...): one filter
@@ -135,6 +138,16 @@ export class TimelineService {
           qb.andWhere(condition, { tl_date: after.date, tl_id: after.id });
         }
         const direction = descending ? 'DESC' : 'ASC';
+        if (kind === TimelineEntryKind.INCIDENT) {
+          // The page's ids first, selected by id alone, then their records. Asked for whole rows
+          // in date order with a limit, PostgreSQL walks the date index from the oldest incident
+          // and tests each row: for one country and year, tens of thousands of rows before the
+          // first that overlaps the year (it assumes the matches are spread evenly over time). The
+          // ids alone come from an index that holds every column the usual filters read
+          // (incident_region_stats), sorted after. The outer query keeps the whole condition.
+          const ids = qb.clone().select(`${alias}.id`).orderBy(`${alias}.date_start`, direction).addOrderBy(`${alias}.id`, direction).limit(first + 1);
+          qb.andWhere(`${alias}.id IN (${ids.getQuery()})`);
+        }
         qb.orderBy(`${alias}.date_start`, direction).addOrderBy(`${alias}.id`, direction).limit(first + 1);
         const records: (Incident | AdvocacyResponse)[] = await qb.getMany();
         return records.map((record) => ({ kind, record, position: { date: record.date.start, rank, id: record.id } }));
@@ -198,7 +211,17 @@ export class TimelineService {
   ): Promise<{ sql: string; parameters: unknown[] }> {
     const parts: [string, unknown[]][] = [];
     const sourceFields = readableProperties(viewer, Source, ['publisher', 'title', 'url']);
-    for (const { kind, alias, qb } of await this.sides(filter, entryKinds, viewer, responsesToIncidents)) {
+    for (const side of await this.sides(filter, entryKinds, viewer, responsesToIncidents)) {
+      const { kind, alias } = side;
+      let qb = side.qb;
+      if (kind === TimelineEntryKind.INCIDENT) {
+        // The matching ids first (an array built once), then their rows by primary key. Asked for
+        // whole rows, PostgreSQL ANDs a bitmap of the region index with one of every incident
+        // whose date_latest is after dateFrom (most of the table); the ids alone come from an
+        // index holding every column the usual filters read (incident_region_stats).
+        const ids = qb.clone().select(`${alias}.id`);
+        qb = qb.clone().where(`${alias}.id = ANY(ARRAY(${ids.getQuery()}))`);
+      }
       const subject = kind === TimelineEntryKind.INCIDENT ? 'incident_id' : 'response_id';
       const sources =
         `(SELECT json_agg(json_build_object(${sourceFields.map((f) => `'${f}', x.${f}`).join(', ')}) ORDER BY x.first_cited, x.id) FROM ` +

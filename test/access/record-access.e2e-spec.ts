@@ -76,6 +76,20 @@ const nested = (label: string, root: string, id: string, inner: string, pick: (r
   variables: { id },
   shows: (d, x) => pick(d.r).map((v) => (typeof v === 'object' && v !== null ? v.id : v)).includes(x),
 });
+/** A relation of the fixture's incident read through a page of incidents, which reads its relations
+ * in its own statement (Loaders.manyInside): the page is the incidents of its region and day. */
+const inPage = (label: string, incidentId: string, inner: string, pick: (r: any) => any[]): Check => ({
+  label: `${label} (a page of incidents)`,
+  query: `query($regions: [String!], $from: String, $to: String) {
+    r: incidents(first: 100, filter: { regions: $regions, dateFrom: $from, dateTo: $to }) { edges { node { id ${inner} } } }
+  }`,
+  variables: { id: 'INCIDENT_PAGE' },
+  shows: (d, x) => {
+    const node = d.r.edges.map((e: any) => e.node).find((n: any) => n.id === incidentId);
+    if (!node) throw new Error(`${label}: the fixture's incident is not on the page`);
+    return pick(node).map((v) => (typeof v === 'object' && v !== null ? v.id : v)).includes(x);
+  },
+});
 /** Links and citations that point at the record must not show either, not even as a foreign key. */
 const SOURCE_CITATIONS = 'citations { id incidentId situationId responseId sourceId }';
 const citedBy = (column: 'incidentId' | 'situationId' | 'responseId'): ((r: any) => any[]) => (r) => r.citations.map((c: any) => c[column]);
@@ -155,6 +169,8 @@ const CASES: Record<string, RecordCase> = {
       list('sources'),
       nested('Incident.citations.source', 'incident', f.incidentId, 'citations { source { id } }', (r) => r.citations.map((c: any) => c.source)),
       nested('Incident.citations.sourceId', 'incident', f.incidentId, 'citations { sourceId }', (r) => r.citations.map((c: any) => c.sourceId)),
+      inPage('Incident.citations.source', f.incidentId, 'citations { source { id } }', (r) => r.citations.map((c: any) => c.source)),
+      inPage('Incident.citations.sourceId', f.incidentId, 'citations { sourceId }', (r) => r.citations.map((c: any) => c.sourceId)),
     ],
   },
   Citation: {
@@ -162,6 +178,7 @@ const CASES: Record<string, RecordCase> = {
     checks: (f, id) => [
       single('citation', id),
       nested('Incident.citations', 'incident', f.incidentId, 'citations { id }', (r) => r.citations),
+      inPage('Incident.citations', f.incidentId, 'citations { id }', (r) => r.citations),
       nested('Source.citations', 'source', '', 'citations { id }', (r) => r.citations),
     ],
   },
@@ -201,6 +218,7 @@ const CASES: Record<string, RecordCase> = {
       single('advocacyResponse', id),
       list('advocacyResponses'),
       nested('Incident.responses', 'incident', f.incidentId, 'responses { id }', (r) => r.responses),
+      inPage('Incident.responses', f.incidentId, 'responses { id }', (r) => r.responses),
       nested('Source.citations.responseId', 'source', '', SOURCE_CITATIONS, citedBy('responseId')),
       nested('Organization.responseRoles.responseId', 'organization', 'FIRST_ORGANIZATION', 'responseRoles { responseId }', (r) =>
         r.responseRoles.map((o: any) => o.responseId),
@@ -237,6 +255,7 @@ describe('confidential and restricted records', () => {
   let f: AccessFixture;
   let sourceOfCitation: string;
   let firstOrganization: string;
+  let incidentPage: Record<string, unknown>;
   const made: Record<string, Record<Level, string>> = {};
 
   beforeAll(async () => {
@@ -244,6 +263,8 @@ describe('confidential and restricted records', () => {
     f = await buildAccessFixture(t.dataSource);
     sourceOfCitation = await sourceOf(t.dataSource, f);
     [{ id: firstOrganization }] = await t.dataSource.query('SELECT id FROM organization ORDER BY name LIMIT 1');
+    const [day] = await t.dataSource.query('SELECT region_code, date_start::text AS day FROM incident WHERE id = $1', [f.incidentId]);
+    incidentPage = { regions: [day.region_code], from: day.day, to: day.day };
     for (const [type, c] of Object.entries(CASES)) {
       made[type] = {
         [AccessLevel.RESTRICTED]: await c.make(t.dataSource, f, AccessLevel.RESTRICTED),
@@ -282,7 +303,13 @@ describe('confidential and restricted records', () => {
       const allowed = new Viewer(role).mayRead(level);
       for (const check of CASES[type].checks(f, id)) {
         const variables =
-          check.variables?.id === '' ? { id: sourceOfCitation } : check.variables?.id === 'FIRST_ORGANIZATION' ? { id: firstOrganization } : check.variables;
+          check.variables?.id === ''
+            ? { id: sourceOfCitation }
+            : check.variables?.id === 'FIRST_ORGANIZATION'
+              ? { id: firstOrganization }
+              : check.variables?.id === 'INCIDENT_PAGE'
+                ? incidentPage
+                : check.variables;
         const { body } = await t.gql(check.query, variables, role);
         expect({ check: check.label, errors: body.errors ?? [] }).toEqual({ check: check.label, errors: [] });
         expect({ check: check.label, shows: check.shows(body.data, id) }).toEqual({ check: check.label, shows: allowed });

@@ -53,6 +53,36 @@ describe('record pages, for the public', () => {
   });
 });
 
+describe('a reader who prefers Russian', () => {
+  it('reads the incident in its Russian translation, marked as one with who made it, beside the original', async () => {
+    const [{ id }] = await h.t.dataSource.query(`SELECT id FROM incident WHERE headline LIKE 'Over 100 men%'`);
+    const v = await visit(h, `/incidents/${id}`, { locale: 'ru-RU' });
+    await v.page.getByRole('heading', { level: 2, name: 'Sources' }).waitFor();
+    const heading = v.page.getByRole('heading', { level: 1 });
+    expect(await heading.innerText()).toContain('похищены в Чечне');
+    expect(await heading.getAttribute('lang')).toBe('ru');
+    expect(await v.page.locator('.translation-note').first().innerText()).toMatch(/Vigil demo data/);
+    expect(await v.page.locator('p.original').innerText()).toMatch(/^Over 100 men/);
+    // The excerpts stay in the source's words, their translation apart and marked.
+    expect(await v.page.locator('.excerpt-translation').count()).toBeGreaterThan(0);
+    expect(await v.page.locator('.citation > blockquote').first().innerText()).not.toMatch(/[а-я]/);
+    expect(v.consoleErrors).toEqual([]);
+    expect(await accessibilityViolations(v.page)).toEqual([]);
+    await v.close();
+  });
+
+  it('searches in Russian and sees where each result matched, the words marked', async () => {
+    const v = await visit(h, `/?q=${encodeURIComponent('похищены')}`, { locale: 'ru-RU' });
+    await v.page.locator('.result').first().waitFor();
+    const passage = v.page.locator('.result .passage').first();
+    expect(await passage.locator('mark').first().innerText()).toMatch(/похищен/i);
+    expect(await passage.innerText()).toMatch(/Matched in/);
+    expect(v.consoleErrors).toEqual([]);
+    expect(await leaked(v, ALL_MARKERS)).toEqual([]);
+    await v.close();
+  });
+});
+
 describe('record pages, for a researcher who pastes a token', () => {
   it('shows what a researcher may read, and nothing confidential', async () => {
     const v = await visit(h, `/incidents/${fixture.incidentId}`);

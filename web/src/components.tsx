@@ -61,3 +61,44 @@ export function safeHref(url: string | null | undefined): string | null {
     return null;
   }
 }
+
+/** The reader's languages, most preferred first, as the browser states them (BCP 47 tags). */
+export function readerLanguages(): string[] {
+  const stated = navigator.languages?.length ? navigator.languages : [navigator.language];
+  return stated.filter((tag) => /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(tag)).slice(0, 10);
+}
+
+/** A language's name in the reader's own language ("Russian" for ru), or the tag. */
+export function languageName(tag: string): string {
+  try {
+    return new Intl.DisplayNames(readerLanguages(), { type: 'language' }).of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+}
+
+const METHODS: Record<string, string> = { HUMAN: 'translated by a person', MACHINE: 'machine translation, not checked', MACHINE_REVIEWED: 'machine translation, checked' };
+
+/** Says that text is a translation, from which language, by whom and how. */
+export function TranslationNote({ from, to, translator, method }: { from: string; to: string; translator: string | null; method: string | null }) {
+  return (
+    <p class="translation-note">
+      Translation from {languageName(from)} into {languageName(to)}
+      {translator ? ` by ${translator}` : ''}
+      {method ? ` (${METHODS[method] ?? method})` : ''}; the original follows.
+    </p>
+  );
+}
+
+/** Where a search matched: the passage, matched words marked (text only, never HTML). */
+export function Passage({ passage }: { passage: { parts: readonly { text: string; matched: boolean }[]; language: string; isTranslation: boolean; recordType: string } }) {
+  const from = passage.recordType === 'Citation' ? 'a source' : passage.isTranslation ? `the ${languageName(passage.language)} translation` : 'the text';
+  return (
+    <p class="passage">
+      <span class="passage-from">Matched in {from}: </span>
+      <span lang={passage.language}>
+        {passage.parts.map((part, i) => (part.matched ? <mark key={i}>{part.text}</mark> : part.text))}
+      </span>
+    </p>
+  );
+}

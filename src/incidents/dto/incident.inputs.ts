@@ -11,7 +11,7 @@ import { NewInvolvementInput } from '../../people/dto/person.inputs';
 import { AdvocacyResponse } from '../../responses/advocacy-response.entity';
 import { Situation } from '../../situations/situation.entity';
 import { NewCitationInput } from '../../sources/dto/source.inputs';
-import { Incident } from '../incident.entity';
+import { Incident, INCIDENT_TEXT } from '../incident.entity';
 import { IncidentKind } from '../incident-kind';
 import { LanguageInput } from '../../common/search';
 
@@ -37,6 +37,9 @@ const Coordinate = (self: 'latitude' | 'longitude', other: 'latitude' | 'longitu
 export class IncidentInput extends RecordFields {
   @LanguageInput()
   language?: string;
+
+  @INCIDENT_TEXT.input()
+  translations?: InstanceType<typeof INCIDENT_TEXT.TranslationInput>[];
 
   @Field(() => IncidentKind)
   @IsEnum(IncidentKind)

@@ -9,7 +9,7 @@ import { Incident } from '../../incidents/incident.entity';
 import { Organization } from '../../organizations/organization.entity';
 import { Situation } from '../../situations/situation.entity';
 import { NewCitationInput } from '../../sources/dto/source.inputs';
-import { AdvocacyResponse, ResponseKind } from '../advocacy-response.entity';
+import { AdvocacyResponse, RESPONSE_TEXT, ResponseKind } from '../advocacy-response.entity';
 import { OrganizerRole } from '../response-links.entity';
 import { LanguageInput } from '../../common/search';
 
@@ -19,6 +19,9 @@ const ID_MESSAGE = { message: 'must be an id (UUID)' };
 export class AdvocacyResponseInput extends RecordFields {
   @LanguageInput()
   language?: string;
+
+  @RESPONSE_TEXT.input()
+  translations?: InstanceType<typeof RESPONSE_TEXT.TranslationInput>[];
 
   @Field(() => ResponseKind)
   @IsEnum(ResponseKind)

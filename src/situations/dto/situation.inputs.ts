@@ -5,11 +5,15 @@ import { IsRegionCode } from '../../common/validators';
 import { DateInput, TEXT } from '../../common/write-inputs';
 import { Reasoned, RecordFields, UpdateInputOf } from '../../editing/dto/write.inputs';
 import { LanguageInput } from '../../common/search';
+import { SITUATION_TEXT } from '../situation.entity';
 
 @InputType({ description: 'A pattern or campaign of abuse that groups incidents.' })
 export class SituationInput extends RecordFields {
   @LanguageInput()
   language?: string;
+
+  @SITUATION_TEXT.input()
+  translations?: InstanceType<typeof SITUATION_TEXT.TranslationInput>[];
 
   @Field()
   @IsString()

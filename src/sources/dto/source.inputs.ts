@@ -11,6 +11,7 @@ import { AdvocacyResponse } from '../../responses/advocacy-response.entity';
 import { Situation } from '../../situations/situation.entity';
 import { Source, Attribution, SourceKind, SourceReliability } from '../source.entity';
 import { LanguageInput } from '../../common/search';
+import { CITATION_TEXT } from '../citation.entity';
 
 const ID_MESSAGE = { message: 'must be an id (UUID)' };
 
@@ -98,6 +99,9 @@ export class UpdateSourceInput extends UpdateInputOf(SourceChanges) {}
 export class CitationFields extends RecordFields {
   @LanguageInput()
   language?: string;
+
+  @CITATION_TEXT.input()
+  translations?: InstanceType<typeof CITATION_TEXT.TranslationInput>[];
 
   @Field(() => String, { nullable: true, description: 'The words of the source that support the claim.' })
   @IsOptional()

@@ -54,8 +54,8 @@ export interface Visit {
   close(): Promise<void>;
 }
 
-export async function visit(h: PageHarness, path: string, options: { viewport?: { width: number; height: number }; allowed?: string[] } = {}): Promise<Visit> {
-  const context = await h.browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 } });
+export async function visit(h: PageHarness, path: string, options: { viewport?: { width: number; height: number }; allowed?: string[]; locale?: string } = {}): Promise<Visit> {
+  const context = await h.browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 }, locale: options.locale });
   const allowed = [h.base, ...(options.allowed ?? [])];
   const consoleErrors: string[] = [];
   const blocked: string[] = [];

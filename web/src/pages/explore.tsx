@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { download, exportUrl, request } from '../api';
-import { DateText, Failure, Loading } from '../components';
+import { DateText, Failure, Loading, Passage, languageName, readerLanguages } from '../components';
 import { type Filters, dateRange, exportParameters, filtersFromUrl, filtersToUrl, incidentFilter } from '../filters';
 import { formatCount, words } from '../format';
 import { graphql, type ResultOf } from '../graphql';
@@ -10,7 +10,7 @@ import { useAsync } from '../viewer';
 import { FilterForm } from './filter-form';
 
 const EXPLORE = graphql(`
-  query Explore($filter: IncidentFilter, $after: String) {
+  query Explore($filter: IncidentFilter, $after: String, $search: String!, $languages: [String!]!) {
     incidents(filter: $filter, first: 50, after: $after) {
       totalCount
       pageInfo { hasNextPage endCursor }
@@ -18,6 +18,9 @@ const EXPLORE = graphql(`
         node {
           id
           headline
+          language
+          inLanguage(preferred: $languages) { language headline isTranslation }
+          matchedPassage(search: $search) { parts { text matched } language isTranslation recordType }
           kind
           verificationStatus
           locality
@@ -47,8 +50,16 @@ function IncidentItem({ incident }: { incident: Incident }) {
   return (
     <li class="result">
       <h3>
-        <a href={`/incidents/${incident.id}`}>{incident.headline}</a>
+        <a href={`/incidents/${incident.id}`} lang={incident.inLanguage.language}>
+          {incident.inLanguage.headline}
+        </a>
       </h3>
+      {incident.inLanguage.isTranslation ? (
+        <p class="original" lang={incident.language}>
+          {languageName(incident.language)} original: {incident.headline}
+        </p>
+      ) : null}
+      {incident.matchedPassage ? <Passage passage={incident.matchedPassage} /> : null}
       <p class="meta">
         <DateText date={incident.date} /> · {place} · {words(incident.kind)} · {words(incident.verificationStatus)}
       </p>
@@ -96,7 +107,7 @@ export function ExplorePage() {
   const started = useRef(0);
   const { data, error, loading } = useAsync(() => {
     started.current = performance.now();
-    return request(EXPLORE, { filter: incidentFilter(filters), after: null });
+    return request(EXPLORE, { filter: incidentFilter(filters), after: null, search: filters.q.trim(), languages: readerLanguages() });
   }, [key]);
   useEffect(() => setExtra(null), [key]);
   useEffect(() => {
@@ -112,7 +123,7 @@ export function ExplorePage() {
   const hasNext = extra ? extra.hasNext : !!page?.pageInfo.hasNextPage;
 
   const loadMore = async () => {
-    const result = await request(EXPLORE, { filter: incidentFilter(filters), after: nextCursor });
+    const result = await request(EXPLORE, { filter: incidentFilter(filters), after: nextCursor, search: filters.q.trim(), languages: readerLanguages() });
     setExtra((x) => ({
       items: [...(x?.items ?? []), ...result.incidents.edges.map((e) => e.node)],
       endCursor: result.incidents.pageInfo.endCursor,

@@ -1,5 +1,5 @@
 import { request } from '../api';
-import { DateText, External, Failure, Loading, Section, safeHref, useClearance } from '../components';
+import { DateText, External, Failure, Loading, Section, TranslationNote, languageName, readerLanguages, safeHref, useClearance } from '../components';
 import { formatCount, words } from '../format';
 import { graphql, readFragment, type FragmentOf } from '../graphql';
 import { useAsync } from '../viewer';
@@ -8,7 +8,8 @@ const DATE = graphql(`fragment DateParts on DateWithPrecision { start end precis
 
 const CITATION = graphql(
   `fragment CitationParts on Citation {
-    id excerpt claim locator
+    id excerpt claim locator language
+    inLanguage(preferred: $languages) { language excerpt isTranslation translator method }
     source { id publisher title url kind reliability published { ...DateParts } }
   }`,
   [DATE],
@@ -29,7 +30,16 @@ function Citations({ citations }: { citations: readonly FragmentOf<typeof CITATI
               <strong>{source.publisher}</strong>: {href ? <External href={href}>{source.title}</External> : source.title} (
               <DateText date={readFragment(DATE, source.published)} />; reliability: {words(source.reliability)}; {words(source.kind)})
             </p>
-            {citation.excerpt ? <blockquote>{citation.excerpt}</blockquote> : null}
+            {citation.excerpt ? <blockquote lang={citation.language}>{citation.excerpt}</blockquote> : null}
+            {citation.inLanguage.isTranslation && citation.inLanguage.excerpt ? (
+              <div class="excerpt-translation">
+                <p class="translation-note">
+                  {languageName(citation.inLanguage.language)} translation of the excerpt
+                  {citation.inLanguage.translator ? ` by ${citation.inLanguage.translator}` : ''} (not the source's words):
+                </p>
+                <blockquote lang={citation.inLanguage.language}>{citation.inLanguage.excerpt}</blockquote>
+              </div>
+            ) : null}
             {citation.claim ? <p>Supports: {citation.claim}</p> : null}
             {citation.locator ? <p class="meta">At: {citation.locator}</p> : null}
           </li>
@@ -55,9 +65,11 @@ function Record<T>({ id, what, load, children }: { id: string; what: string; loa
 }
 
 const INCIDENT = graphql(
-  `query IncidentPage($id: ID!, $restricted: Boolean!, $confidential: Boolean!) {
+  `query IncidentPage($id: ID!, $restricted: Boolean!, $confidential: Boolean!, $languages: [String!]!) {
     incident(id: $id) {
-      id headline description kind verificationStatus locality locationPrecision perpetratorDescription
+      id headline description language kind
+      inLanguage(preferred: $languages) { language headline description isTranslation translator method }
+      translations { language translator method } verificationStatus locality locationPrecision perpetratorDescription
       latitude @include(if: $restricted)
       longitude @include(if: $restricted)
       internalNotes @include(if: $confidential)
@@ -89,14 +101,21 @@ const INCIDENT = graphql(
 export function IncidentPage({ id }: { id: string }) {
   const clearance = useClearance();
   return (
-    <Record id={id} what="incident" load={async () => (await request(INCIDENT, { id, restricted: clearance.restricted, confidential: clearance.confidential })).incident}>
+    <Record id={id} what="incident" load={async () => (await request(INCIDENT, { id, restricted: clearance.restricted, confidential: clearance.confidential, languages: readerLanguages() })).incident}>
       {(i) => {
         const victims = formatCount(i.victims);
         const deaths = formatCount(i.deaths);
         return (
           <>
             <p class="kicker">Incident · {words(i.kind)} · {words(i.verificationStatus)}</p>
-            <h1>{i.headline}</h1>
+            <h1 lang={i.inLanguage.language}>{i.inLanguage.headline}</h1>
+            {i.inLanguage.isTranslation ? (
+              <>
+                <TranslationNote from={i.language} to={i.inLanguage.language} translator={i.inLanguage.translator} method={i.inLanguage.method} />
+                {i.inLanguage.description ? <p class="description" lang={i.inLanguage.language}>{i.inLanguage.description}</p> : null}
+                <p class="original" lang={i.language}>{i.headline}</p>
+              </>
+            ) : null}
             <dl class="facts">
               <dt>Date</dt>
               <dd><DateText date={readFragment(DATE, i.date)} /></dd>
@@ -117,8 +136,13 @@ export function IncidentPage({ id }: { id: string }) {
               <dd>{i.situation ? <a href={`/situations/${i.situation.id}`}>{i.situation.name}</a> : 'none'}</dd>
               <dt>Independent sources</dt>
               <dd>{i.independentSourceCount}</dd>
+              <dt>Language</dt>
+              <dd>
+                {languageName(i.language)}
+                {i.translations.length ? `; translated into ${i.translations.map((t) => `${languageName(t.language)} (by ${t.translator})`).join(', ')}` : ''}
+              </dd>
             </dl>
-            {i.description ? <p class="description">{i.description}</p> : null}
+            {i.description ? <p class="description" lang={i.language}>{i.description}</p> : null}
             {i.internalNotes ? (<Section title="Internal notes"><p>{i.internalNotes} <span class="badge">confidential</span></p></Section>) : null}
             <Section title="Sources">
               <Citations citations={i.citations} />
@@ -162,7 +186,7 @@ export function IncidentPage({ id }: { id: string }) {
 }
 
 const RESPONSE = graphql(
-  `query ResponsePage($id: ID!) {
+  `query ResponsePage($id: ID!, $languages: [String!]!) {
     advocacyResponse(id: $id) {
       id title kind description target venue outcome url organizersDescription
       date { ...DateParts }
@@ -180,7 +204,7 @@ const RESPONSE = graphql(
 
 export function ResponsePage({ id }: { id: string }) {
   return (
-    <Record id={id} what="response" load={async () => (await request(RESPONSE, { id })).advocacyResponse}>
+    <Record id={id} what="response" load={async () => (await request(RESPONSE, { id, languages: readerLanguages() })).advocacyResponse}>
       {(r) => {
         const href = safeHref(r.url);
         const participants = formatCount(r.participants);
@@ -230,7 +254,7 @@ export function ResponsePage({ id }: { id: string }) {
 }
 
 const SITUATION = graphql(
-  `query SituationPage($id: ID!) {
+  `query SituationPage($id: ID!, $languages: [String!]!) {
     situation(id: $id) {
       id name description
       date { ...DateParts }
@@ -245,7 +269,7 @@ const SITUATION = graphql(
 
 export function SituationPage({ id }: { id: string }) {
   return (
-    <Record id={id} what="situation" load={async () => (await request(SITUATION, { id })).situation}>
+    <Record id={id} what="situation" load={async () => (await request(SITUATION, { id, languages: readerLanguages() })).situation}>
       {(s) => (
         <>
           <p class="kicker">Situation</p>

@@ -1,5 +1,6 @@
-/* PostGraphile 4 on the benchmark database, as a library on a plain http server: the comparison
- * the issue asks for. It serves the bench_pg schema (bench/postgraphile.sql) with production-like
+/* PostGraphile 4 on the benchmark database, as a library on a plain http server (issue 7's
+ * comparison; PostGraphile 5 is bench/postgraphile5-server.ts). Installed as `postgraphile4`, an npm
+ * alias of postgraphile@4, beside PostGraphile 5 as `postgraphile`. It serves the bench_pg schema (bench/postgraphile.sql) with production-like
  * options (no query log, no GraphiQL, no watch, no mutations). Env: DATABASE_URL, PORT. */
 import { createServer } from 'node:http';
 import Module from 'node:module';
@@ -12,7 +13,7 @@ import { serveUntilStopped } from './protocol';
  * Vigil's graphql 16, and two graphql copies in one schema fail ("Cannot use GraphQLList from
  * another module or realm"). This process runs nothing of Vigil's: every `graphql` import in it is
  * pointed at PostGraphile's own copy. */
-const graphql15 = dirname(require.resolve('graphql/package.json', { paths: [dirname(require.resolve('postgraphile/package.json'))] }));
+const graphql15 = dirname(require.resolve('graphql/package.json', { paths: [dirname(require.resolve('postgraphile4/package.json'))] }));
 type Resolve = (this: unknown, request: string, ...rest: unknown[]) => string;
 const loader = Module as unknown as { _resolveFilename: Resolve };
 const resolveFilename = loader._resolveFilename;
@@ -21,9 +22,9 @@ loader._resolveFilename = function (request, ...rest) {
   return resolveFilename.call(this, pinned, ...rest);
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { postgraphile } = require('postgraphile') as typeof import('postgraphile');
+const { postgraphile } = require('postgraphile4') as typeof import('postgraphile4');
 
-const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 20, application_name: 'bench-postgraphile' });
+const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 20, application_name: 'bench-postgraphile4' });
 
 const middleware = postgraphile(pool, ['bench_pg'], {
   graphqlRoute: '/graphql',
