@@ -242,4 +242,15 @@ describe('npm run vigil -- import: the set-based path', () => {
     const created = await db.query(`SELECT count(*)::int AS n FROM revision WHERE subject_id = ANY($1::uuid[]) AND action = 'CREATE'`, [incidentRows(10, 9000).map((r) => r[0])]);
     expect(created).toEqual([{ n: 10 }]);
   }, 600_000);
+
+  it('leaves the stats rollup exactly as a rebuild from the tables makes it (its triggers fire for set-based writes too)', async () => {
+    const snapshot = async () => ({
+      rollup: await db.query(`SELECT * FROM incident_stats_rollup WHERE incidents <> 0 ORDER BY region_code, year, month, kind, confidentiality, deleted`),
+      answers: await db.query(`SELECT * FROM incident_response_stats ORDER BY 1, 2`),
+    });
+    const kept = await snapshot();
+    expect(kept.rollup.reduce((n: number, r: { incidents: number }) => n + r.incidents, 0)).toBe((await db.query('SELECT count(*)::int AS n FROM incident'))[0].n);
+    await db.query('SELECT incident_stats_rebuild()');
+    expect(await snapshot()).toEqual(kept);
+  });
 });
