@@ -2,7 +2,7 @@
  *
  *   npm run bench -- [--incidents 200000] [--seed 1] [--duration 10] [--connections 8]
  *                    [--latency-duration 5] [--warmup 2] [--fresh] [--no-cache] [--profile]
- *                    [--skip-export] [--out bench/results]
+ *                    [--skip-export] [--skip-import] [--out bench/results]
  */
 import { execFileSync } from 'node:child_process';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
@@ -25,10 +25,11 @@ import {
 } from './database';
 import { LoadFigures, LoadTarget, run, Series } from './load';
 import { BenchServer, cleanup, startServer } from './processes';
-import { ImportFigures, markdownReport, NAMES } from './report';
+import { markdownReport, NAMES } from './report';
 import { measureTimeline, TimelineFigures, timelineTitle } from './timeline';
 import { graphql, PAGE_SIZE, Read, ReadName, READS } from './requests';
 import { addHiddenMatches, HiddenRowsFigures, measureHiddenRows, removeHiddenMatches } from './hidden-rows';
+import { describeImport, IMPORT_INCIDENTS, ImportFigures, measureImport } from './import';
 import type { RecordedStatement } from './protocol';
 
 export type Target = 'vigil' | 'postgraphile5' | 'postgraphile4' | 'direct';
@@ -53,6 +54,8 @@ export interface Options {
   noCache: boolean;
   profile: boolean;
   skipExport: boolean;
+  /** Skip the import measurement (bench/import.ts). */
+  skipImport: boolean;
   /** The reads to measure (all by default); `timeline` is the timeline of one country and year
    * (GraphQL and export), `hidden` the hidden-rows comparison. */
   reads: (ReadName | Extra)[];
@@ -86,7 +89,8 @@ export interface Results {
   hiddenRows: HiddenRowsFigures | null;
   /** The timeline of one country and year, through GraphQL and the export (issue 18). */
   timeline: TimelineFigures | null;
-  /** The bulk import (issue 18), when its step ran; absent or null otherwise. */
+  /** `npm run vigil -- import` of 100,000 incidents with citations into a fresh database (issue 18);
+   * null when skipped. */
   import?: ImportFigures | null;
   vigilStatementsPerRead: Record<string, { text: string; wave: number }[]>;
 }
@@ -106,6 +110,7 @@ function parseOptions(argv: string[]): Options {
       'no-cache': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       'skip-export': { type: 'boolean', default: false },
+      'skip-import': { type: 'boolean', default: false },
       reads: { type: 'string', default: [...READS.map((r) => r.name), ...EXTRAS].join(',') },
       out: { type: 'string', default: join(REPO, 'bench', 'results') },
       help: { type: 'boolean', default: false },
@@ -133,6 +138,7 @@ function parseOptions(argv: string[]): Options {
     noCache: values['no-cache']!,
     profile: values.profile!,
     skipExport: values['skip-export']!,
+    skipImport: values['skip-import']!,
     reads: readNames(values.reads!),
     out: resolve(values.out!),
   };
@@ -160,7 +166,8 @@ function readUsage(): string {
   --no-cache            generate into a throwaway directory, removed at the end
   --profile             write a CPU profile of the Vigil process (.vigil/bench/logs/*.cpuprofile)
   --skip-export         skip the CSV export measurement
-  --reads LIST          the reads to measure, comma-separated (default page,monthly,search,timeline,hidden;
+  --skip-import         skip the import measurement (alone: npm run bench:import)
+  --reads LIST          the reads to measure, comma-separated (default page,monthly,search,searchCountry,timeline,hidden;
                         timeline: one country and year through GraphQL and /exports/timeline.json;
                         hidden: an anonymous search with 2,000 hidden matches against one with none)
   --out DIR             where results go (default bench/results)
@@ -431,6 +438,13 @@ async function main(): Promise<void> {
   }
 
   for (const server of [direct, postgraphile4, postgraphile5, vigil]) await server.stop();
+
+  // Last, with the servers stopped: a fresh database of its own on the same PostgreSQL.
+  let importFigures: ImportFigures | null = null;
+  if (!options.skipImport) {
+    importFigures = await measureImport(db.url, { incidents: IMPORT_INCIDENTS, log });
+    log(`  import: ${describeImport(importFigures)}`);
+  }
   await db.close();
 
   const results: Results = {
@@ -452,6 +466,7 @@ async function main(): Promise<void> {
     export: exportFigures,
     hiddenRows: hiddenRowsFigures,
     timeline: timelineFigures,
+    import: importFigures,
     vigilStatementsPerRead: Object.fromEntries(
       Object.entries(plans).map(([name, list]) => [name, list.map((s) => ({ text: s.text.replace(/\s+/g, ' ').slice(0, 300), wave: s.wave }))]),
     ),

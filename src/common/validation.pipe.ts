@@ -126,16 +126,47 @@ async function missingReferences(value: object, prefix: string, db: DataSource |
     const rows: { id: string }[] = asked.length
       ? await db.query(`SELECT id FROM ${metadata.tableName} WHERE id = ANY($1::uuid[])${options.deletedReferences ? '' : ' AND deleted_at IS NULL'}`, [asked])
       : [];
-    const existing = new Set([...rows.map((r) => r.id), ...(known ?? [])]);
+    // Not a copy of `known`: it may hold every record an import wrote so far.
+    const found = new Set(rows.map((r) => r.id));
     if (options.knownToExist && rows.length) {
-      if (!known) options.knownToExist.set(entity, new Set(rows.map((r) => r.id)));
+      if (!known) options.knownToExist.set(entity, new Set(found));
       else for (const r of rows) known.add(r.id);
     }
     for (const r of wanted) {
-      if (!existing.has(r.id.toLowerCase())) problems.push({ path: r.path, message: `no ${metadata.name} with this id (or it is deleted)` });
+      const id = r.id.toLowerCase();
+      if (!found.has(id) && !known?.has(id)) problems.push({ path: r.path, message: `no ${metadata.name} with this id (or it is deleted)` });
     }
   }
   return problems;
+}
+
+/** For a batch of writes about to be validated one by one (the import's chunks): finds in one query
+ * per table which of the records they refer to exist, and adds those to `knownToExist`, so that
+ * validateWrite asks the database again only for the ones that do not (bad rows). The same rules
+ * decide, as the same RefersTo declarations name the references. */
+export async function prefetchReferences(
+  type: new () => object,
+  values: readonly unknown[],
+  db: DataSource | EntityManager,
+  options: WriteValidation & { knownToExist: Map<Function, Set<string>> },
+): Promise<void> {
+  const byEntity = new Map<Function, Set<string>>();
+  for (const value of values) {
+    for (const r of referencesIn(plainToInstance(type, value), '')) {
+      const known = options.knownToExist.get(r.entity);
+      const id = r.id.toLowerCase();
+      if (!known?.has(id)) (byEntity.get(r.entity) ?? byEntity.set(r.entity, new Set()).get(r.entity)!).add(id);
+    }
+  }
+  for (const [entity, ids] of byEntity) {
+    const metadata = (db instanceof EntityManager ? db.connection : db).getMetadata(entity);
+    const rows: { id: string }[] = await db.query(
+      `SELECT id FROM ${metadata.tableName} WHERE id = ANY($1::uuid[])${options.deletedReferences ? '' : ' AND deleted_at IS NULL'}`,
+      [[...ids]],
+    );
+    const known = options.knownToExist.get(entity) ?? options.knownToExist.set(entity, new Set()).get(entity)!;
+    for (const r of rows) known.add(r.id);
+  }
 }
 
 /** validateInput plus the RefersTo rules, which need the database: one error lists every bad field

@@ -72,11 +72,20 @@ export function RefersTo(entity: () => Function, options?: ValidationOptions): P
 
 /** The RefersTo declarations of an input class: property and entity. */
 export function referencesOf(type: Function): { property: string; entity: Function }[] {
-  return getMetadataStorage()
-    .getTargetValidationMetadatas(type, '', true, false)
-    .filter((m) => m.name === REFERS_TO)
-    .map((m) => ({ property: m.propertyName, entity: (m.constraints[0] as () => Function)() }));
+  // Asked for every object of every write (an import: per row): the declarations are fixed once
+  // the classes are loaded.
+  let found = referenceCache.get(type);
+  if (!found) {
+    found = getMetadataStorage()
+      .getTargetValidationMetadatas(type, '', true, false)
+      .filter((m) => m.name === REFERS_TO)
+      .map((m) => ({ property: m.propertyName, entity: (m.constraints[0] as () => Function)() }));
+    referenceCache.set(type, found);
+  }
+  return found;
 }
+
+const referenceCache = new WeakMap<Function, { property: string; entity: Function }[]>();
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -80,13 +80,22 @@ const AUDIT_ACTION: Record<RevisionAction, Exclude<AuditAction, AuditAction.READ
   [RevisionAction.BASELINE]: AuditAction.UPDATE,
 };
 
+/** What a write's audit entry names: the properties changed (a date's columns are one), as
+ * `Type.property`, and its level: the highest of the record's and the fields' declared sensitivity.
+ * Shared with the import's set-based creations (src/imports/bulk-creations.ts). */
+export function auditedChange(entity: Function, name: string, changedFields: string[], confidentiality: AccessLevel): { fields: string[]; level: AccessLevel } {
+  const properties = [...new Set(changedFields.map((path) => path.split('.')[0]))];
+  const fieldLevel = highestSensitivity(entity, properties);
+  return { fields: properties.map((p) => `${name}.${p}`), level: rank(confidentiality) > rank(fieldLevel) ? confidentiality : fieldLevel };
+}
+
+export function actorOf(viewer: Viewer): string {
+  return viewer.label ?? (viewer.accountId ? `account ${viewer.accountId}` : 'anonymous');
+}
+
 /** The most restricted of `levels` (PUBLIC for none). */
 function highest(levels: AccessLevel[]): AccessLevel {
   return levels.reduce((a, b) => (rank(b) > rank(a) ? b : a), AccessLevel.PUBLIC);
-}
-
-function actorOf(viewer: Viewer): string {
-  return viewer.label ?? (viewer.accountId ? `account ${viewer.accountId}` : 'anonymous');
 }
 
 function plain(value: unknown): unknown {
@@ -536,10 +545,8 @@ export class EditingService {
       changes: changes as never, // jsonb, as above
       state: state as never,
     });
-    const properties = [...new Set(changedFields.map((path) => path.split('.')[0]))];
-    const fieldLevel = highestSensitivity(entity, properties);
-    const level = rank(record.confidentiality) > rank(fieldLevel) ? record.confidentiality : fieldLevel;
     const name = manager.connection.getMetadata(entity).name;
+    const { fields, level } = auditedChange(entity, name, changedFields, record.confidentiality);
     await this.audit.recordWrite(
       manager,
       ctx.viewer,
@@ -548,7 +555,7 @@ export class EditingService {
         operation: ctx.operation,
         subjectType: name,
         subjectId: record.id,
-        fields: properties.map((p) => `${name}.${p}`),
+        fields,
         level,
         reason: ctx.reason ?? null,
       },
