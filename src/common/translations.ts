@@ -110,10 +110,10 @@ export function inLanguage(
 }
 
 /** The reader's languages, each a BCP 47 tag (else a clear error naming the argument). */
-export function checkedPreferred(preferred: readonly string[]): readonly string[] {
+export function checkedPreferred(preferred: readonly string[], argument = 'preferred'): readonly string[] {
   const bad = preferred.findIndex((tag) => !BCP47.test(tag));
-  if (bad >= 0) throw UserInputError.of(`preferred[${bad}]`, 'must be a BCP 47 language tag such as en, ru or pt-BR');
-  if (preferred.length > MAX_TRANSLATIONS) throw UserInputError.of('preferred', `must not list more than ${MAX_TRANSLATIONS} languages`);
+  if (bad >= 0) throw UserInputError.of(`${argument}[${bad}]`, 'must be a BCP 47 language tag such as en, ru or pt-BR');
+  if (preferred.length > MAX_TRANSLATIONS) throw UserInputError.of(argument, `must not list more than ${MAX_TRANSLATIONS} languages`);
   return preferred;
 }
 

@@ -3,15 +3,15 @@ import { updatedAtSql } from '../access/change-stamps';
 import { levelOf, readableColumns, ReadsProperty } from '../access/field-access';
 import { Viewer } from '../access/viewer';
 import { visibleCondition } from '../access/record-visibility';
-import { Incident } from '../incidents/incident.entity';
+import { Incident, INCIDENT_TEXT } from '../incidents/incident.entity';
 import { INCIDENT_KIND_MAPPINGS } from '../incidents/incident-kind';
 import { Organization } from '../organizations/organization.entity';
 import { Region } from '../regions/region.entity';
-import { AdvocacyResponse } from '../responses/advocacy-response.entity';
-import { Citation } from '../sources/citation.entity';
+import { AdvocacyResponse, RESPONSE_TEXT } from '../responses/advocacy-response.entity';
+import { Citation, CITATION_TEXT } from '../sources/citation.entity';
 import { Source } from '../sources/source.entity';
 import { neutraliseFormulaSql } from './formula';
-import { Situation } from '../situations/situation.entity';
+import { Situation, SITUATION_TEXT } from '../situations/situation.entity';
 import { MONTH_SQL, YEAR_SQL } from '../incidents/periods';
 
 /**
@@ -464,6 +464,51 @@ export const SOURCE_JOINS: readonly ExportJoin[] = [
   },
 ];
 
+/** The parameter the `language` option's tags are bound to (the reader's languages, first
+ * preferred first). */
+export const EXPORT_LANGUAGES = 'export_languages';
+
+/** What the `language` option adds to a CSV export: the record's text in the first of the reader's
+ * languages it has (the original when none), as `inLanguage(preferred:)` gives it in GraphQL
+ * (`vigil_in_language`, migration ExportInLanguage, tested against it), and who translated it. The
+ * columns read the record's `translations`, so they follow its level and no rule of their own. */
+export interface InLanguageExport {
+  columns: readonly ExportColumn[];
+  join: ExportJoin;
+}
+
+function inLanguageExport(entity: Function, alias: string, table: string, fields: readonly string[]): InLanguageExport {
+  const t = 'tl.t';
+  const c = (name: string, type: ColumnType, sql: string, description: string): ExportColumn => ({ name, type, sql, description, entity, property: 'translations' });
+  return {
+    columns: [
+      c('text_language', 'text', `coalesce(${t}->>'language', ${alias}.language)`, 'With `language`: BCP 47 tag of the language of the `*_in_language` columns (a translation\'s, or the original\'s when it has none of the languages asked for).'),
+      c('is_translation', 'boolean', `${t} IS NOT NULL`, 'With `language`: true when the `*_in_language` columns hold a translation, not the original text.'),
+      ...fields.map((f) =>
+        c(`${f.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`)}_in_language`, 'text', `coalesce(${t}->>'${f}', ${alias}.${f})`, `With \`language\`: the ${f} in that language; the original where the translation leaves it out (see \`untranslated\`).`),
+      ),
+      c('translator', 'text', `${t}->>'translator'`, 'With `language`: who translated it, as they wish to be named; empty for the original.'),
+      c('translation_method', 'enum', `${t}->>'method'`, 'With `language`: HUMAN, MACHINE or MACHINE_REVIEWED; empty for the original.'),
+      c(
+        'untranslated',
+        'list',
+        `nullif(concat_ws('${LIST_SEPARATOR}', ${fields.map((f) => `CASE WHEN ${t} IS NOT NULL AND ${t}->>'${f}' IS NULL AND ${alias}.${f} IS NOT NULL THEN '${f}' END`).join(', ')}), '')`,
+        'With `language`: the fields a translation leaves out, given in the original language.',
+      ),
+    ],
+    join: {
+      alias: 'tl',
+      sql: (ids) => `(SELECT x.id, vigil_in_language(x.language, x.translations, :${EXPORT_LANGUAGES}) AS t FROM ${table} x WHERE x.id IN (${ids}))`,
+      on: `tl.id = ${alias}.id`,
+    },
+  };
+}
+
+export const INCIDENT_IN_LANGUAGE = inLanguageExport(Incident, 'i', 'incident', INCIDENT_TEXT.fields);
+export const RESPONSE_IN_LANGUAGE = inLanguageExport(AdvocacyResponse, 'r', 'advocacy_response', RESPONSE_TEXT.fields);
+export const SITUATION_IN_LANGUAGE = inLanguageExport(Situation, 's', 'situation', SITUATION_TEXT.fields);
+export const CITATION_IN_LANGUAGE = inLanguageExport(Citation, 'c', 'citation', CITATION_TEXT.fields);
+
 /** The joins `columns` read. */
 export function joinsFor(joins: readonly ExportJoin[], columns: readonly ExportColumn[]): ExportJoin[] {
   const needed = new Set(joins.filter((j) => columns.some((c) => c.sql.includes(`${j.alias}.`))));
@@ -481,12 +526,19 @@ export function csvCellSql(column: ExportColumn): string {
 }
 
 /** Every CSV export, for the data dictionary. */
-export const CSV_EXPORTS: readonly { file: string; columns: readonly ExportColumn[] }[] = [
-  { file: 'incidents.csv', columns: INCIDENT_COLUMNS },
-  { file: 'responses.csv', columns: RESPONSE_COLUMNS },
+export const CSV_EXPORTS: readonly CsvExport[] = [
+  { file: 'incidents.csv', columns: INCIDENT_COLUMNS, inLanguage: INCIDENT_IN_LANGUAGE },
+  { file: 'responses.csv', columns: RESPONSE_COLUMNS, inLanguage: RESPONSE_IN_LANGUAGE },
   { file: 'sources.csv', columns: SOURCE_COLUMNS },
-  { file: 'citations.csv', columns: CITATION_COLUMNS },
+  { file: 'citations.csv', columns: CITATION_COLUMNS, inLanguage: CITATION_IN_LANGUAGE },
 ];
+
+/** A CSV export's columns, and those its `language` option adds at the end. */
+export interface CsvExport {
+  file: string;
+  columns: readonly ExportColumn[];
+  inLanguage?: InLanguageExport;
+}
 
 /** Of `columns`, those `viewer` may read (readableColumns), each with its SQL for that viewer. */
 export function columnsFor(viewer: Viewer, columns: readonly ExportColumn[]): ExportColumn[] {
@@ -494,8 +546,8 @@ export function columnsFor(viewer: Viewer, columns: readonly ExportColumn[]): Ex
 }
 /** CSV exports an import does not read: situations and organizations (written through GraphQL),
  * so that every id in the other exports resolves within the exports, and the ACLED-shaped file. */
-export const EXPORT_ONLY_CSV_EXPORTS: readonly { file: string; columns: readonly ExportColumn[] }[] = [
-  { file: 'situations.csv', columns: SITUATION_COLUMNS },
+export const EXPORT_ONLY_CSV_EXPORTS: readonly CsvExport[] = [
+  { file: 'situations.csv', columns: SITUATION_COLUMNS, inLanguage: SITUATION_IN_LANGUAGE },
   { file: 'organizations.csv', columns: ORGANIZATION_COLUMNS },
   { file: 'acled.csv', columns: ACLED_COLUMNS },
 ];

@@ -10,6 +10,7 @@ import { Viewer } from '../access/viewer';
 import { viewerOf } from '../accounts/authentication.hook';
 import { UserInputError } from '../common/errors';
 import { DatedOrder } from '../common/filters';
+import { checkedPreferred } from '../common/translations';
 import { validateInput } from '../common/validation.pipe';
 import { IncidentFilter, IncidentOrder } from '../incidents/dto/incident-filter.input';
 import { OrganizationFilter } from '../organizations/dto/organization-filter.input';
@@ -62,6 +63,8 @@ export class ExportsController {
     if (typeof orderBy === 'string' && 'orderBy' in route.options) probes.push(...assertMaySort(viewer, this.schema, route.options.orderBy, orderBy, 'orderBy'));
     const title = parsed.options.title;
     if (typeof title === 'string' && (title.length < 1 || title.length > MAX_TITLE)) throw UserInputError.of('title', `must be 1 to ${MAX_TITLE} characters`);
+    const language = parsed.options.language;
+    if (language !== undefined) checkedPreferred(language as string[], 'language');
     return { filter: validateInput(filterClass, parsed.filter, ''), options: parsed.options, probes };
   }
 
@@ -106,14 +109,14 @@ export class ExportsController {
   async incidentsCsv(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const viewer = viewerOf(request);
     const { filter, options, probes } = this.read(request, viewer, IncidentFilter, EXPORT_ROUTES.incidentsCsv);
-    await this.respond(request, reply, viewer, EXPORT_ROUTES.incidentsCsv, probes, (ctx) => this.exports.incidentsCsv(filter, (options.orderBy as IncidentOrder) ?? IncidentOrder.DATE_DESC, ctx, options.bom === true));
+    await this.respond(request, reply, viewer, EXPORT_ROUTES.incidentsCsv, probes, (ctx) => this.exports.incidentsCsv(filter, (options.orderBy as IncidentOrder) ?? IncidentOrder.DATE_DESC, ctx, options.bom === true, options.language as string[] | undefined));
   }
 
   @Get('responses.csv')
   async responsesCsv(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const viewer = viewerOf(request);
     const { filter, options, probes } = this.read(request, viewer, ResponseFilter, EXPORT_ROUTES.responsesCsv);
-    await this.respond(request, reply, viewer, EXPORT_ROUTES.responsesCsv, probes, (ctx) => this.exports.responsesCsv(filter, (options.orderBy as DatedOrder) ?? DatedOrder.DATE_DESC, ctx, options.bom === true));
+    await this.respond(request, reply, viewer, EXPORT_ROUTES.responsesCsv, probes, (ctx) => this.exports.responsesCsv(filter, (options.orderBy as DatedOrder) ?? DatedOrder.DATE_DESC, ctx, options.bom === true, options.language as string[] | undefined));
   }
 
   @Get('sources.csv')
@@ -127,7 +130,7 @@ export class ExportsController {
   async citationsCsv(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const viewer = viewerOf(request);
     const { filter, options, probes } = this.read(request, viewer, SourceFilter, EXPORT_ROUTES.citationsCsv);
-    await this.respond(request, reply, viewer, EXPORT_ROUTES.citationsCsv, probes, (ctx) => this.exports.citationsCsv(filter, ctx, options.bom === true));
+    await this.respond(request, reply, viewer, EXPORT_ROUTES.citationsCsv, probes, (ctx) => this.exports.citationsCsv(filter, ctx, options.bom === true, options.language as string[] | undefined));
   }
 
   @Get('acled.csv')
@@ -141,7 +144,7 @@ export class ExportsController {
   async situationsCsv(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const viewer = viewerOf(request);
     const { filter, options, probes } = this.read(request, viewer, SituationFilter, EXPORT_ROUTES.situationsCsv);
-    await this.respond(request, reply, viewer, EXPORT_ROUTES.situationsCsv, probes, (ctx) => this.exports.situationsCsv(filter, (options.orderBy as DatedOrder) ?? DatedOrder.DATE_DESC, ctx, options.bom === true));
+    await this.respond(request, reply, viewer, EXPORT_ROUTES.situationsCsv, probes, (ctx) => this.exports.situationsCsv(filter, (options.orderBy as DatedOrder) ?? DatedOrder.DATE_DESC, ctx, options.bom === true, options.language as string[] | undefined));
   }
 
   @Get('organizations.csv')

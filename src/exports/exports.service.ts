@@ -37,13 +37,16 @@ import {
   ACLED_COLUMNS,
   atViewerPrecision,
   CITATION_COLUMNS,
+  CITATION_IN_LANGUAGE,
   columnsFor,
   csvCellSql,
+  EXPORT_LANGUAGES,
   EXPORT_LEVELS,
   ExportColumn,
   ExportJoin,
   GEOJSON_PROPERTIES,
   INCIDENT_COLUMNS,
+  INCIDENT_IN_LANGUAGE,
   INCIDENT_JOINS,
   INCIDENT_POSITION,
   joinsFor,
@@ -51,9 +54,12 @@ import {
   ORGANIZATION_COLUMNS,
   ORGANIZATION_JOINS,
   SITUATION_COLUMNS,
+  SITUATION_IN_LANGUAGE,
   SITUATION_JOINS,
   RESPONSE_COLUMNS,
+  RESPONSE_IN_LANGUAGE,
   RESPONSE_JOINS,
+  InLanguageExport,
   SOURCE_COLUMNS,
   SOURCE_JOINS,
 } from './columns';
@@ -170,6 +176,21 @@ function join(
   return base;
 }
 
+/** The columns and joins of a CSV export, with its `language` columns when the reader named
+ * languages (bound to EXPORT_LANGUAGES on `qb`). */
+function inLanguage(
+  qb: SelectQueryBuilder<ObjectLiteral>,
+  viewer: Viewer,
+  columns: ExportColumn[],
+  joins: readonly ExportJoin[],
+  text: InLanguageExport,
+  languages: readonly string[] | undefined,
+): { columns: ExportColumn[]; joins: readonly ExportJoin[] } {
+  if (!languages) return { columns, joins };
+  qb.setParameter(EXPORT_LANGUAGES, languages);
+  return { columns: [...columns, ...columnsFor(viewer, text.columns)], joins: [...joins, text.join] };
+}
+
 /** Orders by the list's sort keys, then the id in the last key's direction, as paginate does. */
 function order(qb: SelectQueryBuilder<ObjectLiteral>, keys: SortKey[], id: string): void {
   const all: SortKey[] = [...keys, { expression: id, direction: keys.at(-1)?.direction ?? 'ASC' }];
@@ -224,12 +245,13 @@ export class ExportsService {
   ) {}
 
   /** The visible incidents matching `filter` in the list's order, with what `columns` read. */
-  private async incidentRows(filter: IncidentFilter, orderBy: IncidentOrder, viewer: Viewer, columns: readonly ExportColumn[]) {
+  private async incidentRows(filter: IncidentFilter, orderBy: IncidentOrder, viewer: Viewer, wanted: ExportColumn[], languages?: readonly string[]) {
     const keys = this.incidents.sortKeys(orderBy, filter, viewer);
     const qb = (await this.incidents.matching(filter, viewer, 'filter', orderBy)) as unknown as SelectQueryBuilder<ObjectLiteral>;
-    const base = join(qb, 'i', INCIDENT_JOINS, columns, viewer);
+    const { columns, joins } = inLanguage(qb, viewer, wanted, INCIDENT_JOINS, INCIDENT_IN_LANGUAGE, languages);
+    const base = join(qb, 'i', joins, columns, viewer);
     order(qb, keys, 'i.id');
-    return { qb, base };
+    return { qb, base, columns };
   }
 
   private csvQuery(
@@ -243,9 +265,9 @@ export class ExportsService {
     return { qb: rows.qb, audit: auditedRows(rows.base, `${alias}.id`, [...auditedOf(columns), ...recordsAudited(viewer, entity, alias)]) };
   }
 
-  async incidentsCsv(filter: IncidentFilter, orderBy: IncidentOrder, ctx: ExportContext, bom: boolean): Promise<Readable> {
-    const columns = atViewerPrecision(columnsFor(ctx.viewer, INCIDENT_COLUMNS), located(ctx.viewer));
-    return this.csv(this.csvQuery(await this.incidentRows(filter, orderBy, ctx.viewer, columns), columns, 'i', ctx.viewer), ctx, bom);
+  async incidentsCsv(filter: IncidentFilter, orderBy: IncidentOrder, ctx: ExportContext, bom: boolean, languages?: readonly string[]): Promise<Readable> {
+    const rows = await this.incidentRows(filter, orderBy, ctx.viewer, atViewerPrecision(columnsFor(ctx.viewer, INCIDENT_COLUMNS), located(ctx.viewer)), languages);
+    return this.csv(this.csvQuery(rows, rows.columns, 'i', ctx.viewer), ctx, bom);
   }
 
   /** incidents.csv in ACLED's shape (columns.ts ACLED_COLUMNS); the exact coordinates it writes
@@ -261,11 +283,11 @@ export class ExportsService {
     return this.csv(query, ctx, bom);
   }
 
-  async responsesCsv(filter: ResponseFilter, orderBy: DatedOrder, ctx: ExportContext, bom: boolean): Promise<Readable> {
+  async responsesCsv(filter: ResponseFilter, orderBy: DatedOrder, ctx: ExportContext, bom: boolean, languages?: readonly string[]): Promise<Readable> {
     const keys = datedOrderKeys(orderBy, 'r', filter.search, ctx.viewer);
-    const columns = columnsFor(ctx.viewer, RESPONSE_COLUMNS);
     const qb = (await this.responses.matching(filter, ctx.viewer)) as unknown as SelectQueryBuilder<ObjectLiteral>;
-    const base = join(qb, 'r', RESPONSE_JOINS, columns, ctx.viewer);
+    const { columns, joins } = inLanguage(qb, ctx.viewer, columnsFor(ctx.viewer, RESPONSE_COLUMNS), RESPONSE_JOINS, RESPONSE_IN_LANGUAGE, languages);
+    const base = join(qb, 'r', joins, columns, ctx.viewer);
     order(qb, keys, 'r.id');
     return this.csv(this.csvQuery({ qb, base }, columns, 'r', ctx.viewer), ctx, bom);
   }
@@ -279,11 +301,11 @@ export class ExportsService {
     return this.csv(this.csvQuery({ qb, base }, columns, 's', ctx.viewer), ctx, bom);
   }
 
-  async situationsCsv(filter: SituationFilter, orderBy: DatedOrder, ctx: ExportContext, bom: boolean): Promise<Readable> {
+  async situationsCsv(filter: SituationFilter, orderBy: DatedOrder, ctx: ExportContext, bom: boolean, languages?: readonly string[]): Promise<Readable> {
     const keys = datedOrderKeys(orderBy, 's', filter.search, ctx.viewer);
-    const columns = columnsFor(ctx.viewer, SITUATION_COLUMNS);
     const qb = (await this.situations.matching(filter, ctx.viewer)) as unknown as SelectQueryBuilder<ObjectLiteral>;
-    const base = join(qb, 's', SITUATION_JOINS, columns, ctx.viewer);
+    const { columns, joins } = inLanguage(qb, ctx.viewer, columnsFor(ctx.viewer, SITUATION_COLUMNS), SITUATION_JOINS, SITUATION_IN_LANGUAGE, languages);
+    const base = join(qb, 's', joins, columns, ctx.viewer);
     order(qb, keys, 's.id');
     return this.csv(this.csvQuery({ qb, base }, columns, 's', ctx.viewer), ctx, bom);
   }
@@ -298,7 +320,7 @@ export class ExportsService {
 
   /** Citations of the sources matching `filter` (every visible citation without one). Its
    * updatedSince applies to the citation itself, so a copy of citations.csv can be kept current. */
-  async citationsCsv(filter: SourceFilter, ctx: ExportContext, bom: boolean): Promise<Readable> {
+  async citationsCsv(filter: SourceFilter, ctx: ExportContext, bom: boolean, languages?: readonly string[]): Promise<Readable> {
     const { updatedSince, includeDeleted, ...sourceFields } = filter;
     const qb = onlyVisible(this.dataSource.getRepository(Citation).createQueryBuilder('c'), 'c', ctx.viewer, { includeDeleted }) as unknown as SelectQueryBuilder<ObjectLiteral>;
     if (Object.values(sourceFields).some((v) => v !== undefined && v !== null)) {
@@ -306,8 +328,8 @@ export class ExportsService {
       qb.andWhere(`c.source_id IN (${sources.getQuery()})`).setParameters(sources.getParameters());
     }
     applyUpdatedSince(qb, 'c', updatedSince, ctx.viewer);
-    const columns = columnsFor(ctx.viewer, CITATION_COLUMNS);
-    const base = join(qb, 'c', [], columns, ctx.viewer);
+    const { columns, joins } = inLanguage(qb, ctx.viewer, columnsFor(ctx.viewer, CITATION_COLUMNS), [], CITATION_IN_LANGUAGE, languages);
+    const base = join(qb, 'c', joins, columns, ctx.viewer);
     order(qb, [{ expression: 'c.created_at', direction: 'ASC' }], 'c.id');
     return this.csv(this.csvQuery({ qb, base }, columns, 'c', ctx.viewer), ctx, bom);
   }

@@ -14,11 +14,11 @@ export interface ExportRoute {
 const CSV = 'text/csv; charset=utf-8';
 
 export const EXPORT_ROUTES = {
-  incidentsCsv: { file: 'incidents.csv', contentType: CSV, filter: 'IncidentFilter', options: { orderBy: 'IncidentOrder', bom: 'Boolean' } },
-  responsesCsv: { file: 'responses.csv', contentType: CSV, filter: 'ResponseFilter', options: { orderBy: 'DatedOrder', bom: 'Boolean' } },
+  incidentsCsv: { file: 'incidents.csv', contentType: CSV, filter: 'IncidentFilter', options: { orderBy: 'IncidentOrder', bom: 'Boolean', language: '[String]' } },
+  responsesCsv: { file: 'responses.csv', contentType: CSV, filter: 'ResponseFilter', options: { orderBy: 'DatedOrder', bom: 'Boolean', language: '[String]' } },
   sourcesCsv: { file: 'sources.csv', contentType: CSV, filter: 'SourceFilter', options: { orderBy: 'DatedOrder', bom: 'Boolean' } },
-  citationsCsv: { file: 'citations.csv', contentType: CSV, filter: 'SourceFilter', options: { bom: 'Boolean' } },
-  situationsCsv: { file: 'situations.csv', contentType: CSV, filter: 'SituationFilter', options: { orderBy: 'DatedOrder', bom: 'Boolean' } },
+  citationsCsv: { file: 'citations.csv', contentType: CSV, filter: 'SourceFilter', options: { bom: 'Boolean', language: '[String]' } },
+  situationsCsv: { file: 'situations.csv', contentType: CSV, filter: 'SituationFilter', options: { orderBy: 'DatedOrder', bom: 'Boolean', language: '[String]' } },
   organizationsCsv: { file: 'organizations.csv', contentType: CSV, filter: 'OrganizationFilter', options: { bom: 'Boolean' } },
   acledCsv: { file: 'acled.csv', contentType: CSV, filter: 'IncidentFilter', options: { orderBy: 'IncidentOrder', bom: 'Boolean' } },
   incidentsGeoJson: { file: 'incidents.geojson', contentType: 'application/geo+json', filter: 'IncidentFilter', options: { orderBy: 'IncidentOrder' } },

