@@ -158,7 +158,7 @@ export class ExportsController {
   async incidentsGeoJson(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const viewer = viewerOf(request);
     const { filter, options, probes } = this.read(request, viewer, IncidentFilter, EXPORT_ROUTES.incidentsGeoJson);
-    await this.respond(request, reply, viewer, EXPORT_ROUTES.incidentsGeoJson, probes, (ctx) => this.exports.incidentsGeoJson(filter, (options.orderBy as IncidentOrder) ?? IncidentOrder.DATE_DESC, ctx));
+    await this.respond(request, reply, viewer, EXPORT_ROUTES.incidentsGeoJson, probes, (ctx) => this.exports.incidentsGeoJson(filter, (options.orderBy as IncidentOrder) ?? IncidentOrder.DATE_DESC, ctx, options.language as string[] | undefined));
   }
 
   @Get('timeline.json')

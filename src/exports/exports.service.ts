@@ -337,12 +337,14 @@ export class ExportsService {
   /** RFC 7946 FeatureCollection. PostgreSQL writes each feature's JSON; the geometry is the exact
    * position for viewers who may read both coordinates (when known), and the representative point
    * of the incident's region otherwise; `geo_precision` says which. */
-  async incidentsGeoJson(filter: IncidentFilter, orderBy: IncidentOrder, ctx: ExportContext): Promise<Readable> {
+  async incidentsGeoJson(filter: IncidentFilter, orderBy: IncidentOrder, ctx: ExportContext, languages?: readonly string[]): Promise<Readable> {
     const exact = located(ctx.viewer);
-    const properties = atViewerPrecision(columnsFor(ctx.viewer, GEOJSON_PROPERTIES), exact);
     const point = mapPointSql(exact);
     // The geometry reads the region's point: its join comes with a column that reads it.
-    const { qb, base } = await this.incidentRows(filter, orderBy, ctx.viewer, [...properties, { ...INCIDENT_POSITION[0], sql: point.latitude }]);
+    const geometry = { ...INCIDENT_POSITION[0], sql: point.latitude };
+    const rows = await this.incidentRows(filter, orderBy, ctx.viewer, [...atViewerPrecision(columnsFor(ctx.viewer, GEOJSON_PROPERTIES), exact), geometry], languages);
+    const { qb, base } = rows;
+    const properties = rows.columns.filter((c) => c !== geometry);
     const json = (sql: string) => `coalesce(to_json(${sql})::text, 'null')`;
     const propertiesSql = `'{' || ${properties.map((c, k) => `'${k ? ',' : ''}"${c.name}":' || ${json(c.sql)}`).join(' || ')} || '}'`;
     const hasPosition = 'i.latitude IS NOT NULL AND i.longitude IS NOT NULL';

@@ -21,7 +21,7 @@ export const EXPORT_ROUTES = {
   situationsCsv: { file: 'situations.csv', contentType: CSV, filter: 'SituationFilter', options: { orderBy: 'DatedOrder', bom: 'Boolean', language: '[String]' } },
   organizationsCsv: { file: 'organizations.csv', contentType: CSV, filter: 'OrganizationFilter', options: { bom: 'Boolean' } },
   acledCsv: { file: 'acled.csv', contentType: CSV, filter: 'IncidentFilter', options: { orderBy: 'IncidentOrder', bom: 'Boolean' } },
-  incidentsGeoJson: { file: 'incidents.geojson', contentType: 'application/geo+json', filter: 'IncidentFilter', options: { orderBy: 'IncidentOrder' } },
+  incidentsGeoJson: { file: 'incidents.geojson', contentType: 'application/geo+json', filter: 'IncidentFilter', options: { orderBy: 'IncidentOrder', language: '[String]' } },
   timelineJson: {
     file: 'timeline.json',
     contentType: 'application/json; charset=utf-8',

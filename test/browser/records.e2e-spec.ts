@@ -71,6 +71,18 @@ describe('a reader who prefers Russian', () => {
     await v.close();
   });
 
+  it('maps the incidents with their Russian headlines where they have one', async () => {
+    const v = await visit(h, '/map', { locale: 'ru-RU' });
+    await v.page.locator('svg.map circle').first().waitFor();
+    const abductions = v.page.locator('table.map-list tbody a', { hasText: 'похищены в Чечне' });
+    expect(await abductions.getAttribute('lang')).toBe('ru');
+    expect(await v.page.locator('svg.map circle').count()).toBe(3);
+    expect(await leaked(v, ALL_MARKERS)).toEqual([]);
+    expect(v.consoleErrors).toEqual([]);
+    expect(await accessibilityViolations(v.page)).toEqual([]);
+    await v.close();
+  });
+
   it('searches in Russian and sees where each result matched, the words marked', async () => {
     const v = await visit(h, `/?q=${encodeURIComponent('похищены')}`, { locale: 'ru-RU' });
     await v.page.locator('.result').first().waitFor();

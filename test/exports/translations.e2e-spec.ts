@@ -109,6 +109,17 @@ describe('CSV exports in the reader\'s language', () => {
     for (const c of translated) expect(c.excerpt_in_language).toMatch(/[а-я]/);
   });
 
+  it('gives a map\'s GeoJSON the same text in the reader\'s language, as properties', async () => {
+    const plain = JSON.parse((await download(t, '/exports/incidents.geojson')).text);
+    const ru = JSON.parse((await download(t, '/exports/incidents.geojson?language=ru')).text);
+    expect(ru.features.map((f: any) => f.id)).toEqual(plain.features.map((f: any) => f.id));
+    const abductions = ru.features.find((f: any) => f.id === abductionsId);
+    expect(abductions.properties).toMatchObject({ text_language: 'ru', is_translation: true, translator: DEMO_TRANSLATOR, headline: plain.features.find((f: any) => f.id === abductionsId).properties.headline });
+    expect(abductions.properties.headline_in_language).toContain('похищены в Чечне');
+    expect(Object.keys(abductions.properties)).toEqual([...Object.keys(plain.features[0].properties), ...ADDED]);
+    expect((await download(t, '/exports/incidents.geojson?language=fr')).text).not.toContain(HIDDEN_WORD);
+  });
+
   it('refuses a language that is not a BCP 47 tag, naming the parameter', async () => {
     for (const bad of ['language=Russian%20please', 'language=ru,%3Bdrop', 'language=']) {
       const d = await download(t, `/exports/incidents.csv?${bad}`);

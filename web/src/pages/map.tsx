@@ -4,7 +4,7 @@ import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import world from 'world-atlas/countries-110m.json';
 import { download, exportUrl, fetchExport } from '../api';
-import { Failure, Loading, useClearance } from '../components';
+import { Failure, Loading, readerLanguages, useClearance } from '../components';
 import { type Filters, exportParameters, filtersFromUrl, filtersToUrl } from '../filters';
 import { words } from '../format';
 import { navigate, useLocation } from '../router';
@@ -49,6 +49,9 @@ for (const country of countries.features) {
 interface Properties {
   id?: string;
   headline?: string;
+  /** With `language`: the headline in the reader's language, and that language. */
+  headline_in_language?: string;
+  text_language?: string;
   kind?: string;
   region_code?: string;
   region_name?: string;
@@ -61,6 +64,7 @@ interface Properties {
 interface Placed {
   id: string;
   headline: string;
+  language: string | undefined;
   kind: string;
   place: string;
   position: Position;
@@ -86,7 +90,8 @@ function place(features: Feature<Geometry | null, Properties>[]): { placed: Plac
     }
     placed.push({
       id,
-      headline: p.headline ?? id,
+      headline: p.headline_in_language ?? p.headline ?? id,
+      language: p.text_language,
       kind: p.kind ?? '',
       place: [p.locality, p.region_name].filter(Boolean).join(', '),
       position,
@@ -100,7 +105,11 @@ export function MapPage() {
   const { search } = useLocation();
   const filters = filtersFromUrl(search);
   const clearance = useClearance();
-  const url = exportUrl('incidents.geojson', exportParameters(filters));
+  const parameters = exportParameters(filters);
+  // Headlines in the reader's language where a record has it (the export's `language`).
+  const languages = readerLanguages();
+  if (languages.length) parameters.set('language', languages.join(','));
+  const url = exportUrl('incidents.geojson', parameters);
   const { data, error, loading } = useAsync(async () => (await (await fetchExport(url)).json()) as FeatureCollection<Geometry | null, Properties>, [url]);
   const apply = (f: Filters) => navigate(`/map${filtersToUrl(f)}`);
   const { placed, unplaced } = data ? place(data.features) : { placed: [], unplaced: 0 };
@@ -191,7 +200,9 @@ export function MapPage() {
           {placed.map((p) => (
             <tr key={p.id}>
               <td>
-                <a href={`/incidents/${p.id}`}>{p.headline}</a>
+                <a href={`/incidents/${p.id}`} lang={p.language}>
+                  {p.headline}
+                </a>
               </td>
               <td>{p.place}</td>
               <td>{words(p.kind)}</td>
