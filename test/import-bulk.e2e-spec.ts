@@ -126,6 +126,26 @@ describe('npm run vigil -- import: the set-based path', () => {
     expect(await counts()).toEqual(before);
   }, 600_000);
 
+  it('names a refused row in a chunk written while the next is checked, and the next chunk\'s problems once', async () => {
+    const before = await counts();
+    const rows = incidentRows(3100, 10_000).map((r) => r.map((cell, k) => (INCIDENT_HEADER[k] === 'confidentiality' ? 'RESTRICTED' : cell)));
+    const [{ code }] = await db.query(
+      `SELECT code FROM region r WHERE code LIKE 'AQ%' AND NOT EXISTS (SELECT 1 FROM region c WHERE c.parent_code = r.code) ORDER BY code LIMIT 1`,
+    );
+    await db.query(`DELETE FROM region WHERE code = $1`, [code]);
+    try {
+      // The second chunk is refused by the database while the third, with a bad row, is checked.
+      rows[1500][8] = code;
+      rows[2050][2] = null; // headline
+      const path = await write('overlap.csv', csv(INCIDENT_HEADER, rows));
+      const lineOf = (index: number) => 2 + rows.slice(0, index).reduce((n, r) => n + 1 + (String(r[3] ?? '').match(/\n/g)?.length ?? 0), 0);
+      expect(await refusal([path])).toEqual([`overlap.csv:${lineOf(1500)}: refers to a record that does not exist`, `overlap.csv:${lineOf(2050)} headline: is required`]);
+    } finally {
+      await RegionsService.sync(db);
+    }
+    expect(await counts()).toEqual(before);
+  }, 600_000);
+
   it('gives every new record a revision and an audit entry holding what the editing service would write', async () => {
     const incidents = 2100;
     const sources = [

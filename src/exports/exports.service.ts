@@ -144,6 +144,8 @@ const EXPORT_STATEMENT_TIMEOUT = '1h';
 const EXPORT_WORK_MEM = '64MB';
 /** Rows fetched per round trip by the JSON exports' cursors (pg-query-stream's default is 100). */
 const CURSOR_BATCH = 2000;
+/** Characters of mapped rows sent as one piece (framed). */
+const BATCH_TEXT = 64 * 1024;
 
 function auditedOf(columns: readonly ExportColumn[]): AuditedValue[] {
   return columns
@@ -198,25 +200,38 @@ function order(qb: SelectQueryBuilder<ObjectLiteral>, keys: SortKey[], id: strin
 }
 
 /** A pass-through that writes `prefix` before the first byte and `suffix` after the last, and
- * maps object rows to text when given `map`. */
+ * maps object rows to text when given `map`. Mapped rows go out in pieces of about BATCH_TEXT
+ * characters: a chunk per row cost a buffer and a socket write each (5% of the timeline export's
+ * CPU). */
 function framed(prefix: string, suffix: string, map?: (row: unknown, index: number) => string): Transform {
   let index = 0;
+  let pending = '';
   return new Transform({
     writableObjectMode: Boolean(map),
     transform(chunk: unknown, _encoding, done) {
-      let text: string | Buffer;
+      if (!map) {
+        if (index++ === 0 && prefix) this.push(prefix);
+        done(null, chunk as Buffer);
+        return;
+      }
       try {
-        text = map ? map(chunk, index) : (chunk as Buffer);
+        pending += map(chunk, index);
       } catch (error) {
         done(error as Error);
         return;
       }
-      if (index++ === 0 && prefix) this.push(prefix);
-      done(null, text);
+      if (index++ === 0 && prefix) pending = prefix + pending;
+      if (pending.length >= BATCH_TEXT) {
+        const text = pending;
+        pending = '';
+        done(null, text);
+        return;
+      }
+      done();
     },
     flush(done) {
       if (index === 0 && prefix) this.push(prefix);
-      done(null, suffix || undefined);
+      done(null, pending + suffix || undefined);
     },
   });
 }

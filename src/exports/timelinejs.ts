@@ -50,8 +50,12 @@ export const GROUPS: Readonly<Record<TimelineRow['kind'], string>> = { INCIDENT:
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
+const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_SPECIAL = /[&<>"']/;
+
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  // Most texts have nothing to escape: a test is cheaper than a replace.
+  return HTML_SPECIAL.test(text) ? text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]) : text;
 }
 
 /** A URL TimelineJS may load or link: http or https only (a `javascript:` link would run). */
@@ -65,17 +69,23 @@ export function safeUrl(url: string | null): string | null {
   }
 }
 
+/** A stored date's year, month and day (`YYYY-MM-DD`). */
+function partsOf(iso: string): [number, number, number] {
+  const parts = iso.split('-');
+  return [Number(parts[0]), Number(parts[1]), Number(parts[2])];
+}
+
 /** A stored date (`YYYY-MM-DD`, first day of its period) as TimelineJS's date object: a
  * month-precision date has no day, a year-precision date only the year. */
 export function timelineDate(iso: string, precision: DatePrecision): TimelineJsDate {
-  const [year, month, day] = iso.split('-').map(Number);
+  const [year, month, day] = partsOf(iso);
   if (precision === DatePrecision.YEAR) return { year };
   if (precision === DatePrecision.MONTH) return { year, month };
   return { year, month, day };
 }
 
 function spoken(iso: string, precision: DatePrecision): string {
-  const [year, month, day] = iso.split('-').map(Number);
+  const [year, month, day] = partsOf(iso);
   if (precision === DatePrecision.YEAR) return String(year);
   if (precision === DatePrecision.MONTH) return `${MONTHS[month - 1]} ${year}`;
   return `${day} ${MONTHS[month - 1]} ${year}`;
@@ -118,24 +128,25 @@ export function sourceLine(sources: readonly TimelineSource[] | null): string {
   return `<p class="vigil-sources">${named.length === 1 ? 'Source' : 'Sources'}: ${named.join('; ')}</p>`;
 }
 
-/** One incident or response as a TimelineJS event. */
+/** One incident or response as a TimelineJS event. Built without spreads and array pipelines:
+ * the export builds thousands per request (its keys in this order, which is the JSON's). */
 export function timelineEvent(row: TimelineRow): TimelineJsEvent {
   const display = displayDate(row);
-  const start: TimelineJsDate = { ...timelineDate(row.date_start, row.date_precision), display_date: display };
-  const end = !row.date_open_end && row.date_end && row.date_end !== row.date_start ? timelineDate(row.date_end, row.date_precision) : undefined;
+  const start = timelineDate(row.date_start, row.date_precision) as TimelineJsDate;
+  start.display_date = display;
   const reported = reportedDate(row, display);
-  const details = [row.record_kind.replace(/_/g, ' ').toLowerCase(), row.region_name, reported ? `reported as “${reported}”` : null]
-    .filter((p): p is string => !!p)
-    .map(escapeHtml)
-    .join(' · ');
-  const paragraphs = [row.description ? `<p>${escapeHtml(row.description).replace(/\r?\n/g, '<br>')}</p>` : null, details ? `<p><em>${details}</em></p>` : null, sourceLine(row.sources)];
-  return {
-    start_date: start,
-    ...(end ? { end_date: end } : {}),
-    text: { headline: escapeHtml(row.headline), text: paragraphs.filter((p) => p !== null).join('') },
-    group: GROUPS[row.kind],
-    unique_id: `${row.kind.toLowerCase()}-${row.id}`,
-  };
+  let details = escapeHtml(row.record_kind.replace(/_/g, ' ').toLowerCase());
+  if (row.region_name) details = details ? `${details} · ${escapeHtml(row.region_name)}` : escapeHtml(row.region_name);
+  if (reported) details = details ? `${details} · ${escapeHtml(`reported as “${reported}”`)}` : escapeHtml(`reported as “${reported}”`);
+  let text = row.description ? `<p>${escapeHtml(row.description).replace(/\r?\n/g, '<br>')}</p>` : '';
+  if (details) text += `<p><em>${details}</em></p>`;
+  text += sourceLine(row.sources);
+  const event: TimelineJsEvent = { start_date: start } as TimelineJsEvent;
+  if (!row.date_open_end && row.date_end && row.date_end !== row.date_start) event.end_date = timelineDate(row.date_end, row.date_precision);
+  event.text = { headline: escapeHtml(row.headline), text };
+  event.group = GROUPS[row.kind];
+  event.unique_id = `${row.kind.toLowerCase()}-${row.id}`;
+  return event;
 }
 
 /** The title slide, when the caller names one. */

@@ -50,7 +50,7 @@ export class BulkCreations {
   /** Columns that cannot be null and have a default: left out (undefined), they take it. */
   private readonly defaulted: ColumnMetadata[];
   private readonly stage: string;
-  private readonly rows: Cell[][] = [];
+  private rows: Cell[][] = [];
   /** The table's defaults as a stored record holds them, for the revision's state (prepare()). */
   private defaults: Map<ColumnMetadata, unknown> | null = null;
   private statement: string | null = null;
@@ -99,7 +99,14 @@ export class BulkCreations {
 
   /** Forgets what was staged (a chunk done again). */
   clear(): void {
-    this.rows.length = 0;
+    this.rows = [];
+  }
+
+  /** The rows staged so far, for flush(); the stage starts empty again. */
+  take(): Cell[][] {
+    const rows = this.rows;
+    this.rows = [];
+    return rows;
   }
 
   /**
@@ -139,9 +146,9 @@ export class BulkCreations {
     return true;
   }
 
-  /** Writes the staged records, their revisions and audit entries, and empties the stage. */
-  async flush(ctx: WriteContext): Promise<void> {
-    if (!this.rows.length) return;
+  /** Writes staged records (take()), their revisions and audit entries. */
+  async flush(rows: Cell[][], ctx: WriteContext): Promise<void> {
+    if (!rows.length) return;
     const names = [...this.columns.map((c) => `"${c.databaseName}"`), ...EXTRA];
     // The stage lives until the transaction ends; a rolled-back chunk may have taken it with it.
     await this.manager.query(
@@ -151,8 +158,7 @@ export class BulkCreations {
     );
     await this.manager.query(`TRUNCATE ${this.stage}`);
     const client = (await this.manager.queryRunner!.connect()) as PoolClient;
-    await copyRows(client, this.stage, names, this.rows);
-    this.rows.length = 0;
+    await copyRows(client, this.stage, names, rows);
     await this.manager.query(this.statement!, [ctx.viewer.accountId, actorOf(ctx.viewer), ctx.reason ?? null, ctx.viewer.role, ctx.operation, ctx.requestId ?? null]);
   }
 

@@ -14,6 +14,7 @@ import { OrganizerRole, ResponseIncident, ResponseOrganizer, ResponseSituation }
 import { CsvRecord, CsvSyntaxError, fileSize, readCsv, readHeader } from './csv-reader';
 import { columnRoles, IMPORT_FORMATS, ImportFormat, ImportKind, otherSeparator, recogniseHeader } from './import-formats';
 import { BulkCreations } from './bulk-creations';
+import type { Cell } from '../generate/copy';
 import { NO_PROGRESS, ImportProgress } from './progress';
 import { unsourcedMessage, unsourcedPublicRecords } from '../sources/publication-rule';
 import { CellProblem, HeaderColumn, ProblemColumns, rowValues, RowValues } from './row-input';
@@ -258,6 +259,12 @@ class Importer {
     this.progress.start(plan.path, plan.bytes);
     let chunk: CsvRecord[] = [];
     let header = true;
+    // A chunk checked and staged, not written yet: it is written while the next one is checked.
+    let pending: CheckedChunk | null = null;
+    const advance = async (records: CsvRecord[] | null) => {
+      const next = records ? await this.prepareChunk(manager, plan, columns, problemColumns, records, ctx) : null;
+      pending = await this.writeAndCheck(manager, pending, next, summary);
+    };
     try {
       for await (const record of readCsv(plan.path)) {
         if (header) {
@@ -267,17 +274,19 @@ class Importer {
         chunk.push(record);
         summary.rows++;
         if (chunk.length === CHUNK) {
-          await this.loadChunk(manager, plan, columns, problemColumns, chunk, summary, ctx);
+          await advance(chunk);
           this.progress.update(record.bytes, summary.rows);
           chunk = [];
         }
       }
-      if (chunk.length) await this.loadChunk(manager, plan, columns, problemColumns, chunk, summary, ctx);
+      if (chunk.length) await advance(chunk);
+      await advance(null);
       this.progress.update(plan.bytes, summary.rows);
     } catch (error) {
       if (!(error instanceof CsvSyntaxError)) throw error;
       // The rows before the break are still checked, so that the report is complete up to it.
-      if (chunk.length) await this.loadChunk(manager, plan, columns, problemColumns, chunk, summary, ctx);
+      if (chunk.length) await advance(chunk);
+      await advance(null);
       this.problems.add({ file: plan.path, line: error.line, column: null, message: `${error.message}: the rest of the file was not read` });
     } finally {
       this.progress.stop();
@@ -326,15 +335,41 @@ class Importer {
     for (const { p } of sorted) this.problems.add({ file: plan.path, line, column: p.column, message: p.message });
   }
 
-  private async loadChunk(
+  /**
+   * Writes `previous` (checked and staged) while checking `next`: the next chunk's validation is
+   * Node's work, the previous chunk's statement PostgreSQL's, and the two overlap. The next chunk's
+   * lookups ran before the previous chunk's writes were sent; that is sound because a chunk never
+   * refers to records of its own file (references go to earlier files, written by then, or to
+   * stored records), and a reference it did not find is asked again after those writes (one
+   * connection runs its queries in order). Should the database refuse the previous chunk, the next
+   * one's check is thrown away and done again after it. Returns the next chunk, checked.
+   */
+  private async writeAndCheck(manager: EntityManager, previous: CheckedChunk | null, next: PreparedChunk | null, summary: FileSummary): Promise<CheckedChunk | null> {
+    if (!previous) return next ? this.checkChunk(manager, next) : null;
+    const [written, checked] = await Promise.allSettled([this.writeChunk(manager, previous), next ? this.checkChunk(manager, next) : Promise.resolve(null)]);
+    if (written.status === 'rejected') throw written.reason;
+    if (!written.value) {
+      // The database refused a row that passed validation (a rule only it holds): the chunk is
+      // done again, each row under a savepoint of its own and through EditingService, so that the
+      // refused row is named and the others still go on.
+      this.finishChunk(previous.prepared, await this.carefulChunk(manager, previous.prepared), summary);
+      return next ? this.checkChunk(manager, next) : null;
+    }
+    this.finishChunk(previous.prepared, previous.result, summary);
+    if (checked.status === 'rejected') throw checked.reason;
+    return checked.value;
+  }
+
+  /** A chunk's rows read, and what they need looked up: the records they would change, the
+   * records they refer to (one query per table). */
+  private async prepareChunk(
     manager: EntityManager,
     plan: FilePlan,
     columns: HeaderColumn[],
     problemColumns: ProblemColumns,
     records: CsvRecord[],
-    summary: FileSummary,
     ctx: WriteContext,
-  ): Promise<void> {
+  ): Promise<PreparedChunk> {
     const { format } = plan;
     const byFile = this.seen.get(format.kind) ?? this.seen.set(format.kind, new Map()).get(format.kind)!;
     const seen = byFile.get(plan.path) ?? byFile.set(plan.path, new Map()).get(plan.path)!;
@@ -366,37 +401,61 @@ class Importer {
     // are records of their own: those go one by one through EditingService.
     const bulk = format.kind === 'responses' ? null : (this.bulk.get(format.entity) ?? this.bulk.set(format.entity, new BulkCreations(manager, format.entity)).get(format.entity)!);
     await bulk?.prepare();
-    const attempt = async (careful: boolean): Promise<ChunkResult> => {
-      const result: ChunkResult = { problems: [], created: 0, updated: 0, unchanged: 0, newIds: [] };
-      // What this attempt finds is kept only if the attempt is (its records may be rolled back).
-      const known = new Map([...this.knownToExist].map(([entity, ids]) => [entity, new LayeredSet(ids)]));
-      bulk?.clear();
-      for (const row of rows) {
-        await this.loadRow(manager, plan, problemColumns, row, existing.get(row.id ?? ''), links, result, ctx, careful, known, careful ? null : bulk);
-      }
-      await bulk?.flush(ctx);
-      for (const [entity, ids] of known) {
-        const base = this.knownToExist.get(entity) ?? this.knownToExist.set(entity, new Set()).get(entity)!;
-        for (const id of ids instanceof LayeredSet ? ids.own() : ids) base.add(id);
-      }
-      return result;
-    };
-    // Optimistically, the chunk's writes under one savepoint (its new records in one statement
-    // each). Should the database refuse a row that passed validation (a rule only it holds), the
-    // chunk is rolled back to the savepoint and done again, each row under a savepoint of its own
-    // and through EditingService, so that the refused row is named and the others still go on.
-    let result: ChunkResult;
+    return { plan, problemColumns, ctx, rows, existing, links, bulk };
+  }
+
+  /** Validates every row of a chunk and stages its writes: new records in the chunk's bulk
+   * creation, other writes as functions to run (writeChunk). Writes nothing. */
+  private async checkChunk(manager: EntityManager, chunk: PreparedChunk): Promise<CheckedChunk> {
+    const result: ChunkResult = { problems: [], created: 0, updated: 0, unchanged: 0, newIds: [] };
+    // What this check finds is kept only once its writes are (they may be rolled back).
+    const known = new Map([...this.knownToExist].map(([entity, ids]) => [entity, new LayeredSet(ids)]));
+    const writes: (() => Promise<void>)[] = [];
+    chunk.bulk?.clear();
+    for (const row of chunk.rows) {
+      await this.loadRow(manager, chunk.plan, chunk.problemColumns, row, chunk.existing.get(row.id ?? ''), chunk.links, result, chunk.ctx, false, known, chunk.bulk, writes);
+    }
+    return { prepared: chunk, result, known, writes, staged: chunk.bulk?.take() ?? null };
+  }
+
+  /** Runs a checked chunk's writes under one savepoint (its new records in one statement). False
+   * when the database refused one: the savepoint is rolled back. */
+  private async writeChunk(manager: EntityManager, chunk: CheckedChunk): Promise<boolean> {
     await manager.query('SAVEPOINT vigil_import_chunk');
     try {
-      result = await attempt(false);
+      for (const write of chunk.writes) await write();
+      if (chunk.staged) await chunk.prepared.bulk!.flush(chunk.staged, chunk.prepared.ctx);
       await manager.query('RELEASE SAVEPOINT vigil_import_chunk');
     } catch (error) {
       if (!isRefusal(error)) throw error;
       await manager.query('ROLLBACK TO SAVEPOINT vigil_import_chunk');
       await manager.query('RELEASE SAVEPOINT vigil_import_chunk');
-      result = await attempt(true);
+      return false;
     }
-    for (const { line, problems } of result.problems) this.report(plan, line, problems);
+    this.keepKnown(chunk.known);
+    return true;
+  }
+
+  /** A chunk row by row, each write under a savepoint of its own, so that a refused row is named. */
+  private async carefulChunk(manager: EntityManager, chunk: PreparedChunk): Promise<ChunkResult> {
+    const result: ChunkResult = { problems: [], created: 0, updated: 0, unchanged: 0, newIds: [] };
+    const known = new Map([...this.knownToExist].map(([entity, ids]) => [entity, new LayeredSet(ids)]));
+    for (const row of chunk.rows) {
+      await this.loadRow(manager, chunk.plan, chunk.problemColumns, row, chunk.existing.get(row.id ?? ''), chunk.links, result, chunk.ctx, true, known, null, null);
+    }
+    this.keepKnown(known);
+    return result;
+  }
+
+  private keepKnown(known: Map<Function, Set<string>>): void {
+    for (const [entity, ids] of known) {
+      const base = this.knownToExist.get(entity) ?? this.knownToExist.set(entity, new Set()).get(entity)!;
+      for (const id of ids instanceof LayeredSet ? ids.own() : ids) base.add(id);
+    }
+  }
+
+  private finishChunk(chunk: PreparedChunk, result: ChunkResult, summary: FileSummary): void {
+    for (const { line, problems } of result.problems) this.report(chunk.plan, line, problems);
     summary.created += result.created;
     summary.updated += result.updated;
     summary.unchanged += result.unchanged;
@@ -490,6 +549,8 @@ class Importer {
     careful: boolean,
     knownToExist: Map<Function, Set<string>>,
     bulk: BulkCreations | null,
+    /** Where a row's writes go when not careful: run later, by writeChunk. */
+    deferred: (() => Promise<void>)[] | null,
   ): Promise<void> {
     const { format } = plan;
     const problems = [...row.problems];
@@ -525,7 +586,7 @@ class Importer {
       return;
     }
     if (!careful) {
-      await write.run();
+      deferred!.push(write.run);
     } else {
       try {
         await this.inSavepoint(manager, write.run);
@@ -652,6 +713,28 @@ type Outcome = 'created' | 'updated' | 'unchanged';
 
 /** A row's writes, to run (none when the record is unchanged). */
 type Write = { outcome: Outcome; run?: () => Promise<void> };
+
+/** A chunk's rows and what was looked up for them (Importer.prepareChunk). */
+interface PreparedChunk {
+  plan: FilePlan;
+  problemColumns: ProblemColumns;
+  ctx: WriteContext;
+  rows: Row[];
+  existing: Map<string, VigilRecord>;
+  links: ResponseLinks | null;
+  bulk: BulkCreations | null;
+}
+
+/** A chunk validated, its writes staged (Importer.checkChunk). */
+interface CheckedChunk {
+  prepared: PreparedChunk;
+  result: ChunkResult;
+  /** Referenced ids found while checking, kept once the writes are. */
+  known: Map<Function, Set<string>>;
+  writes: (() => Promise<void>)[];
+  /** The new records' staged rows (BulkCreations.take). */
+  staged: Cell[][] | null;
+}
 
 interface ChunkResult extends Record<Outcome, number> {
   problems: { line: number; problems: CellProblem[] }[];
