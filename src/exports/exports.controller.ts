@@ -168,7 +168,7 @@ export class ExportsController {
     const orderBy = (options.orderBy as TimelineOrder) ?? TimelineOrder.DATE_ASC;
     const entryKinds = options.entryKinds as TimelineEntryKind[] | undefined;
     await this.respond(request, reply, viewer, EXPORT_ROUTES.timelineJson, probes, (ctx) =>
-      this.exports.timelineJson(filter, entryKinds, orderBy, options.title as string | undefined, ctx, options.responsesToIncidents !== false),
+      this.exports.timelineJson(filter, entryKinds, orderBy, options.title as string | undefined, ctx, options.responsesToIncidents !== false, options.language as string[] | undefined),
     );
   }
 }

@@ -389,8 +389,9 @@ export class ExportsService {
     title: string | undefined,
     ctx: ExportContext,
     responsesToIncidents = true,
+    languages?: readonly string[],
   ): Promise<Readable> {
-    const { sql, parameters } = await this.timeline.exportQuery(filter, entryKinds, orderBy, ctx.viewer, responsesToIncidents);
+    const { sql, parameters } = await this.timeline.exportQuery(filter, entryKinds, orderBy, ctx.viewer, responsesToIncidents, languages);
     const prefix = `{${title ? `"title":${JSON.stringify(timelineTitle(title))},` : ''}"events":[\n`;
     // The rows carry their record's type, id and level (`Incident:<id>`, `confidentiality`).
     const levels = ([AccessLevel.RESTRICTED, AccessLevel.CONFIDENTIAL] as const).filter((level) => ctx.viewer.mayRead(level));

@@ -26,7 +26,7 @@ export const EXPORT_ROUTES = {
     file: 'timeline.json',
     contentType: 'application/json; charset=utf-8',
     filter: 'IncidentFilter',
-    options: { entryKinds: '[TimelineEntryKind]', orderBy: 'TimelineOrder', title: 'String', responsesToIncidents: 'Boolean' },
+    options: { entryKinds: '[TimelineEntryKind]', orderBy: 'TimelineOrder', title: 'String', responsesToIncidents: 'Boolean', language: '[String]' },
   },
 } as const satisfies Record<string, ExportRoute>;
 

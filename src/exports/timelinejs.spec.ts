@@ -1,5 +1,5 @@
 import { DatePrecision } from '../dates/date-precision';
-import { displayDate, escapeHtml, safeUrl, sourceLine, timelineDate, timelineEvent, TimelineRow } from './timelinejs';
+import { displayDate, escapeHtml, safeUrl, sourceLine, timelineDate, timelineEvent, TimelineRow, translationLine } from './timelinejs';
 
 const row = (values: Partial<TimelineRow> = {}): TimelineRow => ({
   kind: 'INCIDENT',
@@ -13,6 +13,7 @@ const row = (values: Partial<TimelineRow> = {}): TimelineRow => ({
   date_as_reported: null,
   headline: 'Abductions',
   description: null,
+  translation: null,
   record_kind: 'ABDUCTION',
   region_name: 'Chechnya',
   sources: null,
@@ -85,5 +86,14 @@ describe('TimelineJS events', () => {
   it('groups and names events by kind', () => {
     expect(timelineEvent(row())).toMatchObject({ group: 'Incidents', unique_id: 'incident-00000000-0000-4000-8000-000000000001' });
     expect(timelineEvent(row({ kind: 'RESPONSE', record_kind: 'PETITION' }))).toMatchObject({ group: 'Responses', unique_id: 'response-00000000-0000-4000-8000-000000000001' });
+  });
+
+  it('says a translated slide is a translation, from which language and by whom, escaped', () => {
+    expect(translationLine(null)).toBe('');
+    const line = translationLine({ language: 'ru', original: 'en', translator: 'A <b>bot</b>', method: 'MACHINE', untranslated: true });
+    expect(line).toBe('<p class="vigil-translation"><em>Translated from English by A &lt;b&gt;bot&lt;/b&gt; (machine translation). Some of the text is in the original.</em></p>');
+    const event = timelineEvent(row({ headline: 'Похищения', translation: { language: 'ru', original: 'en', translator: 'Jane', method: 'HUMAN', untranslated: false } }));
+    expect(event.text.headline).toBe('Похищения');
+    expect(event.text.text).toContain('<em>Translated from English by Jane.</em>');
   });
 });

@@ -41,9 +41,41 @@ export interface TimelineRow {
   date_as_reported: string | null;
   headline: string;
   description: string | null;
+  /** With `language`: the translation the headline and description come from (null: the original). */
+  translation: TimelineTranslation | null;
   record_kind: string;
   region_name: string | null;
   sources: TimelineSource[] | null;
+}
+
+/** Who translated a slide's text, from which language, and whether a field stayed in it. */
+export interface TimelineTranslation {
+  language: string;
+  original: string;
+  translator: string;
+  method: 'HUMAN' | 'MACHINE' | 'MACHINE_REVIEWED';
+  untranslated: boolean;
+}
+
+const METHOD_WORDS: Readonly<Record<TimelineTranslation['method'], string>> = {
+  HUMAN: '',
+  MACHINE: ' (machine translation)',
+  MACHINE_REVIEWED: ' (machine translation, reviewed)',
+};
+
+const LANGUAGE_NAMES = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'code' });
+
+/** "Translated from English by DeepL (machine translation)." A translated slide says so. */
+export function translationLine(translation: TimelineTranslation | null): string {
+  if (!translation) return '';
+  let from: string;
+  try {
+    from = LANGUAGE_NAMES.of(translation.original) ?? translation.original;
+  } catch {
+    from = translation.original;
+  }
+  const rest = translation.untranslated ? ' Some of the text is in the original.' : '';
+  return `<p class="vigil-translation"><em>${escapeHtml(`Translated from ${from} by ${translation.translator}${METHOD_WORDS[translation.method] ?? ''}.${rest}`)}</em></p>`;
 }
 
 export const GROUPS: Readonly<Record<TimelineRow['kind'], string>> = { INCIDENT: 'Incidents', RESPONSE: 'Responses' };
@@ -140,6 +172,7 @@ export function timelineEvent(row: TimelineRow): TimelineJsEvent {
   if (reported) details = details ? `${details} · ${escapeHtml(`reported as “${reported}”`)}` : escapeHtml(`reported as “${reported}”`);
   let text = row.description ? `<p>${escapeHtml(row.description).replace(/\r?\n/g, '<br>')}</p>` : '';
   if (details) text += `<p><em>${details}</em></p>`;
+  if (row.translation) text += translationLine(row.translation);
   text += sourceLine(row.sources);
   const event: TimelineJsEvent = { start_date: start } as TimelineJsEvent;
   if (!row.date_open_end && row.date_end && row.date_end !== row.date_start) event.end_date = timelineDate(row.date_end, row.date_precision);

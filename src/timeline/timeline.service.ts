@@ -54,6 +54,9 @@ function compare(a: Position, b: Position): number {
 /** Incidents and advocacy responses in date order. Every SQL statement of the module is here; the
  * records come from IncidentsService.matching and ResponsesService.matching, so the timeline shows
  * exactly what the two lists show the same viewer. */
+/** The parameter the timeline export's `language` tags are bound to. */
+const TIMELINE_LANGUAGES = 'timeline_languages';
+
 @Injectable()
 export class TimelineService {
   constructor(
@@ -210,6 +213,7 @@ export class TimelineService {
     orderBy: TimelineOrder,
     viewer: Viewer,
     responsesToIncidents = true,
+    languages?: readonly string[],
   ): Promise<{ sql: string; parameters: unknown[] }> {
     const parts: [string, unknown[]][] = [];
     const sourceFields = readableProperties(viewer, Source, ['publisher', 'title', 'url']);
@@ -235,6 +239,22 @@ export class TimelineService {
           `FROM citation c JOIN source s ON s.id = c.source_id WHERE c.${subject} = ANY(ARRAY(SELECT e.subject FROM entries e WHERE e.kind = '${kind}')) ` +
           `AND ${visibleCondition('Citation', 'c', LEVELS, { reachedBy: subject })} GROUP BY c.${subject}, s.id`,
       );
+      // In the reader's languages (`language`), where the record has one: vigil_in_language makes
+      // the choice GraphQL's inLanguage makes, and the slide says it is a translation and by whom.
+      const title = kind === TimelineEntryKind.INCIDENT ? 'headline' : 'title';
+      const text = (field: string) => `${alias}.${field}`;
+      let headline = text(title);
+      let description = text('description');
+      let translation = 'NULL::json';
+      if (languages) {
+        qb.setParameter(TIMELINE_LANGUAGES, languages);
+        const t = `vigil_in_language(${alias}.language, ${alias}.translations, :${TIMELINE_LANGUAGES})`;
+        headline = `coalesce(${t}->>'${title}', ${headline})`;
+        description = `coalesce(${t}->>'description', ${description})`;
+        translation =
+          `CASE WHEN ${t} IS NOT NULL THEN json_build_object('language', ${t}->>'language', 'original', ${alias}.language, 'translator', ${t}->>'translator', ` +
+          `'method', ${t}->>'method', 'untranslated', ${t}->>'${title}' IS NULL OR (${t}->>'description' IS NULL AND ${alias}.description IS NOT NULL)) END`;
+      }
       const columns: [string, string][] = [
         [`'${kind}'::text`, 'kind'],
         [`${RANK[kind]}`, 'rank'],
@@ -246,8 +266,9 @@ export class TimelineService {
         [`${alias}.date_uncertain`, 'date_uncertain'],
         [`${alias}.date_open_end`, 'date_open_end'],
         [`${alias}.date_as_reported`, 'date_as_reported'],
-        [kind === TimelineEntryKind.INCIDENT ? 'i.headline' : 'r.title', 'headline'],
-        [`${alias}.description`, 'description'],
+        [headline, 'headline'],
+        [description, 'description'],
+        [translation, 'translation'],
         [`${alias}.kind::text`, 'record_kind'],
         // For the export's audit (rows of records above PUBLIC); not written.
         [`${alias}.confidentiality`, 'confidentiality'],
@@ -272,7 +293,7 @@ export class TimelineService {
     const sources =
       `SELECT x.kind, x.subject, json_agg(json_build_object(${sourceFields.map((f) => `'${f}', x.${f}`).join(', ')}) ORDER BY x.first_cited, x.id) AS sources ` +
       `FROM (${shift(driver!.escapeQueryWithParameters(cited.join(' UNION ALL '), { [LEVELS]: viewer.readableLevels }, {}))}) x GROUP BY x.kind, x.subject`;
-    const entryColumns = ['kind', 'rank', 'id', 'date_start', 'date_end', 'date_precision', 'date_approximate', 'date_uncertain', 'date_open_end', 'date_as_reported', 'headline', 'description', 'record_kind', 'confidentiality', 'region_name'];
+    const entryColumns = ['kind', 'rank', 'id', 'date_start', 'date_end', 'date_precision', 'date_approximate', 'date_uncertain', 'date_open_end', 'date_as_reported', 'headline', 'description', 'translation', 'record_kind', 'confidentiality', 'region_name'];
     return {
       sql:
         `WITH entries AS MATERIALIZED (${selects.join(' UNION ALL ')}), cited AS (${sources}) ` +

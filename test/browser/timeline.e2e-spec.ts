@@ -39,7 +39,7 @@ const brokenImages = (page: Page) => page.locator('img').evaluateAll((imgs) => (
 
 describe('timeline builder', () => {
   it("builds a situation's timeline: incidents beside the responses that answer them, every slide naming its sources, dates at their precision", async () => {
-    const v = await visit(h, `/timeline?situation=${fixture.situationId}`);
+    const v = await visit(h, `/timeline?situation=${fixture.situationId}`, { locale: 'en-GB' });
     const all = await slides(v.page);
     const byHeadline = new Map(all.map((s) => [s.headline, s]));
     const abductions = byHeadline.get('Over 100 men believed to be gay or bisexual abducted in Chechnya');
@@ -52,7 +52,8 @@ describe('timeline builder', () => {
     expect(all.filter((s) => /^(.+): “\1”$/i.test(s.date)).map((s) => s.date)).toEqual([]);
     expect(await v.page.locator('.tl-slide .tl-media img').count()).toBe(0);
     expect(await brokenImages(v.page)).toEqual([]);
-    expect(await v.page.getByRole('link', { name: 'Download JSON' }).getAttribute('href')).toBe(`/exports/timeline.json?situationId=${fixture.situationId}`);
+    // The text in the reader's languages, where a record has them (the browser's, here English).
+    expect(await v.page.getByRole('link', { name: 'Download JSON' }).getAttribute('href')).toBe(`/exports/timeline.json?situationId=${fixture.situationId}&language=en-GB`);
     expect(v.consoleErrors).toEqual([]);
     expect(v.blocked).toEqual([]);
     expect(await leaked(v, ALL_MARKERS)).toEqual([]);
@@ -76,6 +77,30 @@ describe('timeline builder', () => {
     expect((await slides(v.page)).map((s) => s.headline)).toEqual(['New wave in Chechnya: 40 people rounded up, two tortured to death']);
     expect(v.consoleErrors).toEqual([]);
     await v.close();
+  });
+
+  it('builds the timeline in the reader\'s language, each translated slide saying so, and embeds it in the language chosen', async () => {
+    const [{ id }] = await h.t.dataSource.query(`SELECT id FROM situation WHERE translations <> '[]' ORDER BY created_at LIMIT 1`);
+    const v = await visit(h, `/timeline?situation=${id}`, { locale: 'ru-RU' });
+    const translated = (await slides(v.page)).filter((s) => /похищены в Чечне/.test(s.headline));
+    expect(translated).toHaveLength(1);
+    expect(translated[0].text).toMatch(/Translated from English by Vigil demo data/);
+    let snippet = await v.page.getByLabel('Embed snippet').inputValue();
+    expect(snippet).toMatch(/language=ru-RU/);
+    // The originals, on request: the snippet follows.
+    await v.page.getByLabel('Text in').selectOption('');
+    await v.page.waitForURL(/language=(&|$)/);
+    await v.page.locator('.tl-slide .tl-headline', { hasText: 'Over 100 men believed to be gay or bisexual abducted in Chechnya' }).first().waitFor({ state: 'attached' });
+    snippet = await v.page.getByLabel('Embed snippet').inputValue();
+    expect(snippet).not.toMatch(/language=ru/);
+    expect(v.consoleErrors).toEqual([]);
+    expect(await accessibilityViolations(v.page)).toEqual([]);
+    await v.close();
+    // The embed shows the language its snippet names, whatever its visitor's browser says.
+    const embed = await visit(h, `/timeline/embed?situation=${id}&language=ru`);
+    expect((await slides(embed.page)).some((s) => /похищены в Чечне/.test(s.headline))).toBe(true);
+    expect(embed.consoleErrors).toEqual([]);
+    await embed.close();
   });
 
   it('gives an embed snippet that renders inside a page of another site, with public data only', async () => {

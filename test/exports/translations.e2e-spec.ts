@@ -120,6 +120,22 @@ describe('CSV exports in the reader\'s language', () => {
     expect((await download(t, '/exports/incidents.geojson?language=fr')).text).not.toContain(HIDDEN_WORD);
   });
 
+  it('writes a timeline\'s slides in the reader\'s language, each translated one saying so and by whom', async () => {
+    const plain = JSON.parse((await download(t, '/exports/timeline.json')).text);
+    const ru = JSON.parse((await download(t, '/exports/timeline.json?language=ru')).text);
+    expect(ru.events.map((e: any) => e.unique_id)).toEqual(plain.events.map((e: any) => e.unique_id));
+    const slide = ru.events.find((e: any) => e.unique_id === `incident-${abductionsId}`);
+    expect(slide.text.headline).toContain('похищены в Чечне');
+    expect(slide.text.text).toContain(`<p class="vigil-translation"><em>Translated from English by ${DEMO_TRANSLATOR} (machine translation).`);
+    // Records without Russian text are as they were.
+    const untranslated = ru.events.filter((e: any) => !e.text.text.includes('vigil-translation'));
+    expect(untranslated.length).toBeGreaterThan(0);
+    for (const e of untranslated) expect(e).toEqual(plain.events.find((p: any) => p.unique_id === e.unique_id));
+    expect((await download(t, '/exports/timeline.json?language=fr')).text).not.toContain(HIDDEN_WORD);
+    const researcher = JSON.parse((await download(t, '/exports/timeline.json?language=fr', Role.RESEARCHER)).text);
+    expect(researcher.events.find((e: any) => e.unique_id === `incident-${restrictedId}`).text.headline).toBe(`Un rapport ${HIDDEN_WORD}`);
+  });
+
   it('refuses a language that is not a BCP 47 tag, naming the parameter', async () => {
     for (const bad of ['language=Russian%20please', 'language=ru,%3Bdrop', 'language=']) {
       const d = await download(t, `/exports/incidents.csv?${bad}`);

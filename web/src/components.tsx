@@ -65,7 +65,8 @@ export function safeHref(url: string | null | undefined): string | null {
 /** The reader's languages, most preferred first, as the browser states them (BCP 47 tags). */
 export function readerLanguages(): string[] {
   const stated = navigator.languages?.length ? navigator.languages : [navigator.language];
-  return stated.filter((tag) => /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(tag)).slice(0, 10);
+  // Chromium under a POSIX locale says "en-US@posix": the tag is what comes before the "@".
+  return stated.map((tag) => tag.split('@')[0]).filter((tag) => /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(tag)).slice(0, 10);
 }
 
 /** A language's name in the reader's own language ("Russian" for ru), or the tag. */

@@ -3,7 +3,7 @@ import '../timeline-contrast.css';
 import { Timeline } from '@knight-lab/timelinejs/src/js/timeline/Timeline';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { download, exportUrl, fetchExport } from '../api';
-import { Failure, Loading } from '../components';
+import { Failure, languageName, Loading, readerLanguages } from '../components';
 import { type Filters, type IncidentFilter, exportParameters, filtersFromUrl, filtersToUrl, incidentFilter } from '../filters';
 import { navigate, useLocation } from '../router';
 import { token } from '../session';
@@ -14,17 +14,26 @@ import { FilterForm } from './filter-form';
 interface Options {
   withResponses: boolean;
   title: string;
+  /** The text's languages, first preferred first (`ru,en`); empty: each record's original. */
+  language: string;
 }
 
-function optionsFromUrl(search: string): Options {
+/** `fallback`: the languages when the URL names none (the builder's reader's; the embed's none, so
+ * that it shows exactly what its snippet says). */
+function optionsFromUrl(search: string, fallback = ''): Options {
   const p = new URLSearchParams(search);
-  return { withResponses: p.get('responses') !== '0', title: p.get('title') ?? '' };
+  return { withResponses: p.get('responses') !== '0', title: p.get('title') ?? '', language: p.get('language') ?? fallback };
 }
+
+/** The languages a builder may choose for the text. */
+const LANGUAGES = ['en', 'ru', 'fr', 'es', 'ar'];
 
 function pageUrl(path: string, filters: Filters, options: Options): string {
   const p = new URLSearchParams(filtersToUrl(filters));
   if (!options.withResponses) p.set('responses', '0');
   if (options.title) p.set('title', options.title);
+  // Always said (empty for the originals), so the builder's choice is not its reader's default.
+  p.set('language', options.language);
   const text = p.toString();
   return `${path}${text ? `?${text}` : ''}`;
 }
@@ -35,6 +44,7 @@ function timelineParameters(filters: Filters, options: Options): URLSearchParams
   const p = exportParameters(filters);
   if (!options.withResponses) p.set('entryKinds', 'INCIDENT');
   if (options.title) p.set('title', options.title);
+  if (options.language) p.set('language', options.language);
   return p;
 }
 
@@ -92,7 +102,9 @@ function useTimeline(url: string, filter: IncidentFilter, publicOnly: boolean) {
 export function TimelinePage() {
   const { search } = useLocation();
   const filters = filtersFromUrl(search);
-  const options = optionsFromUrl(search);
+  const reader = readerLanguages().join(',');
+  const options = optionsFromUrl(search, reader);
+  const choices = [...new Set([reader, ...LANGUAGES, options.language].filter(Boolean))];
   const [title, setTitle] = useState(options.title);
   const json = exportUrl('timeline.json', timelineParameters(filters, options));
   const { container, loading, error, count } = useTimeline(json, incidentFilter(filters), false);
@@ -121,6 +133,15 @@ export function TimelinePage() {
           <input id="timeline-title" type="text" value={title} onInput={(e) => setTitle(e.currentTarget.value)} placeholder="Chechnya, 2017" />
           <button type="submit">Set title</button>
         </form>
+        <label for="timeline-language">Text in</label>
+        <select id="timeline-language" value={options.language} onChange={(e) => apply(filters, { ...options, language: e.currentTarget.value })}>
+          <option value="">each record's original language</option>
+          {choices.map((tags) => (
+            <option key={tags} value={tags}>
+              {tags === reader ? `your languages (${tags.split(',').map(languageName).join(', ')})` : languageName(tags)}, where translated
+            </option>
+          ))}
+        </select>
       </div>
       <p class="actions">
         {token() ? (
