@@ -24,11 +24,12 @@ export const ALWAYS_READ: readonly string[] = ['id', 'confidentiality'];
 interface Declared {
   entity: () => Function;
   field: string;
-  properties: readonly string[];
+  /** null: not declared (a test's way to have a field read whole records). */
+  properties: readonly string[] | null;
 }
 
 const declared: Declared[] = [];
-let byEntity: Map<Function, Map<string, readonly string[]>> | null = null;
+let byEntity: Map<Function, Map<string, readonly string[] | null>> | null = null;
 
 /** The entity properties (columns or embedded objects) the field it decorates reads: on a
  * @ResolveField method, or on an entity property served through a field middleware. */
@@ -39,7 +40,7 @@ export function Reads<T>(entity: () => Type<T> | Function, properties: readonly 
   };
 }
 
-function declaredFor(entity: Function, field: string): readonly string[] | undefined {
+function declaredFor(entity: Function, field: string): readonly string[] | null | undefined {
   if (!byEntity) {
     byEntity = new Map();
     for (const d of declared) {
@@ -50,14 +51,15 @@ function declaredFor(entity: Function, field: string): readonly string[] | undef
   }
   // A declaration on a base class (VigilRecord's `version`) holds for every record.
   for (let c: Function | null = entity; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
-    const found = byEntity.get(c)?.get(field);
-    if (found) return found;
+    const own = byEntity.get(c);
+    if (own?.has(field)) return own.get(field);
   }
   return undefined;
 }
 
-/** Only for tests of the fail-closed rule: the declaration of one field replaced, until restored. */
-export function overrideReadsForTest(entity: Function, field: string, properties: readonly string[]): () => void {
+/** Only for tests: the declaration of one field replaced (null: as if it had none, so that a
+ * selection of it reads whole records), until restored. */
+export function overrideReadsForTest(entity: Function, field: string, properties: readonly string[] | null): () => void {
   const entry: Declared = { entity: () => entity, field, properties };
   declared.push(entry);
   byEntity = null;
@@ -149,6 +151,7 @@ export function columnsFor(dataSource: DataSource, entity: Function, selection: 
   for (const name of selection.names()) {
     if (name === '__typename') continue;
     const properties = declaredFor(entity, name);
+    if (properties === null) return null;
     if (properties) {
       for (const p of properties) {
         if (!add(p)) throw new Error(`${metadata.name}.${name} declares it reads ${p}, which is not a column`);
