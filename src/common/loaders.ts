@@ -24,8 +24,18 @@ export function selectColumns<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>
   return main ? qb.select(selections) : qb.addSelect(selections);
 }
 
-/** `columns` with `more` added (a loader's own needs), or null (whole records). */
-const plus = (columns: ColumnSet | undefined, ...more: string[]): ColumnSet => (columns ? [...new Set([...columns, ...more])].sort() : null);
+/** `columns` with `more` added (a loader's own needs), or null (whole records). Remembered per
+ * set: every item of a list asks with the same one. */
+const added = new WeakMap<readonly string[], Map<string, ColumnSet>>();
+function plus(columns: ColumnSet | undefined, ...more: string[]): ColumnSet {
+  if (!columns) return null;
+  let byMore = added.get(columns);
+  if (!byMore) added.set(columns, (byMore = new Map()));
+  const key = more.join(',');
+  let result = byMore.get(key);
+  if (!result) byMore.set(key, (result = [...new Set([...columns, ...more])].sort()));
+  return result;
+}
 
 /** Stands for a batch's keys while a loader's statement is compiled; bound as one array (`= ANY`),
  * so the statement is the same whatever the batch's size. */

@@ -30,6 +30,8 @@ interface Declared {
 
 const declared: Declared[] = [];
 let byEntity: Map<Function, Map<string, readonly string[] | null>> | null = null;
+/** Moves whenever the declarations change after start-up (only tests change them). */
+let generation = 0;
 
 /** The entity properties (columns or embedded objects) the field it decorates reads: on a
  * @ResolveField method, or on an entity property served through a field middleware. */
@@ -63,23 +65,35 @@ export function overrideReadsForTest(entity: Function, field: string, properties
   const entry: Declared = { entity: () => entity, field, properties };
   declared.push(entry);
   byEntity = null;
+  generation++;
   return () => {
     declared.splice(declared.indexOf(entry), 1);
     byEntity = null;
+    generation++;
   };
 }
+
+const ofFieldNodes = new WeakMap<readonly FieldNode[], Selection>();
 
 /** The fields a selection asks for, by name, each with every node that asks for it (aliases and
  * fragments merged; `@skip`/`@include` ignored, so the set is never smaller than what runs). */
 export class Selection {
+  /** What columnsFor found for this selection, by entity (a list's every item asks the same). */
+  readonly columns = new Map<Function, ColumnSet>();
+  /** The declarations `columns` was worked out under (tests change them: overrideReadsForTest). */
+  generation = 0;
+
   private constructor(
     private readonly fields: Map<string, FieldNode[]>,
     private readonly fragments: Record<string, FragmentDefinitionNode>,
   ) {}
 
-  /** The selection of the field `info` resolves. */
+  /** The selection of the field `info` resolves. The same for every item of a list (GraphQL
+   * resolves them with one array of field nodes), so it is worked out once for them. */
   static of(info: GraphQLResolveInfo): Selection {
-    return Selection.from(info.fieldNodes, info.fragments);
+    let selection = ofFieldNodes.get(info.fieldNodes);
+    if (!selection) ofFieldNodes.set(info.fieldNodes, (selection = Selection.from(info.fieldNodes, info.fragments)));
+    return selection;
   }
 
   private static from(nodes: readonly FieldNode[], fragments: Record<string, FragmentDefinitionNode>): Selection {
@@ -108,8 +122,12 @@ export class Selection {
 
   /** The selection under a selected field (empty when it is not selected). */
   field(name: string): Selection {
-    return Selection.from(this.fields.get(name) ?? [], this.fragments);
+    let under = this.under.get(name);
+    if (!under) this.under.set(name, (under = Selection.from(this.fields.get(name) ?? [], this.fragments)));
+    return under;
   }
+
+  private readonly under = new Map<string, Selection>();
 
   /** The selection under a path of fields (`edges`, `node`). */
   path(...names: string[]): Selection {
@@ -137,6 +155,17 @@ function columnsOfProperty(metadata: EntityMetadata, property: string): string[]
  * `extra` (what the caller itself reads, e.g. a foreign key it groups by); null for the whole
  * record when a field is neither a column nor declared. */
 export function columnsFor(dataSource: DataSource, entity: Function, selection: Selection, extra: readonly string[] = []): ColumnSet {
+  if (selection.generation !== generation) {
+    selection.columns.clear();
+    selection.generation = generation;
+  }
+  if (!extra.length && selection.columns.has(entity)) return selection.columns.get(entity)!;
+  const columns = columnsOfSelection(dataSource, entity, selection, extra);
+  if (!extra.length) selection.columns.set(entity, columns);
+  return columns;
+}
+
+function columnsOfSelection(dataSource: DataSource, entity: Function, selection: Selection, extra: readonly string[]): ColumnSet {
   const metadata = dataSource.getMetadata(entity);
   const wanted = new Set<string>();
   const add = (property: string): boolean => {
