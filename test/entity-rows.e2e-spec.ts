@@ -59,12 +59,20 @@ describe('reading entities by the compiled mapping', () => {
     raw.forEach((row, n) => expect(row.shout).toBe(String(actual[n].headline).toUpperCase()));
   });
 
-  it('leaves a shape it does not map (a partial selection) to TypeORM', async () => {
-    const qb = () => dataSource.getRepository('Incident').createQueryBuilder('i').select(['i.id', 'i.headline']).orderBy('i.id');
+  it('reads a partial selection as TypeORM does, and fails closed on a column it did not read', async () => {
+    const qb = () =>
+      dataSource.getRepository('Citation').createQueryBuilder('c').select(['c.id', 'c.excerpt']).leftJoin('c.source', 's').addSelect(['s.id', 's.title']).orderBy('c.id');
     const { entities: actual } = await readEntities(qb());
+    const expected = await qb().getMany();
     expect(actual.length).toBeGreaterThan(0);
-    expect(Object.keys(actual[0]).sort()).toEqual(['headline', 'id']);
-    expect(actual).toStrictEqual(await qb().getMany());
+    expect(actual.map((c) => ({ ...c, source: { ...c.source } }))).toEqual(expected.map((c) => ({ ...c, source: { ...c.source } })));
+    expect(Object.keys(actual[0]).sort()).toEqual(['excerpt', 'id', 'source']);
+    expect(actual[0]).toBeInstanceOf(dataSource.getMetadata('Citation').target as Function);
+    // TypeORM leaves what it did not read undefined; the compiled mapping throws.
+    expect(expected[0].sourceId).toBeUndefined();
+    expect(() => actual[0].sourceId).toThrow('Citation.sourceId was not read');
+    expect(() => actual[0].source.publisher).toThrow('Source.publisher was not read');
+    expect(() => actual[0].source.published).toThrow('Source.published was not read');
   });
 
   it('runs a prepared statement again with other values, and inside the transaction of its builder', async () => {

@@ -11,6 +11,7 @@ import {
 import { AccessLevel } from '../access/access-level';
 import { servedStamp } from '../access/change-stamps';
 import { Viewer } from '../access/viewer';
+import { Reads } from './record-columns';
 
 /** Serves `version` or `updatedAt` as the viewer's clearance may know them (src/access/change-stamps.ts):
  * editors get the record's own, everyone else the stamp of their clearance. Plain fields, so this
@@ -39,6 +40,7 @@ export abstract class VigilRecord {
     description: 'When the record last changed in a way you may see (a change of a field above your level does not count).',
     middleware: [stamped('updatedAt')],
   })
+  @Reads(() => VigilRecord, ['updatedAt', 'publicUpdatedAt', 'restrictedUpdatedAt'])
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;
 
@@ -46,6 +48,7 @@ export abstract class VigilRecord {
     description: 'Increases on every change you may see (editors: on every change); writes name the version they are based on.',
     middleware: [stamped('version')],
   })
+  @Reads(() => VigilRecord, ['version', 'publicVersion', 'restrictedVersion'])
   @VersionColumn({ default: 1 })
   version!: number;
 

@@ -11,9 +11,14 @@ import { RelationMetadata } from 'typeorm/metadata/RelationMetadata';
  * The query builder still writes the SQL; what it reads is the same entity (same class, same
  * values through the driver's own conversion, embedded columns included).
  *
- * Only the shapes Vigil reads are mapped here: whole entities of the main alias with many-to-one
- * joins selected beside them (one row per entity, so no grouping). Any other shape (a partial
- * selection, a one-to-many join, an entity with load listeners) goes to TypeORM's own hydration. */
+ * Only the shapes Vigil reads are mapped here: entities of the main alias with many-to-one joins
+ * selected beside them (one row per entity, so no grouping), each whole or with some of its columns
+ * (`alias.propertyPath` selections, src/common/record-columns.ts). Any other shape (a one-to-many
+ * join, an entity with load listeners) goes to TypeORM's own hydration.
+ *
+ * An entity read with some of its columns fails closed: asking it for a column it was not read
+ * with throws (a getter of its class's prototype), so a resolver that needs a column nobody said it
+ * needs errors instead of serving `undefined` as if it were the record's value. */
 
 interface ColumnMapping {
   /** The raw result key, e.g. `r_created_at`. */
@@ -33,6 +38,45 @@ interface ColumnMapping {
 interface AliasMapping {
   metadata: EntityMetadata;
   columns: ColumnMapping[];
+  /** What a record of this mapping is made from: the entity's class, or for a partial read a
+   * subclass whose prototype throws for every property that was not read. */
+  create: () => ObjectLiteral;
+}
+
+/** A subclass of the entity's class for records read with `read` only: the other column (and
+ * embedded) properties are getters that throw. Same name, so messages and `instanceof` hold. */
+const partialClasses = new WeakMap<EntityMetadata, Map<string, Function>>();
+
+function partialClassOf(metadata: EntityMetadata, read: ReadonlySet<string>): Function {
+  let byKey = partialClasses.get(metadata);
+  if (!byKey) partialClasses.set(metadata, (byKey = new Map()));
+  const key = [...read].sort().join(',');
+  let partial = byKey.get(key);
+  if (!partial) {
+    const entity = metadata.target as new () => ObjectLiteral;
+    partial = class extends entity {};
+    Object.defineProperty(partial, 'name', { value: entity.name });
+    const unread = new Set<string>();
+    for (const c of metadata.columns) {
+      if (!c.isSelect || c.isVirtual) continue;
+      // An embedded object is read whole or not at all (src/common/record-columns.ts).
+      const top = c.embeddedMetadata ? c.embeddedMetadata.embeddedMetadataTree[0].propertyName : c.propertyName;
+      if (!read.has(c.propertyPath)) unread.add(top);
+    }
+    for (const property of unread) {
+      Object.defineProperty(partial.prototype, property, {
+        get() {
+          throw new Error(`${metadata.name}.${property} was not read (a field that needs it must say so with @Reads)`);
+        },
+        set(value: unknown) {
+          Object.defineProperty(this, property, { value, writable: true, enumerable: true, configurable: true });
+        },
+        configurable: true,
+      });
+    }
+    byKey.set(key, partial);
+  }
+  return partial;
 }
 
 /** Column types whose values PostgresDriver.prepareHydratedValue returns unchanged (without a
@@ -55,14 +99,17 @@ interface JoinMapping extends AliasMapping {
 
 const mappings = new WeakMap<EntityMetadata, Map<string, AliasMapping>>();
 
-function mappingOf(dataSource: DataSource, metadata: EntityMetadata, alias: string): AliasMapping {
+/** The mapping of `alias`'s columns: all of them, or only `read` (column property paths). */
+function mappingOf(dataSource: DataSource, metadata: EntityMetadata, alias: string, read: ReadonlySet<string> | null = null): AliasMapping {
   let byAlias = mappings.get(metadata);
   if (!byAlias) mappings.set(metadata, (byAlias = new Map()));
-  let mapping = byAlias.get(alias);
+  const cacheKey = read ? `${alias}|${[...read].sort().join(',')}` : alias;
+  let mapping = byAlias.get(cacheKey);
   if (!mapping) {
     const driver = dataSource.driver;
     const columns = metadata.columns
       .filter((c) => !c.isVirtual && !metadata.childEntityMetadatas.some((child) => child.target === c.target))
+      .filter((c) => !read || read.has(c.propertyPath))
       .map(
         (c): ColumnMapping => ({
           key: DriverUtils.buildAlias(driver, undefined, alias, c.databaseName),
@@ -75,8 +122,11 @@ function mappingOf(dataSource: DataSource, metadata: EntityMetadata, alias: stri
           countsAsData: !c.isVirtualProperty,
         }),
       );
-    mapping = { metadata, columns };
-    byAlias.set(alias, mapping);
+    // As TypeORM creates a read entity (fromDeserializer: its prototype, no constructor call).
+    const partial = read ? partialClassOf(metadata, read).prototype : null;
+    const create = partial ? () => Object.create(partial) as ObjectLiteral : () => metadata.create(undefined, { fromDeserializer: true });
+    mapping = { metadata, columns, create };
+    byAlias.set(cacheKey, mapping);
   }
   return mapping;
 }
@@ -86,25 +136,34 @@ function planOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): { main: Ali
   const map = qb.expressionMap;
   const main = map.mainAlias;
   if (!main?.hasMetadata || map.relationIdAttributes.length || map.relationCountAttributes.length) return null;
-  const whole = (alias: string) => map.selects.some((s) => s.selection === alias);
+  /** Whole: null; some columns: their property paths; none: undefined. */
+  const selected = (alias: string, metadata: EntityMetadata): ReadonlySet<string> | null | undefined => {
+    if (map.selects.some((s) => s.selection === alias)) return null;
+    const read = new Set(metadata.columns.filter((c) => map.selects.some((s) => s.selection === `${alias}.${c.propertyPath}`)).map((c) => c.propertyPath));
+    // Some columns of an embedded object and not others: TypeORM's (it is never served so).
+    const split = metadata.embeddeds.some((e) => new Set(e.columnsFromTree.map((c) => read.has(c.propertyPath))).size > 1);
+    return read.size && !split ? read : undefined;
+  };
   const simple = (metadata: EntityMetadata) =>
     !metadata.discriminatorColumn && !metadata.afterLoadListeners.length && !metadata.lazyRelations.length && !metadata.childEntityMetadatas.length;
-  if (!whole(main.name) || !simple(main.metadata)) return null;
+  const mainRead = selected(main.name, main.metadata);
+  if (mainRead === undefined || !simple(main.metadata)) return null;
   if (qb.connection.subscribers.some((s) => typeof s.afterLoad === 'function')) return null;
   const joins: JoinMapping[] = [];
   for (const join of map.joinAttributes) {
     if (!join.isSelected) continue;
     const relation = join.relation;
     if (!relation || join.mapToProperty || join.isMany || join.parentAlias !== main.name || !(relation.isManyToOne || relation.isOneToOneOwner)) return null;
-    if (!whole(join.alias.name) || !simple(join.metadata!)) return null;
-    joins.push({ ...mappingOf(qb.connection, join.metadata!, join.alias.name), relation });
+    const read = selected(join.alias.name, join.metadata!);
+    if (read === undefined || !simple(join.metadata!)) return null;
+    joins.push({ ...mappingOf(qb.connection, join.metadata!, join.alias.name, read), relation });
   }
-  return { main: mappingOf(qb.connection, main.metadata, main.name), joins };
+  return { main: mappingOf(qb.connection, main.metadata, main.name, mainRead), joins };
 }
 
 /** What TypeORM's transformColumns and ColumnMetadata.setEntityValue do for these columns. */
 function entityOf(mapping: AliasMapping, row: Record<string, unknown>): ObjectLiteral | null {
-  const entity: ObjectLiteral = mapping.metadata.create(undefined, { fromDeserializer: true });
+  const entity = mapping.create();
   let hasData = false;
   for (const column of mapping.columns) {
     let value = row[column.key];

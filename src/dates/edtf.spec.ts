@@ -47,3 +47,12 @@ describe('EDTF dates', () => {
     expect(spanOf(parseEdtf('2017-06-02'))).toEqual({ earliest: '2017-06-02', latest: '2017-06-02' });
   });
 });
+
+describe('a date parsed again', () => {
+  it('is read from what was parsed before, and changing one answer changes no other', () => {
+    parseEdtf('2016-03~');
+    const again = parseEdtf('2016-03~');
+    again.start = '1999-01-01';
+    expect(parseEdtf('2016-03~')).toEqual({ start: '2016-03-01', end: null, precision: 'MONTH', approximate: true, uncertain: false, openEnd: false });
+  });
+});

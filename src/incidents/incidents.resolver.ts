@@ -2,7 +2,9 @@ import { EditingService, writeContext } from '../editing/editing.service';
 import { CreateIncidentInput, UpdateIncidentInput } from './dto/incident.inputs';
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
-import { Args, Context, Parent, ID, Mutation, Int, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Parent, ID, Info, Mutation, Int, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import { Reads, Selection } from '../common/record-columns';
 import { Connection, PageArgs } from '../common/connection';
 import { UuidPipe } from '../common/validation.pipe';
 import { NoArgs, VigilContext } from '../common/vigil-context';
@@ -12,6 +14,7 @@ import { AdvocacyResponse } from '../responses/advocacy-response.entity';
 import { ResponseIncident } from '../responses/response-links.entity';
 import { Situation } from '../situations/situation.entity';
 import { Citation } from '../sources/citation.entity';
+import { Source } from '../sources/source.entity';
 import { independentSourceCount } from '../sources/provenance';
 import { IncidentFilter, IncidentOrder } from './dto/incident-filter.input';
 import { IncidentBucket, IncidentDimension } from './dto/incident-stats';
@@ -54,8 +57,9 @@ export class IncidentsResolver {
     @Args('orderBy', { type: () => IncidentOrder, defaultValue: IncidentOrder.DATE_DESC }) orderBy: IncidentOrder,
     @Args() page: PageArgs,
     @Context() ctx: VigilContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return this.service.list(filter, orderBy, page, ctx.viewer);
+    return this.service.list(filter, orderBy, page, ctx.viewer, Selection.of(info).path('edges', 'node'));
   }
 
   @Query(() => [IncidentBucket], {
@@ -78,6 +82,7 @@ export class IncidentsResolver {
       'Where `search` matched this incident, in text you may read: its own, a translation or a visible citation (null when none matches). ' +
       'Ask it with the search of filter.search.',
   })
+  @Reads(() => Incident, ['id'])
   matchedPassage(@Parent() incident: Incident, @Args('search') search: string, @Context() ctx: VigilContext) {
     return this.service.passage(incident.id, search, ctx);
   }
@@ -85,43 +90,56 @@ export class IncidentsResolver {
   @ResolveField(() => INCIDENT_TEXT.InLanguage, {
     description: 'The text in the first of your languages it has (a translation, marked as one), else the original.',
   })
+  @Reads(() => Incident, [...(INCIDENT_TEXT.fields as (keyof Incident & string)[]), 'translations', 'language'])
   inLanguage(@Parent() incident: Incident, @Args('preferred', { type: () => [String], description: 'BCP 47 tags, most preferred first (ru, fr, pt-BR).' }) preferred: string[]) {
     return INCIDENT_TEXT.resolve(incident, preferred);
   }
 
   @ResolveField(() => Region)
+  @Reads(() => Incident, ['regionCode'])
   region(incident: Incident, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.one(Region, incident.regionCode);
   }
 
   @ResolveField(() => String, { nullable: true, description: 'The situation\'s id; null when there is none or you may not see it.' })
+  @Reads(() => Incident, ['situationId'])
   situationId(incident: Incident, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.visibleKey(Situation, incident.situationId);
   }
 
   @ResolveField(() => Situation, { nullable: true })
+  @Reads(() => Incident, ['situationId'])
   situation(incident: Incident, _args: NoArgs, ctx: VigilContext) {
     return incident.situationId ? ctx.loaders.one(Situation, incident.situationId) : null;
   }
 
   @ResolveField(() => [Citation], { description: 'The sources and excerpts this incident rests on.' })
-  citations(incident: Incident, _args: NoArgs, ctx: VigilContext) {
-    return ctx.loaders.many(Citation, 'incidentId', incident.id, { with: 'source' });
+  @Reads(() => Incident, ['id'])
+  citations(incident: Incident, _args: NoArgs, ctx: VigilContext, info: GraphQLResolveInfo) {
+    const selection = Selection.of(info);
+    return ctx.loaders.many(Citation, 'incidentId', incident.id, {
+      with: 'source',
+      columns: ctx.loaders.columnsFor(Citation, selection),
+      withColumns: ctx.loaders.columnsFor(Source, selection.field('source')),
+    });
   }
 
   @ResolveField(() => Int, { description: 'Distinct publishers among the cited sources.' })
+  @Reads(() => Incident, ['id'])
   async independentSourceCount(incident: Incident, _args: NoArgs, ctx: VigilContext) {
     return independentSourceCount(await ctx.loaders.many(Citation, 'incidentId', incident.id, { with: 'source' }), ctx.loaders);
   }
 
   @ResolveField(() => [Involvement], { description: 'People involved, with their role.' })
+  @Reads(() => Incident, ['id'])
   involvements(incident: Incident, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.many(Involvement, 'incidentId', incident.id);
   }
 
   @ResolveField(() => [AdvocacyResponse], { description: 'Advocacy responses that answer this incident.' })
-  responses(incident: Incident, _args: NoArgs, ctx: VigilContext) {
-    return ctx.loaders.through(ResponseIncident, 'incidentId', 'responseId', AdvocacyResponse, incident.id);
+  @Reads(() => Incident, ['id'])
+  responses(incident: Incident, _args: NoArgs, ctx: VigilContext, info: GraphQLResolveInfo) {
+    return ctx.loaders.through(ResponseIncident, 'incidentId', 'responseId', AdvocacyResponse, incident.id, ctx.loaders.columnsFor(AdvocacyResponse, Selection.of(info)));
   }
 }
 

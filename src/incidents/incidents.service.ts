@@ -9,6 +9,8 @@ import { PageArgs } from '../common/connection';
 import { UserInputError } from '../common/errors';
 import { applyCountRange, applyDateRange, applyUpdatedSince, countBoundsSql } from '../common/filters';
 import { paginate, SortKey } from '../common/keyset';
+import { selectColumns } from '../common/loaders';
+import { columnsFor, Selection } from '../common/record-columns';
 import { likePattern } from '../common/like';
 import { searchMatchSql, searchQuerySql } from '../common/search';
 import { EditingService, inside, valuesOf, WriteContext } from '../editing/editing.service';
@@ -240,8 +242,12 @@ export class IncidentsService {
     return ORDERS[orderBy];
   }
 
-  async list(filter: IncidentFilter | null | undefined, orderBy: IncidentOrder, page: PageArgs, viewer: Viewer) {
-    return paginate(await this.matching(filter, viewer, 'filter', orderBy), 'i', this.sortKeys(orderBy, filter, viewer), page);
+  /** A page of the visible incidents matching `filter`; with only the columns `nodes` (the
+   * selection of each incident) needs, when given. */
+  async list(filter: IncidentFilter | null | undefined, orderBy: IncidentOrder, page: PageArgs, viewer: Viewer, nodes?: Selection) {
+    const qb = await this.matching(filter, viewer, 'filter', orderBy);
+    if (nodes) selectColumns(qb, 'i', columnsFor(this.dataSource, Incident, nodes));
+    return paginate(qb, 'i', this.sortKeys(orderBy, filter, viewer), page);
   }
 
   /** Incidents matching `filter`, grouped by `groupBy`: counts, victims and deaths summed as

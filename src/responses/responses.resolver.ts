@@ -3,6 +3,7 @@ import { CreateAdvocacyResponseInput, ResponseLinksInput, UpdateAdvocacyResponse
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
 import { Args, Context, Parent, ID, Mutation, Int, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Reads } from '../common/record-columns';
 import { Connection, PageArgs } from '../common/connection';
 import { DatedOrder } from '../common/filters';
 import { UuidPipe } from '../common/validation.pipe';
@@ -72,36 +73,43 @@ export class ResponsesResolver {
   @ResolveField(() => RESPONSE_TEXT.InLanguage, {
     description: 'The text in the first of your languages it has (a translation, marked as one), else the original.',
   })
+  @Reads(() => AdvocacyResponse, [...(RESPONSE_TEXT.fields as (keyof AdvocacyResponse & string)[]), 'translations', 'language'])
   inLanguage(@Parent() response: AdvocacyResponse, @Args('preferred', { type: () => [String], description: 'BCP 47 tags, most preferred first (ru, fr, pt-BR).' }) preferred: string[]) {
     return RESPONSE_TEXT.resolve(response, preferred);
   }
 
   @ResolveField(() => Region, { nullable: true })
+  @Reads(() => AdvocacyResponse, ['regionCode'])
   region(response: AdvocacyResponse, _args: NoArgs, ctx: VigilContext) {
     return response.regionCode ? ctx.loaders.one(Region, response.regionCode) : null;
   }
 
   @ResolveField(() => [ResponseOrganizer], { description: 'Organizations and their part: organizer, partner, beneficiary.' })
+  @Reads(() => AdvocacyResponse, ['id'])
   organizers(response: AdvocacyResponse, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.many(ResponseOrganizer, 'responseId', response.id);
   }
 
   @ResolveField(() => [Incident], { description: 'Incidents this response answers.' })
+  @Reads(() => AdvocacyResponse, ['id'])
   incidents(response: AdvocacyResponse, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.through(ResponseIncident, 'responseId', 'incidentId', Incident, response.id);
   }
 
   @ResolveField(() => [Situation], { description: 'Situations (patterns of abuse) this response answers.' })
+  @Reads(() => AdvocacyResponse, ['id'])
   situations(response: AdvocacyResponse, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.through(ResponseSituation, 'responseId', 'situationId', Situation, response.id);
   }
 
   @ResolveField(() => [Citation])
+  @Reads(() => AdvocacyResponse, ['id'])
   citations(response: AdvocacyResponse, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.many(Citation, 'responseId', response.id, { with: 'source' });
   }
 
   @ResolveField(() => Int, { description: 'Distinct publishers among the cited sources.' })
+  @Reads(() => AdvocacyResponse, ['id'])
   async independentSourceCount(response: AdvocacyResponse, _args: NoArgs, ctx: VigilContext) {
     return independentSourceCount(await ctx.loaders.many(Citation, 'responseId', response.id, { with: 'source' }), ctx.loaders);
   }

@@ -3,6 +3,8 @@ import { CreateCitationInput, CreateSourceInput, UpdateCitationInput, UpdateSour
 import { Role } from '../access/role';
 import { RequiresRole } from '../access/sensitive.decorator';
 import { Args, Context, Parent, ID, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import { Reads, Selection } from '../common/record-columns';
 import { Connection, PageArgs } from '../common/connection';
 import { DatedOrder } from '../common/filters';
 import { UuidPipe } from '../common/validation.pipe';
@@ -68,16 +70,19 @@ export class SourcesResolver {
   }
 
   @ResolveField(() => String, { nullable: true, description: 'The publisher organization\'s id; null when unknown or you may not see it.' })
+  @Reads(() => Source, ['publisherOrganizationId'])
   publisherOrganizationId(source: Source, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.visibleKey(Organization, source.publisherOrganizationId);
   }
 
   @ResolveField(() => Organization, { nullable: true })
+  @Reads(() => Source, ['publisherOrganizationId'])
   publisherOrganization(source: Source, _args: NoArgs, ctx: VigilContext) {
     return source.publisherOrganizationId ? ctx.loaders.one(Organization, source.publisherOrganizationId) : null;
   }
 
   @ResolveField(() => [Citation], { description: 'Every claim this source is cited for.' })
+  @Reads(() => Source, ['id'])
   citations(source: Source, _args: NoArgs, ctx: VigilContext) {
     return ctx.loaders.many(Citation, 'sourceId', source.id);
   }
@@ -94,26 +99,32 @@ export class CitationsResolver {
   @ResolveField(() => CITATION_TEXT.InLanguage, {
     description: 'The text in the first of your languages it has (a translation, marked as one), else the original.',
   })
+  @Reads(() => Citation, [...(CITATION_TEXT.fields as (keyof Citation & string)[]), 'translations', 'language'])
   inLanguage(@Parent() citation: Citation, @Args('preferred', { type: () => [String], description: 'BCP 47 tags, most preferred first (ru, fr, pt-BR).' }) preferred: string[]) {
     return CITATION_TEXT.resolve(citation, preferred);
   }
 
   @ResolveField(() => Source, { nullable: true, description: 'Null when the source is above the viewer\'s level.' })
-  source(citation: Citation, _args: NoArgs, ctx: VigilContext) {
-    return ctx.loaders.one(Source, citation.sourceId);
+  @Reads(() => Citation, ['sourceId'])
+  source(citation: Citation, _args: NoArgs, ctx: VigilContext, info: GraphQLResolveInfo) {
+    // With the columns the incident's citations read their sources with (served from that read).
+    return ctx.loaders.one(Source, citation.sourceId, ctx.loaders.columnsFor(Source, Selection.of(info)));
   }
 
   @ResolveField(() => Incident, { nullable: true })
+  @Reads(() => Citation, ['incidentId'])
   incident(citation: Citation, _args: NoArgs, ctx: VigilContext) {
     return citation.incidentId ? ctx.loaders.one(Incident, citation.incidentId) : null;
   }
 
   @ResolveField(() => Situation, { nullable: true })
+  @Reads(() => Citation, ['situationId'])
   situation(citation: Citation, _args: NoArgs, ctx: VigilContext) {
     return citation.situationId ? ctx.loaders.one(Situation, citation.situationId) : null;
   }
 
   @ResolveField(() => AdvocacyResponse, { nullable: true })
+  @Reads(() => Citation, ['responseId'])
   response(citation: Citation, _args: NoArgs, ctx: VigilContext) {
     return citation.responseId ? ctx.loaders.one(AdvocacyResponse, citation.responseId) : null;
   }
