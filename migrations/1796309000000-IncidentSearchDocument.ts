@@ -57,23 +57,30 @@ export class IncidentSearchDocument1796309000000 implements MigrationInterface {
         ).join('\n        ')}
       END $$`);
 
+    // Each event in its own branch: a statement naming a transition table the event lacks fails.
     await queryRunner.query(`CREATE FUNCTION "incident_document_on_incident"() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        PERFORM incident_document_refresh(CASE TG_OP
-          WHEN 'INSERT' THEN ARRAY(SELECT n.id FROM incident_document_new n)
-          WHEN 'DELETE' THEN ARRAY(SELECT o.id FROM incident_document_old o)
-          ELSE ARRAY(SELECT n.id FROM incident_document_new n JOIN incident_document_old o ON o.id = n.id
-                      WHERE ${changed('search_vector, region_code, confidentiality, deleted_at')}) END);
+        IF TG_OP = 'INSERT' THEN
+          PERFORM incident_document_refresh(ARRAY(SELECT n.id FROM incident_document_new n));
+        ELSIF TG_OP = 'DELETE' THEN
+          PERFORM incident_document_refresh(ARRAY(SELECT o.id FROM incident_document_old o));
+        ELSE
+          PERFORM incident_document_refresh(ARRAY(SELECT n.id FROM incident_document_new n JOIN incident_document_old o ON o.id = n.id
+            WHERE ${changed('search_vector, region_code, confidentiality, deleted_at')}));
+        END IF;
         RETURN NULL;
       END $$`);
     await queryRunner.query(`CREATE FUNCTION "incident_document_on_citation"() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        PERFORM incident_document_refresh(CASE TG_OP
-          WHEN 'INSERT' THEN ARRAY(SELECT DISTINCT n.incident_id FROM incident_document_new n WHERE n.incident_id IS NOT NULL)
-          WHEN 'DELETE' THEN ARRAY(SELECT DISTINCT o.incident_id FROM incident_document_old o WHERE o.incident_id IS NOT NULL)
-          ELSE ARRAY(SELECT DISTINCT x.incident_id FROM incident_document_new n JOIN incident_document_old o ON o.id = n.id,
-                       LATERAL (VALUES (n.incident_id), (o.incident_id)) x(incident_id)
-                      WHERE x.incident_id IS NOT NULL AND ${changed('search_vector, incident_id, source_id, confidentiality, deleted_at')}) END);
+        IF TG_OP = 'INSERT' THEN
+          PERFORM incident_document_refresh(ARRAY(SELECT DISTINCT n.incident_id FROM incident_document_new n WHERE n.incident_id IS NOT NULL));
+        ELSIF TG_OP = 'DELETE' THEN
+          PERFORM incident_document_refresh(ARRAY(SELECT DISTINCT o.incident_id FROM incident_document_old o WHERE o.incident_id IS NOT NULL));
+        ELSE
+          PERFORM incident_document_refresh(ARRAY(SELECT DISTINCT x.incident_id FROM incident_document_new n JOIN incident_document_old o ON o.id = n.id,
+            LATERAL (VALUES (n.incident_id), (o.incident_id)) x(incident_id)
+            WHERE x.incident_id IS NOT NULL AND ${changed('search_vector, incident_id, source_id, confidentiality, deleted_at')}));
+        END IF;
         RETURN NULL;
       END $$`);
     // A source is deleted for good only once its citations are (a foreign key without cascade).
