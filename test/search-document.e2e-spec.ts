@@ -103,24 +103,27 @@ describe('search documents', () => {
   });
 
   it('follow every role\'s view through the API: a word only in a hidden citation finds nothing below its level', async () => {
-    const source = (
-      await send(`mutation($input: CreateSourceInput!) { createSource(input: $input) { id } }`, {
-        kind: 'NEWS_REPORT',
-        publisher: 'The Courier',
-        title: 'Report',
-        published: { edtf: '2019-03-04' },
-        confidentiality: 'PUBLIC',
-      })
-    ).createSource.id as string;
+    const newSource = async (publisher: string) =>
+      (
+        await send(`mutation($input: CreateSourceInput!) { createSource(input: $input) { id } }`, {
+          kind: 'NEWS_REPORT',
+          publisher,
+          title: 'Report',
+          published: { edtf: '2019-03-04' },
+          confidentiality: 'PUBLIC',
+        })
+      ).createSource.id as string;
+    // The incident stays PUBLIC through everything below: it cites another public source too.
+    const [published, source] = [await newSource('The Herald'), await newSource('The Courier')];
     const incident = (
       await send(`mutation($input: CreateIncidentInput!) { createIncident(input: $input) { id citations { id } } }`, {
         kind: 'DETENTION',
-        headline: 'Arrest at the station',
+        headline: 'Arrest at the zentrovik station',
         date: { edtf: '2019-03-05' },
         regionCode: 'RU-CE',
         confidentiality: 'PUBLIC',
         citations: [
-          { sourceId: source, claim: 'date', excerpt: 'A plain public account', confidentiality: 'PUBLIC' },
+          { sourceId: published, claim: 'date', excerpt: 'A plain public account', confidentiality: 'PUBLIC' },
           { sourceId: source, claim: 'detail', excerpt: 'The quxwarble unit held them', confidentiality: 'RESTRICTED' },
         ],
       })
@@ -134,7 +137,7 @@ describe('search documents', () => {
     // The citation is RESTRICTED: a researcher finds its word, the public not.
     expect(await foundBy('quxwarble')).toEqual({ public: [], researcher: [id], editor: [id] });
     // The incident's own words are the public's.
-    expect((await foundBy('station')).public).toEqual([id]);
+    expect((await foundBy('zentrovik')).public).toEqual([id]);
     // Published.
     await send(UPDATE('Citation'), { id: citation, version: await version('citation', citation), changes: { confidentiality: 'PUBLIC' } });
     expect(await foundBy('quxwarble')).toEqual({ public: [id], researcher: [id], editor: [id] });
@@ -159,9 +162,9 @@ describe('search documents', () => {
     // The incident made CONFIDENTIAL (its citations follow it), then deleted.
     await send(UPDATE('Incident'), { id, version: await version('incident', id), changes: { confidentiality: 'CONFIDENTIAL' } });
     expect(await foundBy('flimbrosk')).toEqual({ public: [], researcher: [], editor: [id] });
-    expect(await foundBy('station')).toEqual({ public: [], researcher: [], editor: [id] });
+    expect(await foundBy('zentrovik')).toEqual({ public: [], researcher: [], editor: [id] });
     await send(DELETE, { type: 'INCIDENT', id, version: await version('incident', id) });
-    expect(await foundBy('station')).toEqual(none);
+    expect(await foundBy('zentrovik')).toEqual(none);
     await expectCurrent();
   });
 
@@ -173,29 +176,34 @@ describe('search documents', () => {
         await writeFile(path, text);
         return path;
       };
-      const ids = { source: '0000000a-0000-4000-8000-000000000001', incident: '0000000b-0000-4000-8000-000000000001', cite: '0000000c-0000-4000-8000-000000000001' };
+      const ids = {
+        source: '0000000a-0000-4000-8000-000000000001',
+        incident: '0000000b-0000-4000-8000-000000000001',
+        cite: '0000000c-0000-4000-8000-000000000001',
+        published: '0000000c-0000-4000-8000-000000000002',
+      };
       const incidents = (level: string) =>
-        `id,kind,headline,date_start,date_precision,region_code,confidentiality\n${ids.incident},DETENTION,Seized at the market,2019-03-02,DAY,RU-CE,${level}\n`;
+        `id,kind,headline,date_start,date_precision,region_code,confidentiality\n${ids.incident},DETENTION,Seized at the plimsoller market,2019-03-02,DAY,RU-CE,${level}\n`;
       const operator = { viewer: new Viewer(AccessRole.ADMIN, null, 'search document test') };
       await importCsvFiles(
         t.dataSource,
         [
           await write('sources.csv', `id,kind,publisher,title,published_start,published_precision,confidentiality\n${ids.source},NEWS_REPORT,Daily,Report,2019-03-04,DAY,PUBLIC\n`),
           await write('incidents.csv', incidents('PUBLIC')),
-          await write('citations.csv', `id,source_id,incident_id,claim,excerpt,confidentiality\n${ids.cite},${ids.source},${ids.incident},seen,The grommelwick van,RESTRICTED\n`),
+          await write('citations.csv', `id,source_id,incident_id,claim,excerpt,confidentiality\n${ids.cite},${ids.source},${ids.incident},seen,The grommelwick van,RESTRICTED\n${ids.published},${ids.source},${ids.incident},date,A public account,PUBLIC\n`),
         ],
         operator,
       );
       expect(await foundBy('grommelwick')).toEqual({ public: [], researcher: [ids.incident], editor: [ids.incident] });
-      expect((await foundBy('market')).public).toContain(ids.incident);
+      expect((await foundBy('plimsoller')).public).toContain(ids.incident);
       const updatedAt = (await row<{ at: Date }>('SELECT updated_at AS at FROM incident WHERE id = $1', [ids.incident])).at.toISOString();
       await importCsvFiles(
         t.dataSource,
         [await write('again.csv', incidents('RESTRICTED').replace('confidentiality\n', 'confidentiality,updated_at\n').replace(/RESTRICTED\n$/, `RESTRICTED,${updatedAt}\n`))],
         operator,
       );
-      expect((await foundBy('market')).public).not.toContain(ids.incident);
-      expect((await foundBy('market')).researcher).toContain(ids.incident);
+      expect((await foundBy('plimsoller')).public).not.toContain(ids.incident);
+      expect((await foundBy('plimsoller')).researcher).toContain(ids.incident);
       await expectCurrent();
     } finally {
       await rm(dir, { recursive: true, force: true });
