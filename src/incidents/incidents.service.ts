@@ -59,49 +59,31 @@ function searchPlan(filter: IncidentFilter, orderBy: IncidentOrder | undefined):
   return orderBy === IncidentOrder.RELEVANCE && !narrowed ? 'rankFirst' : 'filterFirst';
 }
 
-/** The regions and situations whose names match the search (namedOf): read in a statement of their
- * own, so that the search statement's plan is made from the documents' estimate alone (inside it,
- * PostgreSQL could not see how many incidents the names would add, expected many, and walked the
- * list's order through every incident for a word nothing matched). */
-interface Named {
-  regions: string[];
-  situations: string[];
-}
-const NAMED_SQL = (viewer: Viewer) => `SELECT 'region' AS kind, r.code AS key FROM region r
-    WHERE r.path && ARRAY(SELECT n.code FROM region n WHERE n.search_vector @@ ${QUERY})
-  UNION ALL SELECT 'situation', s.id::text FROM situation s WHERE ${textMatchSql('s', 'search_vector', `@@ ${QUERY}`, viewer)}
-    AND ts_filter(s.search_vector, '{a}') @@ ${QUERY} AND ${visibleCondition('Situation', 's', LEVELS)}`;
 /** Incidents that match through the name of their place (their region or one enclosing it, in any
  * language: "Chechnya", "Чечня") or of their situation (its name, weight A, or a translation of it;
  * not its description), when the viewer may see it: all of them, ranked 0 unless their document
  * matches too. Each incident in the viewer's clearance scope; the outer query applies the
- * visibility rule. Nothing when no name matches. */
-const namedSql = (viewer: Viewer, named: Named) =>
-  [
-    named.regions.length ? `SELECT m.id FROM incident m WHERE ${clearanceScope('m', viewer)} AND m.region_code IN (:...namedRegions)` : null,
-    named.situations.length ? `SELECT m.id FROM incident m WHERE ${clearanceScope('m', viewer)} AND m.situation_id IN (:...namedSituations)` : null,
-  ]
-    .filter((part) => part !== null)
-    .join(' UNION ');
+ * visibility rule. */
+const namedSql = (viewer: Viewer) => `SELECT m.id FROM incident m WHERE ${clearanceScope('m', viewer)} AND m.region_code IN (
+      SELECT r.code FROM region r WHERE r.path && ARRAY(SELECT n.code FROM region n WHERE n.search_vector @@ ${QUERY}))
+    UNION SELECT m.id FROM incident m WHERE ${clearanceScope('m', viewer)} AND m.situation_id IN (
+      SELECT s.id FROM situation s WHERE ${textMatchSql('s', 'search_vector', `@@ ${QUERY}`, viewer)} AND ts_filter(s.search_vector, '{a}') @@ ${QUERY}
+        AND ${visibleCondition('Situation', 's', LEVELS)})`;
 /** The documents of the viewer's clearance that match (one GIN scan of that clearance's index; a
  * filter's regions narrow it there: `regions`). A hidden record is in no row of that table. */
 const documentMatchSql = (viewer: Viewer, regions: boolean) =>
   `FROM ${searchDocumentTable(viewer)} d WHERE d.document @@ ${QUERY}${regions ? ' AND ARRAY[d.region_code] && ARRAY[:...regionCodes]' : ''}`;
 /** The incidents matching the search, ranked where their documents are read, and sorted, so that a
  * page by relevance reads only the incidents it returns and stops. */
-const hitsSql = (viewer: Viewer, regions: boolean, named: Named) => {
-  const names = namedSql(viewer, named);
-  return `SELECT h.incident_id, max(h.rank)::float8 AS rank FROM (
+const hitsSql = (viewer: Viewer, regions: boolean) => `SELECT h.incident_id, max(h.rank)::float8 AS rank FROM (
     SELECT d.incident_id, ts_rank(d.document, ${QUERY}) AS rank ${documentMatchSql(viewer, regions)}
-    ${names ? `UNION ALL SELECT named.id, 0::real FROM (${names}) named` : ''}
+    UNION ALL
+    SELECT named.id, 0::real FROM (${namedSql(viewer)}) named
   ) h GROUP BY h.incident_id ORDER BY rank DESC, h.incident_id DESC`;
-};
 /** `filterFirst`: the ids only, as a condition; RANK_AFTER_FILTERS ranks the incidents that pass
  * every filter. */
-const matchesSql = (viewer: Viewer, regions: boolean, named: Named) => {
-  const names = namedSql(viewer, named);
-  return `i.id IN (SELECT d.incident_id ${documentMatchSql(viewer, regions)}${names ? ` UNION ${names}` : ''})`;
-};
+const matchesSql = (viewer: Viewer, regions: boolean) => `i.id IN (SELECT d.incident_id ${documentMatchSql(viewer, regions)}
+  UNION ${namedSql(viewer)})`;
 /** The rank of a `filterFirst` search, for the incidents that pass every filter: the same value as
  * `hit.rank`, from the incident's document in the viewer's clearance. */
 const rankAfterFilters = (viewer: Viewer) =>
@@ -229,12 +211,10 @@ export class IncidentsService {
     }
     if (filter.within) applyBoundingBox(qb, 'i', filter.within, `${argument}.within`);
     if (filter.search) {
-      const query = await this.searchQuery(filter.search);
-      const named = await this.namedOf(query, viewer);
-      qb.setParameter(SEARCH_QUERY, query).setParameters({ namedRegions: named.regions, namedSituations: named.situations });
+      qb.setParameter(SEARCH_QUERY, await this.searchQuery(filter.search));
       const regions = Boolean(filter.regions?.length);
-      if (searchPlan(filter, orderBy) === 'rankFirst') qb.innerJoin(`(${hitsSql(viewer, regions, named)})`, 'hit', 'hit.incident_id = i.id');
-      else qb.andWhere(matchesSql(viewer, regions, named));
+      if (searchPlan(filter, orderBy) === 'rankFirst') qb.innerJoin(`(${hitsSql(viewer, regions)})`, 'hit', 'hit.incident_id = i.id');
+      else qb.andWhere(matchesSql(viewer, regions));
     }
     return qb;
   }
@@ -243,13 +223,6 @@ export class IncidentsService {
   private async searchQuery(search: string): Promise<string> {
     const [{ query }]: { query: string }[] = await this.dataSource.query('SELECT vigil_search_query($1)::text AS query', [search]);
     return query;
-  }
-
-  /** The regions and situations the viewer may see whose names match the search `query` (NAMED_SQL). */
-  private async namedOf(query: string, viewer: Viewer): Promise<Named> {
-    const [statement, parameters] = this.dataSource.driver.escapeQueryWithParameters(NAMED_SQL(viewer), { [SEARCH_QUERY]: query, [LEVELS]: viewer.readableLevels }, {});
-    const rows: { kind: string; key: string }[] = await this.dataSource.query(statement, parameters);
-    return { regions: rows.filter((r) => r.kind === 'region').map((r) => r.key), situations: rows.filter((r) => r.kind === 'situation').map((r) => r.key) };
   }
 
   /** The sort keys of `orderBy`, for the list and the exports alike. */
