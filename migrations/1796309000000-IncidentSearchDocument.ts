@@ -119,6 +119,20 @@ export class IncidentSearchDocument1796309000000 implements MigrationInterface {
       await queryRunner.query(`CREATE TRIGGER "incident_document_truncated" AFTER TRUNCATE ON "${table}" FOR EACH STATEMENT EXECUTE FUNCTION incident_document_truncated()`);
     }
 
+    // The documents of every incident, and three GIN builds: minutes at a million incidents, beyond
+    // the service's statement timeout (as in ClearanceIndexes). Reset afterwards, for the
+    // connection's next user.
+    await queryRunner.query(`SET statement_timeout = 0`);
+    await queryRunner.query(`SET maintenance_work_mem = '256MB'`);
+    try {
+      await this.build(queryRunner);
+    } finally {
+      await queryRunner.query(`RESET statement_timeout`);
+      await queryRunner.query(`RESET maintenance_work_mem`);
+    }
+  }
+
+  private async build(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('SELECT incident_document_rebuild()');
     // The index each clearance's search reads (the name ends with the clearance's, like the
     // per-clearance text indexes). The region as a one-element array, so that a filter's regions
