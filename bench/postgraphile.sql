@@ -100,23 +100,20 @@ CREATE FUNCTION bench_pg.incident_monthly_stats(regions text[])
   $$;
 
 -- Read 3: full-text search ranked by relevance, as Vigil searches (src/incidents/incidents.service.ts,
--- hitsSql): the query read in every supported language by Vigil's own vigil_search_query; an
--- incident matches through its own text or a visible citation's; its rank is its own (when it
--- matches itself) plus half that of its best matching visible citation; ties by id, descending.
--- The query is computed once (a parameter is not folded when the function is planned). `regions`
--- (optional) as in Read 1.
+-- hitsSql): the query read in every supported language by Vigil's own vigil_search_query, matched
+-- against the public's search documents (migration IncidentSearchDocument: an incident's own text
+-- and its visible citations', which the triggers keep to what the public may read), ranked by
+-- ts_rank of the document; ties by id, descending. The query is computed once (a parameter is not
+-- folded when the function is planned). `regions` (optional) as in Read 1, narrowed in the GIN scan
+-- as Vigil does.
 CREATE FUNCTION bench_pg.search_incidents(search text, regions text[] DEFAULT NULL) RETURNS SETOF bench_pg.incident
   LANGUAGE sql STABLE AS $$
     WITH q AS MATERIALIZED (SELECT public.vigil_search_query(search) AS query),
     hit AS (
-      SELECT h.incident_id, (max(h.own) + 0.5 * max(h.cited))::float8 AS rank FROM (
-        SELECT m.id AS incident_id, ts_rank(m.search_vector, q.query) AS own, 0::real AS cited
-          FROM q, bench_pg.incident m WHERE m.search_vector @@ q.query
-        UNION ALL
-        SELECT c.incident_id, 0::real, ts_rank(c.search_vector, q.query)
-          FROM q, bench_pg.citation c WHERE c.search_vector @@ q.query
-      ) h GROUP BY h.incident_id)
+      SELECT d.incident_id, ts_rank(d.document, q.query)::float8 AS rank
+        FROM q, public.incident_document_public d
+       WHERE d.document @@ q.query
+         AND (regions IS NULL OR ARRAY[d.region_code] && ARRAY(SELECT code FROM public.region WHERE path && regions)))
     SELECT i.* FROM hit JOIN bench_pg.incident i ON i.id = hit.incident_id
-     WHERE regions IS NULL OR i.region_code = ANY (ARRAY(SELECT code FROM public.region WHERE path && regions))
      ORDER BY hit.rank DESC, i.id DESC
   $$;

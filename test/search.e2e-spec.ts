@@ -54,6 +54,21 @@ describe('search in several languages', () => {
     expect(await found('abduction')).toEqual([]);
   });
 
+  it('ranks a match in the incident\'s own text above one in its citation, and finds a query\'s words across them', async () => {
+    const repository = t.dataSource.getRepository(Incident);
+    const save = (headline: string) =>
+      repository.save(repository.create({ kind: IncidentKind.OTHER, headline, language: 'en', regionCode: 'GE', date: date('2020-04'), victims: count(), deaths: count() }));
+    await save('Marblefinch held in Tbilisi');
+    const cited = await save('A quiet week in Batumi');
+    const [{ id: source }] = await t.dataSource.query(
+      `INSERT INTO source (kind, publisher, title, published_start, published_precision) VALUES ('NEWS_REPORT', 'Herald', 'Report', '2020-04-01', 'DAY') RETURNING id`,
+    );
+    await t.dataSource.query(`INSERT INTO citation (source_id, incident_id, excerpt) VALUES ($1, $2, 'Marblefinch was seen in the cells')`, [source, cited.id]);
+    expect(await found('marblefinch')).toEqual(['Marblefinch held in Tbilisi', 'A quiet week in Batumi']);
+    // One document per incident (src/incidents/search-document.ts): "quiet" in the headline, "cells" in the citation.
+    expect(await found('quiet cells')).toEqual(['A quiet week in Batumi']);
+  });
+
   it('excludes a word as every language reads it, and keeps phrases and "or"', async () => {
     expect(await found('detained -checkpoint')).toEqual(['Journalist held for a week']);
     expect(await found('"near Argun"')).toEqual(['Three men detained at a checkpoint near Argun']);

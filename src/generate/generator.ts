@@ -1,4 +1,5 @@
 import { REBUILD_STATS_ROLLUP_SQL, STATS_ROLLUP_TRIGGERS } from '../incidents/stats-rollup';
+import { REBUILD_SEARCH_DOCUMENTS_SQL, SEARCH_DOCUMENT_TABLES, SEARCH_DOCUMENT_TRIGGERS } from '../incidents/search-document';
 import { restrictUnsourcedSql } from '../sources/publication-rule';
 import { PoolClient } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
@@ -115,6 +116,8 @@ export async function generateData(dataSource: DataSource, options: GenerateOpti
     // The stats rollup is filled once at the end, not statement by statement (its triggers would
     // hold every loaded row in their transition tables).
     for (const t of STATS_ROLLUP_TRIGGERS) await runner.query(`ALTER TABLE ${t.table} DISABLE TRIGGER ${t.name}`);
+    // The search documents likewise, built once with their indexes after.
+    for (const t of SEARCH_DOCUMENT_TRIGGERS) await runner.query(`ALTER TABLE ${t.table} DISABLE TRIGGER ${t.name}`);
     for (const load of loads) {
       const tableStarted = process.hrtime.bigint();
       rows[load.table] = await copyRows(client, load.table, load.columns, load.rows());
@@ -127,6 +130,12 @@ export async function generateData(dataSource: DataSource, options: GenerateOpti
     await runner.query(REBUILD_STATS_ROLLUP_SQL);
     for (const t of STATS_ROLLUP_TRIGGERS) await runner.query(`ALTER TABLE ${t.table} ENABLE TRIGGER ${t.name}`);
     log(`stats rollup: built in ${seconds(rollingUp).toFixed(1)} s`);
+    const documenting = process.hrtime.bigint();
+    const documentIndexes = await dropSecondaryStructures(runner, [...SEARCH_DOCUMENT_TABLES]);
+    await runner.query(REBUILD_SEARCH_DOCUMENTS_SQL);
+    await restoreSecondaryStructures(runner, documentIndexes, log);
+    for (const t of SEARCH_DOCUMENT_TRIGGERS) await runner.query(`ALTER TABLE ${t.table} ENABLE TRIGGER ${t.name}`);
+    log(`search documents: built in ${seconds(documenting).toFixed(1)} s`);
     const committing = process.hrtime.bigint();
     await runner.commitTransaction();
     log(`commit: ${seconds(committing).toFixed(1)} s`);
@@ -138,7 +147,7 @@ export async function generateData(dataSource: DataSource, options: GenerateOpti
   }
 
   const analyzing = process.hrtime.bigint();
-  await dataSource.query(`ANALYZE ${[...Object.keys(rows), 'incident_stats_rollup', 'incident_response_stats'].join(', ')}`);
+  await dataSource.query(`ANALYZE ${[...Object.keys(rows), 'incident_stats_rollup', 'incident_response_stats', ...SEARCH_DOCUMENT_TABLES].join(', ')}`);
   log(`analyze: ${seconds(analyzing).toFixed(1)} s`);
   const totalRows = Object.values(rows).reduce((a, b) => a + b, 0);
   return { seed, rows, totalRows, seconds: seconds(started) };

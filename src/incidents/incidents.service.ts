@@ -12,7 +12,6 @@ import { paginate, SortKey } from '../common/keyset';
 import { selectColumns } from '../common/loaders';
 import { columnsFor, Selection } from '../common/record-columns';
 import { likePattern } from '../common/like';
-import { searchMatchSql, searchQuerySql } from '../common/search';
 import { EditingService, inside, valuesOf, WriteContext } from '../editing/editing.service';
 import { Involvement } from '../people/involvement.entity';
 import { Person } from '../people/person.entity';
@@ -27,6 +26,7 @@ import { Citation, CITATION_TEXT } from '../sources/citation.entity';
 import { checkedSearch, MatchedPassage, passageOf, passagesSql } from '../common/passage';
 import { VigilContext } from '../common/vigil-context';
 import { MONTH_SQL, YEAR_SQL } from './periods';
+import { searchDocumentTable } from './search-document';
 
 /** The viewer's readable levels, bound once per query for every visibility subquery. */
 const LEVELS = 'viewer_levels';
@@ -39,67 +39,57 @@ const CITED = `FROM citation c JOIN source s ON s.id = c.source_id
 const ANSWERED = `FROM response_incident ri JOIN advocacy_response r ON r.id = ri.response_id
   WHERE ri.incident_id = i.id AND ${visibleCondition('ResponseIncident', 'ri', LEVELS, { reachedBy: 'incident_id' })}`;
 
-const SEARCH = 'search';
-const QUERY = searchQuerySql(SEARCH);
-/** Relevance: an incident's own rank when it matches itself, plus half that of its best matching
- * visible citation. Computed in one of two ways (hitsSql), which give the same value. */
+/** The search as the query vigil_search_query reads it (src/common/search.ts), computed once per
+ * request and bound as text: folded in the statement, it was planned once per use (four). */
+const SEARCH_QUERY = 'search_query';
+const QUERY = `CAST(:${SEARCH_QUERY} AS tsquery)`;
+/** Relevance: ts_rank of the incident's search document in the viewer's clearance (its own text,
+ * and its visible citations' with the lowest weight: src/incidents/search-document.ts); 0 for an
+ * incident found by the name of its place or situation only. */
 type SearchPlan = 'rankFirst' | 'filterFirst';
 
+/** Filters the search documents narrow by themselves (a region inside the GIN scan). */
+const DOCUMENT_FILTERS: ReadonlySet<string> = new Set(['search', 'includeDeleted', 'regions']);
+
 /** How a search finds and ranks its incidents (hitsSql): `rankFirst` for a page by relevance with
- * no other filter; `filterFirst` otherwise, so that the other filters narrow the matches before
- * anything is ranked (a common word in one country ranks that country's matches, not the world's). */
+ * no filter but regions; `filterFirst` otherwise, so that the other filters narrow the matches
+ * before anything is ranked. */
 function searchPlan(filter: IncidentFilter, orderBy: IncidentOrder | undefined): SearchPlan {
   const narrowed = Object.entries(filter).some(
-    ([field, value]) => field !== 'search' && field !== 'includeDeleted' && value !== undefined && value !== null && !(Array.isArray(value) && !value.length),
+    ([field, value]) => !DOCUMENT_FILTERS.has(field) && value !== undefined && value !== null && !(Array.isArray(value) && !value.length),
   );
   return orderBy === IncidentOrder.RELEVANCE && !narrowed ? 'rankFirst' : 'filterFirst';
 }
 
-/** The incidents matching the search. Each match is read from the search index of the viewer's
- * clearance (searchMatchSql), so that a search does the same work whether or not hidden records
- * match it: an incident matches through its own text or a visible citation's, a union of two GIN
- * index scans (an OR across the two tables would make PostgreSQL scan every incident).
- * - `rankFirst`: each match is ranked on the row its index scan fetched, the incidents grouped
- *   (`hit.rank`) and sorted, so that a page by relevance reads only the incidents it returns and
- *   stops. An incident's citations are not read again to rank it (a subquery per matching incident
- *   was more than half of a search's time).
- * - `filterFirst`: the ids only, as a condition; RANK_AFTER_FILTERS ranks the incidents that pass
- *   every filter. (Grouped as in `rankFirst`, PostgreSQL cannot estimate how many incidents match,
- *   guesses 200, and looks every match up by id before the other filters narrow them.) */
 /** Incidents that match through the name of their place (their region or one enclosing it, in any
  * language: "Chechnya", "Чечня") or of their situation (its name, weight A, or a translation of it;
- * not its description), when the viewer may see it: all of them,
- * ranked by their own text (0 when only the name matches). Each incident in the viewer's clearance
- * scope; the outer query applies the visibility rule. */
+ * not its description), when the viewer may see it: all of them, ranked 0 unless their document
+ * matches too. Each incident in the viewer's clearance scope; the outer query applies the
+ * visibility rule. */
 const namedSql = (viewer: Viewer) => `SELECT m.id FROM incident m WHERE ${clearanceScope('m', viewer)} AND m.region_code IN (
       SELECT r.code FROM region r WHERE r.path && ARRAY(SELECT n.code FROM region n WHERE n.search_vector @@ ${QUERY}))
     UNION SELECT m.id FROM incident m WHERE ${clearanceScope('m', viewer)} AND m.situation_id IN (
-      SELECT s.id FROM situation s WHERE ${searchMatchSql('s', viewer, SEARCH)} AND ts_filter(s.search_vector, '{a}') @@ ${QUERY}
+      SELECT s.id FROM situation s WHERE ${textMatchSql('s', 'search_vector', `@@ ${QUERY}`, viewer)} AND ts_filter(s.search_vector, '{a}') @@ ${QUERY}
         AND ${visibleCondition('Situation', 's', LEVELS)})`;
-const hitsSql = (viewer: Viewer) => `SELECT h.incident_id, (max(h.own) + 0.5 * max(h.cited))::float8 AS rank FROM (
-    SELECT m.id AS incident_id, ts_rank(m.search_vector, ${QUERY}) AS own, 0::real AS cited
-      FROM incident m WHERE ${searchMatchSql('m', viewer, SEARCH)}
+/** The documents of the viewer's clearance that match (one GIN scan of that clearance's index; a
+ * filter's regions narrow it there: `regions`). A hidden record is in no row of that table. */
+const documentMatchSql = (viewer: Viewer, regions: boolean) =>
+  `FROM ${searchDocumentTable(viewer)} d WHERE d.document @@ ${QUERY}${regions ? ' AND ARRAY[d.region_code] && ARRAY[:...regionCodes]' : ''}`;
+/** The incidents matching the search, ranked where their documents are read, and sorted, so that a
+ * page by relevance reads only the incidents it returns and stops. */
+const hitsSql = (viewer: Viewer, regions: boolean) => `SELECT h.incident_id, max(h.rank)::float8 AS rank FROM (
+    SELECT d.incident_id, ts_rank(d.document, ${QUERY}) AS rank ${documentMatchSql(viewer, regions)}
     UNION ALL
-    SELECT c.incident_id, 0::real, ts_rank(c.search_vector, ${QUERY})
-      FROM citation c WHERE ${searchMatchSql('c', viewer, SEARCH)} AND ${visibleCondition('Citation', 'c', LEVELS, { reachedBy: 'incident_id' })}
-    UNION ALL
-    SELECT named.id, 0::real, 0::real FROM (${namedSql(viewer)}) named
+    SELECT named.id, 0::real FROM (${namedSql(viewer)}) named
   ) h GROUP BY h.incident_id ORDER BY rank DESC, h.incident_id DESC`;
-/** `regions`: the incidents' own matches are looked up in those regions only (the outer query keeps
- * only those anyway): PostgreSQL then combines the region index with the text index, and reads the
- * heap of a country's matches, not the world's. */
-const matchesSql = (viewer: Viewer, regions: boolean) => `i.id IN (SELECT m.id FROM incident m WHERE ${searchMatchSql('m', viewer, SEARCH)}${regions ? ' AND m.region_code IN (:...regionCodes)' : ''}
-  UNION SELECT c.incident_id FROM citation c WHERE ${searchMatchSql('c', viewer, SEARCH)}
-  AND ${visibleCondition('Citation', 'c', LEVELS, { reachedBy: 'incident_id' })}
+/** `filterFirst`: the ids only, as a condition; RANK_AFTER_FILTERS ranks the incidents that pass
+ * every filter. */
+const matchesSql = (viewer: Viewer, regions: boolean) => `i.id IN (SELECT d.incident_id ${documentMatchSql(viewer, regions)}
   UNION ${namedSql(viewer)})`;
 /** The rank of a `filterFirst` search, for the incidents that pass every filter: the same value as
- * `hit.rank`. An incident's visible citations are read by incident_id and ranked 0 unless they
- * match: the text match is in the rank, not in the condition, so that which rows are read does not
- * depend on whether hidden ones hold the words. */
-const RANK_AFTER_FILTERS =
-  `((CASE WHEN i.search_vector @@ ${QUERY} THEN ts_rank(i.search_vector, ${QUERY}) ELSE 0 END) + 0.5 * coalesce((SELECT ` +
-  `max(CASE WHEN c.search_vector @@ ${QUERY} THEN ts_rank(c.search_vector, ${QUERY}) ELSE 0 END) ` +
-  `FROM citation c WHERE c.incident_id = i.id AND ${visibleCondition('Citation', 'c', LEVELS, { reachedBy: 'incident_id' })}), 0))::float8`;
+ * `hit.rank`, from the incident's document in the viewer's clearance. */
+const rankAfterFilters = (viewer: Viewer) =>
+  `coalesce((SELECT CASE WHEN d.document @@ ${QUERY} THEN ts_rank(d.document, ${QUERY}) ELSE 0 END FROM ${searchDocumentTable(viewer)} d WHERE d.incident_id = i.id), 0)::float8`;
 
 /** Group keys: a period only when the whole date span lies in it (precision honoured, periods.ts). */
 const DIMENSIONS: Record<IncidentDimension, { column: string; sql: string }> = {
@@ -222,12 +212,19 @@ export class IncidentsService {
       qb.andWhere(`(SELECT count(DISTINCT lower(btrim(s.publisher))) ${CITED}) >= :minSources`, { minSources: filter.minIndependentSources });
     }
     if (filter.within) applyBoundingBox(qb, 'i', filter.within, `${argument}.within`);
-    if (filter.search && searchPlan(filter, orderBy) === 'rankFirst') {
-      qb.innerJoin(`(${hitsSql(viewer)})`, 'hit', 'hit.incident_id = i.id').setParameter(SEARCH, filter.search);
-    } else if (filter.search) {
-      qb.andWhere(matchesSql(viewer, Boolean(filter.regions?.length)), { [SEARCH]: filter.search });
+    if (filter.search) {
+      qb.setParameter(SEARCH_QUERY, await this.searchQuery(filter.search));
+      const regions = Boolean(filter.regions?.length);
+      if (searchPlan(filter, orderBy) === 'rankFirst') qb.innerJoin(`(${hitsSql(viewer, regions)})`, 'hit', 'hit.incident_id = i.id');
+      else qb.andWhere(matchesSql(viewer, regions));
     }
     return qb;
+  }
+
+  /** The search's query (vigil_search_query), as text to bind: read once per request. */
+  private async searchQuery(search: string): Promise<string> {
+    const [{ query }]: { query: string }[] = await this.dataSource.query('SELECT vigil_search_query($1)::text AS query', [search]);
+    return query;
   }
 
   /** The sort keys of `orderBy`, for the list and the exports alike. */
@@ -237,7 +234,7 @@ export class IncidentsService {
     if (orderBy === IncidentOrder.UPDATED_DESC) return [{ expression: updatedAtSql('i', viewer), direction: 'DESC' }];
     if (orderBy === IncidentOrder.RELEVANCE) {
       // Ties by id, descending like the rank.
-      return [{ expression: searchPlan(filter ?? {}, orderBy) === 'rankFirst' ? 'hit.rank' : RANK_AFTER_FILTERS, direction: 'DESC' }];
+      return [{ expression: searchPlan(filter ?? {}, orderBy) === 'rankFirst' ? 'hit.rank' : rankAfterFilters(viewer), direction: 'DESC' }];
     }
     return ORDERS[orderBy];
   }
