@@ -188,7 +188,9 @@ export function buildProgram(): Command {
       /* eslint-disable @typescript-eslint/no-require-imports */
       const { planImport, runImport, writeIds } = require('../imports/importer') as typeof import('../imports/importer');
       const { ProgressBar, ProgressLines } = require('../imports/progress') as typeof import('../imports/progress');
+      const { keepHeapNearLiveSet } = require('../imports/heap') as typeof import('../imports/heap');
       /* eslint-enable @typescript-eslint/no-require-imports */
+      keepHeapNearLiveSet();
       // Headers are checked before the database is opened: a wrong file costs nothing.
       const plans = await planImport(files);
       const log = (line: string) => process.stderr.write(`${line}\n`);
