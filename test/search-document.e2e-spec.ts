@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Role as AccessRole } from '../src/access/role';
 import { Viewer } from '../src/access/viewer';
+import { visibleCondition } from '../src/access/record-visibility';
 import { generateData } from '../src/generate/generator';
 import { importCsvFiles } from '../src/imports/importer';
 import { REBUILD_SEARCH_DOCUMENTS_SQL, SEARCH_DOCUMENT_TABLES, SEARCH_DOCUMENT_TRIGGERS } from '../src/incidents/search-document';
@@ -100,6 +101,41 @@ describe('search documents', () => {
 
   it('are what a rebuild gives, on generated data', async () => {
     await expectCurrent();
+  });
+
+  it('hold exactly what the visibility rule (src/access/record-visibility.ts) lets each clearance read: the migration\'s copy of it cannot drift', async () => {
+    // Every case the rule tells apart, in a transaction rolled back at the end: cited sources
+    // deleted and at each level, citations deleted and at each level, incidents deleted.
+    const runner = t.dataSource.createQueryRunner();
+    await runner.startTransaction();
+    try {
+      const q = async <T>(sql: string): Promise<T[]> => runner.query(sql);
+      const cited = `SELECT DISTINCT source_id FROM citation WHERE incident_id IS NOT NULL AND deleted_at IS NULL ORDER BY source_id`;
+      await q(`UPDATE source SET deleted_at = now() WHERE id IN (${cited} LIMIT 3)`);
+      await q(`UPDATE source SET confidentiality = 'RESTRICTED' WHERE id IN (${cited} OFFSET 3 LIMIT 3)`);
+      await q(`UPDATE source SET confidentiality = 'CONFIDENTIAL' WHERE id IN (${cited} OFFSET 6 LIMIT 3)`);
+      await q(`UPDATE citation SET deleted_at = now() WHERE id IN (SELECT id FROM citation WHERE incident_id IS NOT NULL ORDER BY id LIMIT 5)`);
+      await q(`UPDATE citation SET confidentiality = 'CONFIDENTIAL' WHERE id IN (SELECT id FROM citation WHERE incident_id IS NOT NULL ORDER BY id OFFSET 5 LIMIT 5)`);
+      await q(`UPDATE incident SET deleted_at = now() WHERE id IN (SELECT id FROM incident ORDER BY id LIMIT 5)`);
+      for (const [k, table] of SEARCH_DOCUMENT_TABLES.entries()) {
+      const levels = LEVELS.slice(0, k + 1).map((l) => `'${l}'`).join(', ');
+      const rule = (entity: string, alias: string, options: Parameters<typeof visibleCondition>[3]) =>
+        visibleCondition(entity, alias, 'levels', options).replace(/:\.\.\.levels/g, levels);
+      // Editors find deleted incidents with includeDeleted; the list's rule still applies to them.
+      const incidents = rule('Incident', 'i', { deleted: table !== 'incident_document_confidential' });
+      const expected = await q<{ r: string }>(
+        `SELECT concat_ws(' | ', i.id, i.region_code, (coalesce(i.search_vector, ''::tsvector) || coalesce((
+           SELECT setweight(vigil_tsvector_agg(c.search_vector ORDER BY c.id), 'D') FROM citation c
+            WHERE c.incident_id = i.id AND c.search_vector IS NOT NULL AND ${rule('Citation', 'c', { reachedBy: 'incident_id' })}), ''::tsvector))::text) AS r
+         FROM incident i WHERE ${incidents} ORDER BY i.id`,
+      );
+      const kept = await q<{ r: string }>(`SELECT concat_ws(' | ', incident_id, region_code, document::text) AS r FROM ${table} ORDER BY incident_id`);
+      expect({ table, rows: kept.map((e) => e.r) }).toEqual({ table, rows: expected.map((e) => e.r) });
+      }
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
   });
 
   it('follow every role\'s view through the API: a word only in a hidden citation finds nothing below its level', async () => {
