@@ -16,6 +16,7 @@ const REQUESTS: Record<string, string> = {
       edges { node { id headline citations { excerpt source { publisher } } responses { title } } } } }`,
   'kinds and status, newest first': `{ incidents(first: 50, filter: { kinds: [KILLING], verificationStatuses: [VERIFIED] }) { edges { node { id } } } }`,
   'full-text search, ranked': `{ incidents(first: 50, filter: { search: "detained prison" }, orderBy: RELEVANCE) { edges { node { id headline } } } }`,
+  'a word few incidents hold, newest first': `{ incidents(first: 1, filter: { search: "sandwort" }) { totalCount edges { node { id } } } }`,
   'full-text search in a country, newest first': `{ incidents(first: 50, filter: { search: "torture", regions: ["SY"] }) { edges { node { id } } } }`,
   'most victims first, at least 100': `{ incidents(first: 50, filter: { victims: { min: 100 } }, orderBy: VICTIMS_DESC) { edges { node { id } } } }`,
   'no response yet, in a country': `{ incidents(first: 50, filter: { regions: ["MX"], hasResponse: false }) { edges { node { id } } } }`,

@@ -1031,7 +1031,9 @@ describe('bad input to every argument, request and export parameter', () => {
       })
     ).flat();
     expect(complaints.slice(0, 40)).toEqual([]);
-  }, 180_000);
+    // Thousands of requests: 130 s on a machine shared with other work, 230 s when the other
+    // worker of the suite is busy too. A limit, not a measure of speed (that is the benchmark's).
+  }, 360_000);
 
   it('refuses malformed requests with a 4xx and a message', async () => {
     const cases = rawCases(DEFAULT_SECURITY_OPTIONS.bodyLimit);
