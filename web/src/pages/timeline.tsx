@@ -133,15 +133,17 @@ export function TimelinePage() {
           <input id="timeline-title" type="text" value={title} onInput={(e) => setTitle(e.currentTarget.value)} placeholder="Chechnya, 2017" />
           <button type="submit">Set title</button>
         </form>
-        <label for="timeline-language">Text in</label>
-        <select id="timeline-language" value={options.language} onChange={(e) => apply(filters, { ...options, language: e.currentTarget.value })}>
-          <option value="">each record's original language</option>
-          {choices.map((tags) => (
-            <option key={tags} value={tags}>
-              {tags === reader ? `your languages (${tags.split(',').map(languageName).join(', ')})` : languageName(tags)}, where translated
-            </option>
-          ))}
-        </select>
+        <span class="inline">
+          <label for="timeline-language">Text in</label>
+          <select id="timeline-language" value={options.language} onChange={(e) => apply(filters, { ...options, language: e.currentTarget.value })}>
+            <option value="">each record's original language</option>
+            {choices.map((tags) => (
+              <option key={tags} value={tags}>
+                {tags === reader ? `your languages (${tags.split(',').map(languageName).join(', ')})` : languageName(tags)}, where translated
+              </option>
+            ))}
+          </select>
+        </span>
       </div>
       <p class="actions">
         {token() ? (
