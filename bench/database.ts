@@ -66,7 +66,8 @@ async function stopLeftover(dataDir: string, log: (line: string) => void): Promi
   for (let i = 0; i < 300 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
-async function query<T>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+/** One statement on a connection of its own. */
+export async function query<T>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {

@@ -6,6 +6,7 @@
  * A step of `npm run bench` (skip with --skip-import), or alone:
  *   npm run bench:import -- [--import-incidents 100000] [--keep-files]
  * Alone, it starts a throwaway embedded PostgreSQL (or uses BENCH_DATABASE_URL's server). */
+import { Random } from '../src/generate/random';
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
@@ -19,7 +20,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { freePort } from '../src/database/free-port';
 import { prepareDatabase } from '../src/database/prepare';
-import { REPO, round } from './database';
+import { query, REPO, round } from './database';
 import { cleanup } from './processes';
 
 export interface ImportFigures {
@@ -41,18 +42,6 @@ export interface ImportFigures {
   copy: { seconds: number; rowsPerSecond: number };
   /** Import rows/s over COPY rows/s. */
   ratioToCopy: number;
-}
-
-/** A small deterministic generator (mulberry32): the same files for the same count. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A UUID (version 4 form) from a kind and a number: the files refer to each other by them. */
@@ -102,7 +91,8 @@ export interface ImportFiles {
  */
 export async function writeImportFiles(dir: string, incidents: number): Promise<ImportFiles> {
   mkdirSync(dir, { recursive: true });
-  const rnd = random(18);
+  const generator = new Random(18, 'import files');
+  const rnd = () => generator.float();
   const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)];
   const words = (n: number) => Array.from({ length: n }, () => pick(WORDS)).join(' ');
   const day = (n: number) => new Date(Date.UTC(2005, 0, 1) + (n % 7000) * 86_400_000).toISOString().slice(0, 10);
@@ -168,16 +158,6 @@ export async function writeImportFiles(dir: string, incidents: number): Promise<
     })(),
   );
   return { dir, sources, incidents: incidentsPath, citations, counts: { sources: sourceRows, incidents: incidentRows, citations: citationRows } };
-}
-
-async function query<T>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
 }
 
 /** `url` with another database. */

@@ -128,6 +128,24 @@ const normalizeSearchPostGraphile = (data: Loose, { id }: IdNames) => ({
 
 const pageVariables = (first: number) => ({ first, regions: [COUNTRY], from: `${YEAR}-01-01`, to: `${YEAR}-12-31` });
 
+/** A ranked search read: the same query for each server, with its variables. */
+function searchRead(name: 'search' | 'searchCountry', title: string, variables: { search: string; regions?: string[] }): Read {
+  return {
+    name,
+    title,
+    vigil: (first) => ({ query: SEARCH_VIGIL, variables: { first, ...variables } }),
+    postgraphile4: (first) => ({ query: searchPostGraphile(V4), variables: { first, ...variables } }),
+    postgraphile5: (first) => ({ query: searchPostGraphile(V5), variables: { first, ...variables } }),
+    pageSizes: [10, PAGE_SIZE],
+    normalizeVigil: (data: Loose) => ({
+      hasNextPage: data.incidents.pageInfo.hasNextPage,
+      incidents: data.incidents.edges.map(({ node: n }: Loose) => [n.id, n.headline, n.kind, n.date.start, n.date.precision, n.regionCode]),
+    }),
+    normalizePostGraphile4: (data: Loose) => normalizeSearchPostGraphile(data, V4),
+    normalizePostGraphile5: (data: Loose) => normalizeSearchPostGraphile(data, V5),
+  };
+}
+
 export const READS: Read[] = [
   {
     name: 'page',
@@ -169,34 +187,8 @@ export const READS: Read[] = [
     normalizePostGraphile4: (data: Loose) => normalizeMonthlyPostGraphile(data),
     normalizePostGraphile5: (data: Loose) => normalizeMonthlyPostGraphile(data),
   },
-  {
-    name: 'search',
-    title: `full-text search "${SEARCH}", ${PAGE_SIZE} most relevant`,
-    vigil: (first) => ({ query: SEARCH_VIGIL, variables: { first, search: SEARCH } }),
-    postgraphile4: (first) => ({ query: searchPostGraphile(V4), variables: { first, search: SEARCH } }),
-    postgraphile5: (first) => ({ query: searchPostGraphile(V5), variables: { first, search: SEARCH } }),
-    pageSizes: [10, PAGE_SIZE],
-    normalizeVigil: (data: Loose) => ({
-      hasNextPage: data.incidents.pageInfo.hasNextPage,
-      incidents: data.incidents.edges.map(({ node: n }: Loose) => [n.id, n.headline, n.kind, n.date.start, n.date.precision, n.regionCode]),
-    }),
-    normalizePostGraphile4: (data: Loose) => normalizeSearchPostGraphile(data, V4),
-    normalizePostGraphile5: (data: Loose) => normalizeSearchPostGraphile(data, V5),
-  },
-  {
-    name: 'searchCountry',
-    title: `full-text search "${COMMON_WORD}" in ${COUNTRY}, ${PAGE_SIZE} most relevant`,
-    vigil: (first) => ({ query: SEARCH_VIGIL, variables: { first, search: COMMON_WORD, regions: [COUNTRY] } }),
-    postgraphile4: (first) => ({ query: searchPostGraphile(V4), variables: { first, search: COMMON_WORD, regions: [COUNTRY] } }),
-    postgraphile5: (first) => ({ query: searchPostGraphile(V5), variables: { first, search: COMMON_WORD, regions: [COUNTRY] } }),
-    pageSizes: [10, PAGE_SIZE],
-    normalizeVigil: (data: Loose) => ({
-      hasNextPage: data.incidents.pageInfo.hasNextPage,
-      incidents: data.incidents.edges.map(({ node: n }: Loose) => [n.id, n.headline, n.kind, n.date.start, n.date.precision, n.regionCode]),
-    }),
-    normalizePostGraphile4: (data: Loose) => normalizeSearchPostGraphile(data, V4),
-    normalizePostGraphile5: (data: Loose) => normalizeSearchPostGraphile(data, V5),
-  },
+  searchRead('search', `full-text search "${SEARCH}", ${PAGE_SIZE} most relevant`, { search: SEARCH }),
+  searchRead('searchCountry', `full-text search "${COMMON_WORD}" in ${COUNTRY}, ${PAGE_SIZE} most relevant`, { search: COMMON_WORD, regions: [COUNTRY] }),
 ];
 
 /** Posts a GraphQL request; throws on an HTTP error or GraphQL errors. */

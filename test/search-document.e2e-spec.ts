@@ -1,3 +1,4 @@
+import { Random } from '../src/generate/random';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,19 +25,6 @@ const UPDATE = (type: string) => `mutation($input: Update${type}Input!) { update
 const DELETE = 'mutation($input: RecordVersionInput!) { deleteRecord(input: $input) { id } }';
 const RESTORE = 'mutation($input: RecordVersionInput!) { restoreRecord(input: $input) { id } }';
 const LEVELS = ['PUBLIC', 'RESTRICTED', 'CONFIDENTIAL'];
-
-/** A small seeded generator, so a failure can be replayed. */
-function seeded(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] };
-}
 
 describe('search documents', () => {
   let t: TestApp;
@@ -247,7 +235,7 @@ describe('search documents', () => {
   });
 
   it('are what a rebuild gives after random edits through the API and plain SQL', async () => {
-    const random = seeded(18);
+    const random = new Random(18, 'search-documents');
     let done = 0;
     const attempt = async (mutation: string, input: Record<string, unknown>) => {
       const { body } = await t.gql(mutation, { input }, Role.EDITOR);
@@ -255,16 +243,16 @@ describe('search documents', () => {
       if (!body.errors) done++;
     };
     const pick = (table: string, where = 'TRUE') =>
-      row<{ id: string; version: number; incident_id?: string }>(`SELECT * FROM ${table} WHERE ${where} ORDER BY md5(id::text || $1) LIMIT 1`, [random.next()]);
+      row<{ id: string; version: number; incident_id?: string }>(`SELECT * FROM ${table} WHERE ${where} ORDER BY md5(id::text || $1) LIMIT 1`, [random.float()]);
     for (let step = 0; step < 60; step++) {
       const op = random.pick(['incident', 'citation', 'source', 'delete', 'restore', 'sql']);
       if (op === 'incident') {
         const target = await pick('incident');
-        const changes = random.next() < 0.5 ? { confidentiality: random.pick(LEVELS) } : { headline: `Edited prison ${step}`, regionCode: random.pick(['RU-CE', 'FR', 'UA']) };
+        const changes = random.float() < 0.5 ? { confidentiality: random.pick(LEVELS) } : { headline: `Edited prison ${step}`, regionCode: random.pick(['RU-CE', 'FR', 'UA']) };
         await attempt(UPDATE('Incident'), { id: target.id, version: target.version, changes });
       } else if (op === 'citation') {
         const target = await pick('citation', 'incident_id IS NOT NULL');
-        const changes = random.next() < 0.5 ? { confidentiality: random.pick(LEVELS) } : { excerpt: `Quoted anew ${step}` };
+        const changes = random.float() < 0.5 ? { confidentiality: random.pick(LEVELS) } : { excerpt: `Quoted anew ${step}` };
         await attempt(UPDATE('Citation'), { id: target.id, version: target.version, changes });
       } else if (op === 'source') {
         const target = await pick('source', 'id IN (SELECT source_id FROM citation WHERE incident_id IS NOT NULL)');
@@ -277,7 +265,7 @@ describe('search documents', () => {
         // Plain SQL, several rows in one statement.
         await t.dataSource.query(`UPDATE citation SET confidentiality = $1 WHERE id IN (SELECT id FROM citation WHERE incident_id IS NOT NULL ORDER BY md5(id::text || $2) LIMIT 5)`, [
           random.pick(LEVELS),
-          random.next(),
+          random.float(),
         ]);
         done++;
       }

@@ -1,3 +1,4 @@
+import { Random } from '../src/generate/random';
 import { generateData } from '../src/generate/generator';
 import { Role, startTestApp, TestApp } from './support/test-app';
 
@@ -19,19 +20,6 @@ const KINDS = ['ABDUCTION', 'DETENTION', 'ENFORCED_DISAPPEARANCE', 'KILLING', 'O
 const LEVELS = ['PUBLIC', 'RESTRICTED', 'CONFIDENTIAL'];
 const DATES = ['2019-03-05', '2019-03', '2019', '2019-03/2019-05', '2018-12/2019-01', '2021-07-14', '2003-02'];
 const COUNTS = [null, { best: 5 }, { atLeast: 2, atMost: 9 }, { atLeast: 3 }, { atLeast: 1, best: 4, atMost: 12 }];
-
-/** A small seeded generator, so a failure can be replayed. */
-function seeded(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] };
-}
 
 describe('incidentStats from the rollup', () => {
   let t: TestApp;
@@ -109,7 +97,7 @@ describe('incidentStats from the rollup', () => {
   });
 
   it('gives the live numbers after random edits, deletions, restores, purges, link and confidentiality changes through the API', async () => {
-    const random = seeded(18);
+    const random = new Random(18, 'stats-rollup');
     const done: Record<string, number> = {};
     const send = async (name: string, mutation: string, input: Record<string, unknown>, as = Role.EDITOR) => {
       const { body } = await t.gql(mutation, { input }, as);
@@ -117,9 +105,9 @@ describe('incidentStats from the rollup', () => {
       if (!body.errors) done[name] = (done[name] ?? 0) + 1;
     };
     const incident = async (where = 'TRUE') =>
-      row<{ id: string; version: number }>(`SELECT id, version FROM incident WHERE ${where} ORDER BY md5(id::text || $1) LIMIT 1`, [random.next()]);
+      row<{ id: string; version: number }>(`SELECT id, version FROM incident WHERE ${where} ORDER BY md5(id::text || $1) LIMIT 1`, [random.float()]);
     const response = async (where = 'TRUE') =>
-      row<{ id: string; version: number }>(`SELECT id, version FROM advocacy_response WHERE ${where} ORDER BY md5(id::text || $1) LIMIT 1`, [random.next()]);
+      row<{ id: string; version: number }>(`SELECT id, version FROM advocacy_response WHERE ${where} ORDER BY md5(id::text || $1) LIMIT 1`, [random.float()]);
     const regions = [country, ...subdivisions, 'FR', 'BR-SP'];
     const UPDATE = 'mutation($input: UpdateIncidentInput!) { updateIncident(input: $input) { id } }';
     const DELETE = 'mutation($input: RecordVersionInput!) { deleteRecord(input: $input) { id } }';
@@ -130,16 +118,16 @@ describe('incidentStats from the rollup', () => {
       if (op === 'update') {
         const target = await incident();
         const changes: Record<string, unknown> = {};
-        if (random.next() < 0.4) changes.kind = random.pick(KINDS);
-        if (random.next() < 0.4) changes.confidentiality = random.pick(LEVELS);
-        if (random.next() < 0.4) changes.regionCode = random.pick(regions);
-        if (random.next() < 0.4) changes.date = { edtf: random.pick(DATES) };
-        if (random.next() < 0.4) changes.victims = random.pick(COUNTS);
-        if (random.next() < 0.3) changes.deaths = random.pick(COUNTS);
-        if (random.next() < 0.2 || Object.keys(changes).length === 0) changes.headline = `Edited ${step}`;
+        if (random.float() < 0.4) changes.kind = random.pick(KINDS);
+        if (random.float() < 0.4) changes.confidentiality = random.pick(LEVELS);
+        if (random.float() < 0.4) changes.regionCode = random.pick(regions);
+        if (random.float() < 0.4) changes.date = { edtf: random.pick(DATES) };
+        if (random.float() < 0.4) changes.victims = random.pick(COUNTS);
+        if (random.float() < 0.3) changes.deaths = random.pick(COUNTS);
+        if (random.float() < 0.2 || Object.keys(changes).length === 0) changes.headline = `Edited ${step}`;
         await send('updateIncident', UPDATE, { id: target.id, version: target.version, changes });
       } else if (op === 'delete') {
-        const target = await incident(random.next() < 0.5 ? 'deleted_at IS NULL AND id IN (SELECT incident_id FROM response_incident)' : 'deleted_at IS NULL');
+        const target = await incident(random.float() < 0.5 ? 'deleted_at IS NULL AND id IN (SELECT incident_id FROM response_incident)' : 'deleted_at IS NULL');
         await send('delete incident', DELETE, { type: 'INCIDENT', id: target.id, version: target.version });
       } else if (op === 'restore') {
         const target = await incident('deleted_at IS NOT NULL');
@@ -171,7 +159,7 @@ describe('incidentStats from the rollup', () => {
       } else if (op === 'unlink') {
         const link = await row<{ id: string; version: number; deleted: boolean }>(
           'SELECT id, version, deleted_at IS NOT NULL AS deleted FROM response_incident ORDER BY md5(id::text || $1) LIMIT 1',
-          [random.next()],
+          [random.float()],
         );
         await send(link.deleted ? 'restore link' : 'delete link', link.deleted ? RESTORE : DELETE, { type: 'RESPONSE_INCIDENT', id: link.id, version: link.version });
       } else {

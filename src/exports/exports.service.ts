@@ -180,7 +180,7 @@ function join(
 
 /** The columns and joins of a CSV export, with its `language` columns when the reader named
  * languages (bound to EXPORT_LANGUAGES on `qb`). */
-function inLanguage(
+function withLanguageColumns(
   qb: SelectQueryBuilder<ObjectLiteral>,
   viewer: Viewer,
   columns: ExportColumn[],
@@ -263,7 +263,7 @@ export class ExportsService {
   private async incidentRows(filter: IncidentFilter, orderBy: IncidentOrder, viewer: Viewer, wanted: ExportColumn[], languages?: readonly string[]) {
     const keys = this.incidents.sortKeys(orderBy, filter, viewer);
     const qb = (await this.incidents.matching(filter, viewer, 'filter', orderBy)) as unknown as SelectQueryBuilder<ObjectLiteral>;
-    const { columns, joins } = inLanguage(qb, viewer, wanted, INCIDENT_JOINS, INCIDENT_IN_LANGUAGE, languages);
+    const { columns, joins } = withLanguageColumns(qb, viewer, wanted, INCIDENT_JOINS, INCIDENT_IN_LANGUAGE, languages);
     const base = join(qb, 'i', joins, columns, viewer);
     order(qb, keys, 'i.id');
     return { qb, base, columns };
@@ -301,7 +301,7 @@ export class ExportsService {
   async responsesCsv(filter: ResponseFilter, orderBy: DatedOrder, ctx: ExportContext, bom: boolean, languages?: readonly string[]): Promise<Readable> {
     const keys = datedOrderKeys(orderBy, 'r', filter.search, ctx.viewer);
     const qb = (await this.responses.matching(filter, ctx.viewer)) as unknown as SelectQueryBuilder<ObjectLiteral>;
-    const { columns, joins } = inLanguage(qb, ctx.viewer, columnsFor(ctx.viewer, RESPONSE_COLUMNS), RESPONSE_JOINS, RESPONSE_IN_LANGUAGE, languages);
+    const { columns, joins } = withLanguageColumns(qb, ctx.viewer, columnsFor(ctx.viewer, RESPONSE_COLUMNS), RESPONSE_JOINS, RESPONSE_IN_LANGUAGE, languages);
     const base = join(qb, 'r', joins, columns, ctx.viewer);
     order(qb, keys, 'r.id');
     return this.csv(this.csvQuery({ qb, base }, columns, 'r', ctx.viewer), ctx, bom);
@@ -319,7 +319,7 @@ export class ExportsService {
   async situationsCsv(filter: SituationFilter, orderBy: DatedOrder, ctx: ExportContext, bom: boolean, languages?: readonly string[]): Promise<Readable> {
     const keys = datedOrderKeys(orderBy, 's', filter.search, ctx.viewer);
     const qb = (await this.situations.matching(filter, ctx.viewer)) as unknown as SelectQueryBuilder<ObjectLiteral>;
-    const { columns, joins } = inLanguage(qb, ctx.viewer, columnsFor(ctx.viewer, SITUATION_COLUMNS), SITUATION_JOINS, SITUATION_IN_LANGUAGE, languages);
+    const { columns, joins } = withLanguageColumns(qb, ctx.viewer, columnsFor(ctx.viewer, SITUATION_COLUMNS), SITUATION_JOINS, SITUATION_IN_LANGUAGE, languages);
     const base = join(qb, 's', joins, columns, ctx.viewer);
     order(qb, keys, 's.id');
     return this.csv(this.csvQuery({ qb, base }, columns, 's', ctx.viewer), ctx, bom);
@@ -343,7 +343,7 @@ export class ExportsService {
       qb.andWhere(`c.source_id IN (${sources.getQuery()})`).setParameters(sources.getParameters());
     }
     applyUpdatedSince(qb, 'c', updatedSince, ctx.viewer);
-    const { columns, joins } = inLanguage(qb, ctx.viewer, columnsFor(ctx.viewer, CITATION_COLUMNS), [], CITATION_IN_LANGUAGE, languages);
+    const { columns, joins } = withLanguageColumns(qb, ctx.viewer, columnsFor(ctx.viewer, CITATION_COLUMNS), [], CITATION_IN_LANGUAGE, languages);
     const base = join(qb, 'c', joins, columns, ctx.viewer);
     order(qb, [{ expression: 'c.created_at', direction: 'ASC' }], 'c.id');
     return this.csv(this.csvQuery({ qb, base }, columns, 'c', ctx.viewer), ctx, bom);

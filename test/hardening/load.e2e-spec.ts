@@ -20,6 +20,7 @@
  *
  * LOAD_SECONDS and LOAD_CLIENTS override the duration and the number of clients.
  */
+import { Random } from '../../src/generate/random';
 import { parse } from 'csv-parse/sync';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
@@ -103,18 +104,6 @@ const SEARCHES = ['prison or detained', '"secret prison"', 'abducted', 'load -to
 const EXPORT_QUERIES = ['?regions=RU', '?regions=UA&orderBy=UPDATED_DESC', '?kinds=KILLING,DETENTION', '?dateFrom=2017-01-01&dateTo=2017-12-31', '?regions=GE&kinds=ABDUCTION', '?search=prison'];
 const CREATE_REGIONS = ['UA', 'GE', 'RU-CE', 'BY'];
 const CREATE_KINDS = ['ABDUCTION', 'DETENTION', 'KILLING', 'THREAT_OR_HARASSMENT'];
-
-/** A small seeded generator (mulberry32): each client's choices are reproducible. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function percentile(sorted: number[], q: number): number {
   if (!sorted.length) return NaN;
@@ -212,7 +201,8 @@ describe('a bounded load test on loopback', () => {
       const deadline = Date.now() + SECONDS * 1000;
 
       async function client(c: number): Promise<void> {
-        const rand = random(c * 7919 + 17);
+        const generator = new Random(c, 'load client');
+        const rand = () => generator.float();
         const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
         const total = KINDS.reduce((s, k) => s + WEIGHTS[k], 0);
         const choose = (): Kind => {
