@@ -174,15 +174,20 @@ export function onlyVisible<T extends ObjectLiteral>(
   viewer: Viewer,
   options: { includeDeleted?: boolean | null; referenceSet?: string } = {},
 ): SelectQueryBuilder<T> {
-  // Deleted records are for editors (the includeDeleted filter field is declared CONFIDENTIAL and
-  // refused to others before this runs; checked again here).
-  const withDeleted = Boolean(options.includeDeleted) && viewer.mayRead(AccessLevel.CONFIDENTIAL);
+  const withDeleted = readsDeleted(viewer, options.includeDeleted);
   if (withDeleted) qb.withDeleted();
   const param = levelsParam(alias);
   const entity = qb.expressionMap.mainAlias?.metadata.name ?? '';
   return qb.andWhere(visibleCondition(entity, alias, param, { deleted: false, deletedLinks: withDeleted, referenceSet: options.referenceSet }), {
     [param]: viewer.readableLevels,
   });
+}
+
+/** Whether a list shows deleted records: asked for (includeDeleted) by a viewer who may. Deleted
+ * records are for editors (the includeDeleted filter field is declared CONFIDENTIAL and refused to
+ * others before this runs; checked again here). */
+export function readsDeleted(viewer: Viewer, includeDeleted: boolean | null | undefined): boolean {
+  return Boolean(includeDeleted) && viewer.mayRead(AccessLevel.CONFIDENTIAL);
 }
 
 /** The parameter name onlyVisible binds the viewer's readable levels to, for `alias`. */

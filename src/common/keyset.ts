@@ -25,9 +25,16 @@ export async function paginate<T extends ObjectLiteral>(
   alias: string,
   sort: SortKey[],
   page: PageArgs,
-  /** A unique column that breaks ties between equal sort keys. */
-  tiebreaker = `${alias}.id`,
+  options: {
+    /** A unique column that breaks ties between equal sort keys. */
+    tiebreaker?: string;
+    /** A parameter of the query that, bound to the rows a page reads, lets it stop there (a
+     * ranked search: src/incidents/incidents.service.ts). Bound on a first page only, and never
+     * on the count; the query must give the same page with it null. */
+    bound?: string;
+  } = {},
 ): Promise<ConnectionShape<T>> {
+  const tiebreaker = options.tiebreaker ?? `${alias}.id`;
   const keys: SortKey[] = [...sort, { expression: tiebreaker, direction: sort.at(-1)?.direction ?? 'ASC' }];
   const ordering = orderingOf(keys);
   const key = await cursorKey(qb.connection);
@@ -50,6 +57,7 @@ export async function paginate<T extends ObjectLiteral>(
     else qb.addOrderBy(key.expression, key.direction);
   });
   qb.limit(first + 1);
+  if (options.bound && !page.after) qb.setParameter(options.bound, first + 1);
 
   let result: { entities: T[]; raw: unknown[] };
   try {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { updatedAtSql } from '../access/change-stamps';
-import { clearanceScope, onlyVisible, rollupVisibleCondition, textMatchSql, visibleCondition } from '../access/record-visibility';
+import { clearanceScope, onlyVisible, readsDeleted, rollupVisibleCondition, textMatchSql, visibleCondition } from '../access/record-visibility';
 import { Viewer } from '../access/viewer';
 import { applyBoundingBox } from '../common/bounding-box';
 import { PageArgs } from '../common/connection';
@@ -26,7 +26,7 @@ import { Citation, CITATION_TEXT } from '../sources/citation.entity';
 import { checkedSearch, MatchedPassage, passageOf, passagesSql } from '../common/passage';
 import { VigilContext } from '../common/vigil-context';
 import { MONTH_SQL, YEAR_SQL } from './periods';
-import { searchDocumentTable } from './search-document';
+import { OWN_TEXT, searchDocumentsHoldDeleted, searchDocumentTable } from './search-document';
 
 /** The viewer's readable levels, bound once per query for every visibility subquery. */
 const LEVELS = 'viewer_levels';
@@ -43,9 +43,11 @@ const ANSWERED = `FROM response_incident ri JOIN advocacy_response r ON r.id = r
  * request and bound as text: folded in the statement, it was planned once per use (four). */
 const SEARCH_QUERY = 'search_query';
 const QUERY = `CAST(:${SEARCH_QUERY} AS tsquery)`;
-/** Relevance: ts_rank of the incident's search document in the viewer's clearance (its own text,
- * and its visible citations' with the lowest weight: src/incidents/search-document.ts); 0 for an
- * incident found by the name of its place or situation only. */
+/** Relevance, in two tiers: first the incidents whose own text (headline and description, any
+ * language: OWN_TEXT) matches, then those found only through their kind, their visible citations
+ * or the name of their place or situation; within a tier, ts_rank of the incident's search document
+ * in the viewer's clearance (its own text, and its visible citations' with the lowest weight:
+ * src/incidents/search-document.ts), 0 for an incident found by a name only; ties by id. */
 type SearchPlan = 'rankFirst' | 'filterFirst';
 
 /** Filters the search documents narrow by themselves (a region inside the GIN scan). */
@@ -79,27 +81,49 @@ const namedSql = (viewer: Viewer) => `SELECT m.id FROM incident m WHERE ${cleara
  * filter's regions narrow it there: `regions`). A hidden record is in no row of that table. */
 const documentMatchSql = (viewer: Viewer, regions: boolean) =>
   `FROM ${searchDocumentTable(viewer)} d WHERE d.document @@ ${QUERY}${regions ? ' AND ARRAY[d.region_code] && ARRAY[:...regionCodes]' : ''}`;
-/** The incidents matching the search, ranked where their documents are read, and sorted, so that a
- * page by relevance reads only the incidents it returns and stops. */
-const hitsSql = (viewer: Viewer, regions: boolean) => `SELECT h.incident_id, max(h.rank)::float8 AS rank FROM (
-    SELECT d.incident_id, ts_rank(d.document, ${QUERY}) AS rank ${documentMatchSql(viewer, regions)}
+/** Of a matching document `d`, whether the incident's own text matches too (the first tier). */
+const OWN_MATCH = `${OWN_TEXT('d')} @@ ${QUERY}`;
+/** A parameter of the list's first page (paginate's `bound`): how many incidents the page reads.
+ * Null elsewhere (later pages, counts, exports): then every match is ranked. */
+const HIT_LIMIT = 'hit_limit';
+
+/** The incidents matching the search with their tier and rank, for a page by relevance. The first
+ * tier is read from the index of the incidents' own text; when a first page's `HIT_LIMIT` is
+ * bound and that tier alone fills it, only its best are kept and the other tier is never read, so
+ * a common word ranks a few thousand documents rather than every match (bench/README.md). The
+ * first tier then holds exactly the incidents the outer query shows (a clearance whose documents
+ * hold deleted incidents leaves them out unless `includeDeleted`), so its best are the page. */
+const hitsSql = (viewer: Viewer, regions: boolean, withDeleted: boolean) => {
+  const deleted =
+    searchDocumentsHoldDeleted(viewer) && !withDeleted ? ' AND NOT EXISTS (SELECT 1 FROM incident x WHERE x.id = d.incident_id AND x.deleted_at IS NOT NULL)' : '';
+  return `WITH own AS MATERIALIZED (
+      SELECT d.incident_id, ts_rank(d.document, ${QUERY})::float8 AS rank ${documentMatchSql(viewer, regions)} AND ${OWN_MATCH}${deleted}
+      ORDER BY rank DESC, d.incident_id DESC LIMIT CAST(:${HIT_LIMIT} AS int))
+    SELECT own.incident_id, 1 AS tier, own.rank FROM own
     UNION ALL
-    SELECT named.id, 0::real FROM (${namedSql(viewer)}) named
-  ) h GROUP BY h.incident_id ORDER BY rank DESC, h.incident_id DESC`;
-/** `filterFirst`: the ids only, as a condition; RANK_AFTER_FILTERS ranks the incidents that pass
- * every filter. With no other filter (`alone`), the matches are read first, as an array, and the
- * page's incidents by primary key: PostgreSQL cannot estimate the union with the named incidents,
- * and given a semi-join it walked the list's order through every incident for a rare word (0.8 s
- * at 200,000 incidents, 4 s at a million, against 2 ms). With other filters the semi-join lets
- * their index narrow first (a hash join), which the array would not. */
+    SELECT h.incident_id, 0, max(h.rank)::float8 FROM (
+      SELECT d.incident_id, ts_rank(d.document, ${QUERY}) AS rank ${documentMatchSql(viewer, regions)} AND NOT (${OWN_MATCH})
+      UNION ALL
+      SELECT named.id, 0::real FROM (${namedSql(viewer)}) named WHERE named.id NOT IN (SELECT own.incident_id FROM own)
+    ) h WHERE CAST(:${HIT_LIMIT} AS int) IS NULL OR (SELECT count(*) FROM own) < CAST(:${HIT_LIMIT} AS int)
+    GROUP BY h.incident_id`;
+};
+/** `filterFirst`: the ids only, as a condition; the sort keys rank the incidents that pass every
+ * filter (afterFilters). With no other filter (`alone`), the matches are read first, as an array,
+ * and the page's incidents by primary key: PostgreSQL cannot estimate the union with the named
+ * incidents, and given a semi-join it walked the list's order through every incident for a rare
+ * word (0.8 s at 200,000 incidents, 4 s at a million, against 2 ms). With other filters the
+ * semi-join lets their index narrow first (a hash join), which the array would not. */
 const matchesSql = (viewer: Viewer, regions: boolean, alone: boolean) => {
   const matches = `SELECT d.incident_id ${documentMatchSql(viewer, regions)} UNION ${namedSql(viewer)}`;
   return alone ? `i.id = ANY(ARRAY(${matches}))` : `i.id IN (${matches})`;
 };
-/** The rank of a `filterFirst` search, for the incidents that pass every filter: the same value as
- * `hit.rank`, from the incident's document in the viewer's clearance. */
-const rankAfterFilters = (viewer: Viewer) =>
-  `coalesce((SELECT CASE WHEN d.document @@ ${QUERY} THEN ts_rank(d.document, ${QUERY}) ELSE 0 END FROM ${searchDocumentTable(viewer)} d WHERE d.incident_id = i.id), 0)::float8`;
+/** The tier and rank of a `filterFirst` search, for the incidents that pass every filter: the
+ * same values as `hit.tier` and `hit.rank`, from the incident's document in the viewer's clearance. */
+const afterFilters = (viewer: Viewer, value: string) =>
+  `coalesce((SELECT CASE WHEN d.document @@ ${QUERY} THEN ${value} ELSE 0 END FROM ${searchDocumentTable(viewer)} d WHERE d.incident_id = i.id), 0)`;
+const tierAfterFilters = (viewer: Viewer) => afterFilters(viewer, `CASE WHEN ${OWN_MATCH} THEN 1 ELSE 0 END`);
+const rankAfterFilters = (viewer: Viewer) => `${afterFilters(viewer, `ts_rank(d.document, ${QUERY})`)}::float8`;
 
 /** Group keys: a period only when the whole date span lies in it (precision honoured, periods.ts). */
 const DIMENSIONS: Record<IncidentDimension, { column: string; sql: string }> = {
@@ -225,8 +249,10 @@ export class IncidentsService {
     if (filter.search) {
       qb.setParameter(SEARCH_QUERY, await this.searchQuery(filter.search));
       const regions = Boolean(filter.regions?.length);
-      if (searchPlan(filter, orderBy) === 'rankFirst') qb.innerJoin(`(${hitsSql(viewer, regions)})`, 'hit', 'hit.incident_id = i.id');
-      else qb.andWhere(matchesSql(viewer, regions, !narrowedBeyondDocuments(filter)));
+      if (searchPlan(filter, orderBy) === 'rankFirst') {
+        qb.innerJoin(`(${hitsSql(viewer, regions, readsDeleted(viewer, filter.includeDeleted))})`, 'hit', 'hit.incident_id = i.id');
+        qb.setParameter(HIT_LIMIT, null);
+      } else qb.andWhere(matchesSql(viewer, regions, !narrowedBeyondDocuments(filter)));
     }
     return qb;
   }
@@ -244,7 +270,8 @@ export class IncidentsService {
     if (orderBy === IncidentOrder.UPDATED_DESC) return [{ expression: updatedAtSql('i', viewer), direction: 'DESC' }];
     if (orderBy === IncidentOrder.RELEVANCE) {
       // Ties by id, descending like the rank.
-      return [{ expression: searchPlan(filter ?? {}, orderBy) === 'rankFirst' ? 'hit.rank' : rankAfterFilters(viewer), direction: 'DESC' }];
+      if (searchPlan(filter ?? {}, orderBy) === 'rankFirst') return [{ expression: 'hit.tier', direction: 'DESC' }, { expression: 'hit.rank', direction: 'DESC' }];
+      return [{ expression: tierAfterFilters(viewer), direction: 'DESC' }, { expression: rankAfterFilters(viewer), direction: 'DESC' }];
     }
     return ORDERS[orderBy];
   }
@@ -254,7 +281,7 @@ export class IncidentsService {
   async list(filter: IncidentFilter | null | undefined, orderBy: IncidentOrder, page: PageArgs, viewer: Viewer, nodes?: Selection) {
     const qb = await this.matching(filter, viewer, 'filter', orderBy);
     if (nodes) selectColumns(qb, 'i', columnsFor(this.dataSource, Incident, nodes));
-    return paginate(qb, 'i', this.sortKeys(orderBy, filter, viewer), page);
+    return paginate(qb, 'i', this.sortKeys(orderBy, filter, viewer), page, { bound: HIT_LIMIT });
   }
 
   /** Incidents matching `filter`, grouped by `groupBy`: counts, victims and deaths summed as

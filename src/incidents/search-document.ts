@@ -21,6 +21,18 @@ export function searchDocumentTable(viewer: Viewer): string {
   return TABLES[viewer.clearance];
 }
 
+/** Whether the viewer's clearance's documents hold deleted incidents too (editors', for
+ * includeDeleted): a search that must stop early then leaves them out itself. */
+export function searchDocumentsHoldDeleted(viewer: Viewer): boolean {
+  return viewer.clearance === AccessLevel.CONFIDENTIAL;
+}
+
+/** The part of a document `d` that is the incident's own text: its headline and description, in
+ * every language it has (weights A and B; its kind's terms and its citations' text have D). An
+ * incident whose own text matches ranks above one found only through its kind, its sources or its
+ * place (docs/research.md, "Search"); an index of each table on this expression finds them first. */
+export const OWN_TEXT = (alias: string) => `ts_filter(${alias}.document, '{a,b}')`;
+
 /** Every table of search documents (tests, rebuild checks). */
 export const SEARCH_DOCUMENT_TABLES: readonly string[] = Object.values(TABLES);
 

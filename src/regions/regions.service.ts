@@ -133,6 +133,6 @@ export class RegionsService {
         { search: likePattern(args.search) },
       );
     }
-    return paginate(qb, 'r', [], page, 'r.code');
+    return paginate(qb, 'r', [], page, { tiebreaker: 'r.code' });
   }
 }
