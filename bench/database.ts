@@ -249,6 +249,20 @@ export async function installPostGraphileSchema(url: string): Promise<void> {
   await query(url, readFileSync(join(REPO, 'bench', 'postgraphile.sql'), 'utf8'));
 }
 
+/** Cancels the statements other connections still run: after a server's turn, those its clients
+ * gave up on (a client's timeout does not stop PostgreSQL), which would otherwise slow the next
+ * server's turn. Waits until they are gone. */
+export async function cancelRunningStatements(url: string): Promise<number> {
+  const running = `FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active' AND backend_type = 'client backend'`;
+  const [{ cancelled }] = await query<{ cancelled: number }>(url, `SELECT count(pg_cancel_backend(pid))::int AS cancelled ${running}`);
+  for (let i = 0; cancelled && i < 100; i++) {
+    const [{ left }] = await query<{ left: number }>(url, `SELECT count(*)::int AS left ${running}`);
+    if (!left) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return cancelled;
+}
+
 export async function resetStatementStatistics(url: string): Promise<void> {
   await query(url, 'SELECT pg_stat_statements_reset()');
 }

@@ -103,18 +103,23 @@ CREATE FUNCTION bench_pg.incident_monthly_stats(regions text[])
 -- hitsSql): the query read in every supported language by Vigil's own vigil_search_query, matched
 -- against the public's search documents (migration IncidentSearchDocument: an incident's own text
 -- and its visible citations', which the triggers keep to what the public may read), ranked by
--- tier (the incident's own text matches: 1, else 0) then ts_rank of the document; ties by id, descending. The query is computed once (a parameter is not
+-- tier (the incident's own text matches, found in its own index: 1, else 0) then ts_rank of the
+-- document; ties by id, descending. The query is computed once (a parameter is not
 -- folded when the function is planned). `regions` (optional) as in Read 1, narrowed in the GIN scan
 -- as Vigil does.
 CREATE FUNCTION bench_pg.search_incidents(search text, regions text[] DEFAULT NULL) RETURNS SETOF bench_pg.incident
   LANGUAGE sql STABLE AS $$
     WITH q AS MATERIALIZED (SELECT public.vigil_search_query(search) AS query),
+    area AS MATERIALIZED (SELECT CASE WHEN regions IS NULL THEN NULL ELSE ARRAY(SELECT code FROM public.region WHERE path && regions) END AS codes),
+    own AS MATERIALIZED (
+      SELECT d.incident_id FROM q, area, public.incident_document_public d
+       WHERE ts_filter(d.document, '{a,b}') @@ q.query AND (area.codes IS NULL OR ARRAY[d.region_code] && area.codes)),
     hit AS (
-      SELECT d.incident_id, CASE WHEN ts_filter(d.document, '{a,b}') @@ q.query THEN 1 ELSE 0 END AS tier,
+      SELECT d.incident_id, CASE WHEN d.incident_id IN (SELECT incident_id FROM own) THEN 1 ELSE 0 END AS tier,
              ts_rank(d.document, q.query)::float8 AS rank
-        FROM q, public.incident_document_public d
+        FROM q, area, public.incident_document_public d
        WHERE d.document @@ q.query
-         AND (regions IS NULL OR ARRAY[d.region_code] && ARRAY(SELECT code FROM public.region WHERE path && regions)))
+         AND (area.codes IS NULL OR ARRAY[d.region_code] && area.codes))
     SELECT i.* FROM hit JOIN bench_pg.incident i ON i.id = hit.incident_id
      ORDER BY hit.tier DESC, hit.rank DESC, i.id DESC
   $$;

@@ -16,6 +16,7 @@ import {
   installPostGraphileSchema,
   openBenchDatabase,
   REPO,
+  cancelRunningStatements,
   resetStatementStatistics,
   round,
   serviceRoleUrl,
@@ -387,12 +388,17 @@ async function main(): Promise<void> {
       const cpuBefore = servers[target].cpuSeconds();
       const outcome = await run(targets[target], kind === 'loaded' ? options.connections : 1, seconds);
       series[target][kind].add(outcome, servers[target].cpuSeconds() - cpuBefore);
+      const cancelled = await cancelRunningStatements(db.url);
+      if (cancelled) log(`  ${target}: ${cancelled} statement(s) still running after its turn cancelled`);
       if (db.pgStatStatements) series[target].database.add(await statementStatistics(db.url));
     };
     log(`load: ${read.name}, ${options.rounds} round(s) of ${TARGETS.join(', ')}`);
     for (let round = 0; round < options.rounds; round++) {
       for (const target of TARGETS) {
-        if (round === 0 && options.warmup > 0) await run(targets[target], options.connections, options.warmup);
+        if (round === 0 && options.warmup > 0) {
+          await run(targets[target], options.connections, options.warmup);
+          await cancelRunningStatements(db.url);
+        }
         await timed(target, 'loaded', Math.max(1, options.duration / options.rounds));
       }
       for (const target of TARGETS) await timed(target, 'single', Math.max(1, options.latencyDuration / options.rounds));

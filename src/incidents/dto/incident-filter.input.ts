@@ -102,6 +102,6 @@ registerEnumType(IncidentOrder, {
     VICTIMS_DESC: sortsOn(Incident, ['victims'], 'Most people harmed first: by the best estimate, else "at least", else "at most"; unknown last.'),
     DEATHS_DESC: sortsOn(Incident, ['deaths'], 'Most people killed first, as VICTIMS_DESC; unknown last.'),
     UPDATED_DESC: sortsOn(Incident, ['updatedAt'], 'Most recently changed first.'),
-    RELEVANCE: sortsOn(Incident, ['headline', 'description'], 'Best full-text match first; needs filter.search.'),
+    RELEVANCE: sortsOn(Incident, ['headline', 'description'], 'Best full-text match first: incidents whose own headline or description matches, then those found through their kind, citations or place; needs filter.search.'),
   },
 });
