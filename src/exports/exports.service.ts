@@ -205,7 +205,7 @@ function order(qb: SelectQueryBuilder<ObjectLiteral>, keys: SortKey[], id: strin
  * the timeline export's CPU), and a piece built by `+=` cost more to encode than to build (Node
  * encodes a string made of thousands of concatenations several times slower than a flat one:
  * 40-90 ms of a 2.5 MB timeline export). */
-function framed(prefix: string, suffix: string, map?: (row: unknown, index: number) => string): Transform {
+export function framed(prefix: string, suffix: string, map?: (row: unknown, index: number) => string): Transform {
   let index = 0;
   if (!map) {
     return new Transform({
