@@ -1,10 +1,11 @@
 /* Unloaded latency of Vigil against the direct SQL, quicker and steadier than a benchmark run on a
  * shared machine: Vigil processes (one per variant) and the direct-SQL server on the cached
- * benchmark database, one request at a time, servers taking turns request by request, so that a
- * burst of other work hits all of them alike. Reports each one's p50 and mean wall time and CPU
+ * benchmark database, one request at a time, servers taking turns every LAT_BATCH requests (20),
+ * so that a burst of other work hits all of them alike. Reports each one's p50 and mean wall time and CPU
  * time per request, and the p50 over the direct SQL's.
  *   npm run build && npx tsc -p bench/tsconfig.json && node dist/bench/latency-ab.js
- * LAT_VARIANTS: variants as name=ENV1=1,ENV2=x;name2=... (default one variant, "vigil", no env);
+ * LAT_VARIANTS: variants as name=ENV1:1,ENV2:x;name2=... (default one variant, "vigil", no env; SCRIPT:
+ * another build's dist/src/main.js, to compare two commits; FLAGS: Node flags joined by +);
  * LAT_READS (page,monthly); LAT_REQUESTS per server and read (400); LAT_INCIDENTS (200000).
  * The direct SQL replays the statements Vigil sent for each read, recorded here as bench/run.ts
  * does (through the statement counter) from the first variant. Used in bench/README.md
@@ -50,6 +51,7 @@ async function main() {
   });
   const readNames = (process.env.LAT_READS ?? 'page,monthly').split(',');
   const n = Number(process.env.LAT_REQUESTS ?? 400);
+  const batch = Number(process.env.LAT_BATCH ?? 20);
   const db = await openBenchDatabase({ incidents: Number(process.env.LAT_INCIDENTS ?? 200000), seed: 1, fresh: false, noCache: false, log });
   const url = await serviceRoleUrl(db.url);
   const logDir = join(REPO, '.vigil', 'latency');
@@ -59,9 +61,10 @@ async function main() {
     const port = await freePort();
     vigils.push(
       await startServer({
-        name: v.name, script: join(REPO, 'dist', 'src', 'main.js'), port, readyPath: '/health', logDir,
+        name: v.name, script: v.env.SCRIPT ?? join(REPO, 'dist', 'src', 'main.js'), port, readyPath: '/health', logDir,
         env: { DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'warn', NODE_ENV: 'production', RATE_LIMIT_PER_ADDRESS: '0', RATE_LIMIT_PER_TOKEN: '0', ...v.env },
         execArgv: [
+          ...(v.env.FLAGS ?? '').split('+').filter(Boolean),
           ...(process.env.LAT_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', logDir] : []),
           ...(process.env.LAT_HEAP_PROFILE ? ['--heap-prof', '--heap-prof-dir', logDir] : []),
         ],
@@ -104,11 +107,14 @@ async function main() {
     const times = new Map(targets.map((t) => [t.name, [] as number[]]));
     const cpu = new Map(targets.map((t) => [t.name, 0]));
     for (let i = 0; i < 30; i++) for (const t of targets) await post(t.url, t.body);
-    for (let i = 0; i < n; i++) {
-      const order = i % 2 ? [...targets].reverse() : targets;
+    // Back to back in batches, as the benchmark's load generator sends them: what a server does
+    // after a response (hooks, logging, garbage collection) delays its next request. One request
+    // at a time in turns would hide that.
+    for (let i = 0; i < n; i += batch) {
+      const order = (i / batch) % 2 ? [...targets].reverse() : targets;
       for (const t of order) {
         const c0 = t.server.cpuSeconds();
-        times.get(t.name)!.push(await post(t.url, t.body));
+        for (let j = 0; j < batch; j++) times.get(t.name)!.push(await post(t.url, t.body));
         cpu.set(t.name, cpu.get(t.name)! + t.server.cpuSeconds() - c0);
       }
     }

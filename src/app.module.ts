@@ -14,6 +14,7 @@ import { viewerOf } from './accounts/authentication.hook';
 import { AuditAction } from './audit/audit-event.entity';
 import { AuditModule } from './audit/audit.module';
 import { AuditService } from './audit/audit.service';
+import { PLAIN_PAGE_TYPES } from './common/connection';
 import { Loaders } from './common/loaders';
 import { VigilContext } from './common/vigil-context';
 import { dataSourceOptions } from './database/data-source';
@@ -88,7 +89,7 @@ export class AppModule {
             buildSchemaOptions: { directives: ACCESS_DIRECTIVES },
             // Access first: the property fields are those it left alone (src/graphql/property-fields.ts).
             transformSchema: (schema: GraphQLSchema) =>
-              withPropertyFields(enforceAccess(schema), dataSource, [IncidentBucket, CountSum]),
+              withPropertyFields(enforceAccess(schema), dataSource, [...PLAIN_PAGE_TYPES, IncidentBucket.name, CountSum.name]),
             context: (request: FastifyRequest): VigilContext => {
               const viewer = viewerOf(request);
               return { viewer, loaders: new Loaders(dataSource, viewer), access: new AccessRecorder(), requestId: request?.id ?? null };

@@ -19,9 +19,9 @@ function readsPropertyOnly(resolve: (...args: never[]) => unknown, fieldName: st
 
 /** The fields, by object type name, whose value is always a plain value already in the object:
  * an entity's columns and embedded objects, the columns of an embedded object (an entity's class
- * and an embedded class are the GraphQL type of the same name), and every field of `plainTypes`
- * (objects a service builds whole, such as an aggregate's groups). */
-export function plainFields(schema: GraphQLSchema, dataSource: DataSource, plainTypes: readonly Function[]): Map<string, Set<string>> {
+ * and an embedded class are the GraphQL type of the same name), and every field of the types named
+ * in `plainTypes` (objects a service builds whole, such as an aggregate's groups). */
+export function plainFields(schema: GraphQLSchema, dataSource: DataSource, plainTypes: readonly string[]): Map<string, Set<string>> {
   const fields = new Map<string, Set<string>>();
   const add = (type: string, names: readonly string[]) => {
     if (!fields.has(type)) fields.set(type, new Set());
@@ -33,10 +33,10 @@ export function plainFields(schema: GraphQLSchema, dataSource: DataSource, plain
       if (typeof embedded.type === 'function') add(embedded.type.name, embedded.columns.map((c) => c.propertyName));
     }
   }
-  for (const type of plainTypes) {
-    const graphqlType = schema.getType(type.name);
-    if (!isObjectType(graphqlType)) throw new Error(`${type.name} is not an object type of the schema`);
-    add(type.name, Object.keys(graphqlType.getFields()));
+  for (const name of plainTypes) {
+    const graphqlType = schema.getType(name);
+    if (!isObjectType(graphqlType)) throw new Error(`${name} is not an object type of the schema`);
+    add(name, Object.keys(graphqlType.getFields()));
   }
   return fields;
 }
@@ -60,7 +60,7 @@ export function plainFields(schema: GraphQLSchema, dataSource: DataSource, plain
  * Applied after the access enforcement (src/access/graphql-access.ts): a field it wraps has its
  * wrapper as resolver, which is never taken off, and the reader inside the wrapper still runs.
  */
-export function withPropertyFields(schema: GraphQLSchema, dataSource: DataSource, plainTypes: readonly Function[]): GraphQLSchema {
+export function withPropertyFields(schema: GraphQLSchema, dataSource: DataSource, plainTypes: readonly string[]): GraphQLSchema {
   const plain = plainFields(schema, dataSource, plainTypes);
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (fieldConfig, fieldName, typeName) => {
