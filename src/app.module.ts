@@ -6,7 +6,7 @@ import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { FastifyRequest } from 'fastify';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, GraphQLSchema } from 'graphql';
 import { AccessRecorder } from './access/access-recorder';
 import { ACCESS_DIRECTIVES, enforceAccess } from './access/graphql-access';
 import { AccountsModule } from './accounts/accounts.module';
@@ -14,12 +14,15 @@ import { viewerOf } from './accounts/authentication.hook';
 import { AuditAction } from './audit/audit-event.entity';
 import { AuditModule } from './audit/audit.module';
 import { AuditService } from './audit/audit.service';
+import { PLAIN_PAGE_TYPES } from './common/connection';
 import { Loaders } from './common/loaders';
 import { VigilContext } from './common/vigil-context';
 import { dataSourceOptions } from './database/data-source';
+import { withPropertyFields } from './graphql/property-fields';
 import { EditingModule } from './editing/editing.module';
 import { ExportsModule } from './exports/exports.module';
 import { HealthController } from './health/health.controller';
+import { CountSum, IncidentBucket } from './incidents/dto/incident-stats';
 import { IncidentsModule } from './incidents/incidents.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PeopleModule } from './people/people.module';
@@ -84,7 +87,9 @@ export class AppModule {
             ...(options.queryCache === false ? { cache: false } : {}),
             jit: 1,
             buildSchemaOptions: { directives: ACCESS_DIRECTIVES },
-            transformSchema: enforceAccess,
+            // Access first: the property fields are those it left alone (src/graphql/property-fields.ts).
+            transformSchema: (schema: GraphQLSchema) =>
+              withPropertyFields(enforceAccess(schema), dataSource, [...PLAIN_PAGE_TYPES, IncidentBucket.name, CountSum.name]),
             context: (request: FastifyRequest): VigilContext => {
               const viewer = viewerOf(request);
               return { viewer, loaders: new Loaders(dataSource, viewer), access: new AccessRecorder(), requestId: request?.id ?? null };

@@ -36,6 +36,11 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
+/** The types of a list's parts that hold plain values only (each edge's `node` and `cursor`, the
+ * page info's fields: a getter at most, never a promise), so GraphQL may read them as properties
+ * (src/graphql/property-fields.ts). Not the connection itself: its `totalCount` is a promise. */
+export const PLAIN_PAGE_TYPES: string[] = [PageInfo.name];
+
 export interface ConnectionShape<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: PageInfo;
@@ -53,6 +58,7 @@ export function Connection<T>(node: Type<T>, name: string): Type<ConnectionShape
     @Field(() => node)
     node!: T;
   }
+  PLAIN_PAGE_TYPES.push(`${name}Edge`);
 
   @ObjectType(`${name}Connection`)
   class ConnectionType {

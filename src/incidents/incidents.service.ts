@@ -299,12 +299,8 @@ export class IncidentsService {
     const rows = this.rollupServes(filter, groupBy) ? await this.statsFromRollup(filter ?? {}, [...new Set(groupBy)], viewer) : await this.liveStats(filter, groupBy, viewer);
     if (rows.length > MAX_BUCKETS) throw UserInputError.of('groupBy', `more than ${MAX_BUCKETS} groups; narrow the filter or group by less`);
     const int = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-    const countSum = (row: Record<string, unknown>, prefix: string) => ({
-      atLeast: int(row[`${prefix}_at_least`]) ?? 0,
-      atMost: int(row[`${prefix}_at_most`]),
-      best: int(row[`${prefix}_best_sum`]) ?? 0,
-      unknown: int(row[`${prefix}_unknown`]) ?? 0,
-    });
+    // Column names written out rather than built per row (`${prefix}_at_least`): an aggregate has
+    // thousands of groups, and a computed key is a string made and looked up for each.
     return rows.map((row) => ({
       year: int(row.k_year),
       month: (row.k_month as string | undefined) ?? null,
@@ -313,8 +309,18 @@ export class IncidentsService {
       kind: (row.k_kind as IncidentBucket['kind'] | undefined) ?? null,
       verificationStatus: (row.k_verification_status as IncidentBucket['verificationStatus'] | undefined) ?? null,
       incidents: Number(row.incidents),
-      victims: countSum(row, 'victims'),
-      deaths: countSum(row, 'deaths'),
+      victims: {
+        atLeast: int(row.victims_at_least) ?? 0,
+        atMost: int(row.victims_at_most),
+        best: int(row.victims_best_sum) ?? 0,
+        unknown: int(row.victims_unknown) ?? 0,
+      },
+      deaths: {
+        atLeast: int(row.deaths_at_least) ?? 0,
+        atMost: int(row.deaths_at_most),
+        best: int(row.deaths_best_sum) ?? 0,
+        unknown: int(row.deaths_unknown) ?? 0,
+      },
       responses: Number(row.responses),
     }));
   }
