@@ -91,6 +91,8 @@ export interface ImportOptions {
  * less garbage between collections: the import's peak memory). */
 const CHUNK = 1000;
 const DEFAULT_LISTED = 1000;
+/** Rows checked between two turns of the event loop (Importer.checkChunk). */
+const YIELD_EVERY = 25;
 /** New records after which the written tables are analyzed before the publication rule's check. */
 const ANALYZE_AFTER = 2000;
 
@@ -419,8 +421,13 @@ class Importer {
     const known = new Map([...this.knownToExist].map(([entity, ids]) => [entity, new LayeredSet(ids)]));
     const writes: (() => Promise<void>)[] = [];
     chunk.bulk?.clear();
-    for (const row of chunk.rows) {
+    for (const [k, row] of chunk.rows.entries()) {
       await this.loadRow(manager, chunk.plan, chunk.problemColumns, row, chunk.existing.get(row.id ?? ''), chunk.links, result, chunk.ctx, false, known, chunk.bulk, writes);
+      // A row's check awaits only promises that are already settled (no query: its references
+      // were looked up with the chunk's), so without this the whole chunk would run before the
+      // event loop turned again, and the previous chunk's writes, which go on beside this check,
+      // would wait for it at each of their round trips (SAVEPOINT, COPY, the statement).
+      if (k % YIELD_EVERY === YIELD_EVERY - 1) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return { prepared: chunk, result, known, writes, staged: chunk.bulk?.take() ?? null };
   }
