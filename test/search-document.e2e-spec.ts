@@ -97,13 +97,17 @@ describe('search documents', () => {
     await expectCurrent();
   });
 
-  it('hold exactly what the visibility rule (src/access/record-visibility.ts) lets each clearance read: the migration\'s copy of it cannot drift', async () => {
+  it.each([
+    ['written by each statement', false],
+    ['deferred, then written for all at once (incident_document_write_many)', true],
+  ])('hold exactly what the visibility rule (src/access/record-visibility.ts) lets each clearance read: the migrations\' copies of it cannot drift (%s)', async (_how, deferred) => {
     // Every case the rule tells apart, in a transaction rolled back at the end: cited sources
     // deleted and at each level, citations deleted and at each level, incidents deleted.
     const runner = t.dataSource.createQueryRunner();
     await runner.startTransaction();
     try {
       const q = async <T>(sql: string): Promise<T[]> => runner.query(sql);
+      if (deferred) await q(DEFER_SEARCH_DOCUMENTS_SQL);
       const cited = `SELECT DISTINCT source_id FROM citation WHERE incident_id IS NOT NULL AND deleted_at IS NULL ORDER BY source_id`;
       await q(`UPDATE source SET deleted_at = now() WHERE id IN (${cited} LIMIT 3)`);
       await q(`UPDATE source SET confidentiality = 'RESTRICTED' WHERE id IN (${cited} OFFSET 3 LIMIT 3)`);
@@ -111,6 +115,11 @@ describe('search documents', () => {
       await q(`UPDATE citation SET deleted_at = now() WHERE id IN (SELECT id FROM citation WHERE incident_id IS NOT NULL ORDER BY id LIMIT 5)`);
       await q(`UPDATE citation SET confidentiality = 'CONFIDENTIAL' WHERE id IN (SELECT id FROM citation WHERE incident_id IS NOT NULL ORDER BY id OFFSET 5 LIMIT 5)`);
       await q(`UPDATE incident SET deleted_at = now() WHERE id IN (SELECT id FROM incident ORDER BY id LIMIT 5)`);
+      if (deferred) {
+        // Recorded, not written yet: a source's change reaches the documents only now.
+        expect((await q<{ n: number }>('SELECT count(*)::int AS n FROM pg_temp.incident_document_deferred'))[0].n).toBeGreaterThan(10);
+        await q(REFRESH_DEFERRED_SEARCH_DOCUMENTS_SQL);
+      }
       for (const [k, table] of SEARCH_DOCUMENT_TABLES.entries()) {
       const levels = LEVELS.slice(0, k + 1).map((l) => `'${l}'`).join(', ');
       const rule = (entity: string, alias: string, options: Parameters<typeof visibleCondition>[3]) =>
