@@ -19,48 +19,6 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * The body that rewrites documents is unchanged; it is renamed `incident_document_write` and the
  * triggers' `incident_document_refresh` chooses between it and recording.
  */
-/** Each clearance's table, the levels it reads, and whether it holds deleted incidents: as in
- * IncidentSearchDocument (copied, so the migration stays what it was). */
-const CLEARANCES: { table: string; levels: string[]; deletedIncidents: boolean }[] = [
-  { table: 'incident_document_public', levels: ['PUBLIC'], deletedIncidents: false },
-  { table: 'incident_document_restricted', levels: ['PUBLIC', 'RESTRICTED'], deletedIncidents: false },
-  { table: 'incident_document_confidential', levels: ['PUBLIC', 'RESTRICTED', 'CONFIDENTIAL'], deletedIncidents: true },
-];
-const inLevels = (column: string, levels: string[]) => `${column} IN (${levels.map((l) => `'${l}'`).join(', ')})`;
-
-/** The documents of many incidents at once, equal to incident_document_write's (a rebuild's):
- * their citations read once, grouped by incident, each clearance's part an aggregate FILTERed by
- * the visibility rule IncidentSearchDocument's documentRows applies per incident (the citation not
- * deleted and at a level the clearance reads, its source, when it has one, neither deleted nor
- * above it), instead of three correlated subqueries per incident. The INSERTs in WITH run whether
- * or not the last statement reads them. */
-const WRITE_MANY = `
-        PERFORM pg_advisory_xact_lock(hashtext('incident_document'));
-        ${CLEARANCES.map((c) => `DELETE FROM ${c.table} WHERE incident_id = ANY(incidents);`).join('\n        ')}
-        WITH cited AS (
-          SELECT c.incident_id,
-            ${CLEARANCES.map(
-              (c, k) => `setweight(vigil_tsvector_agg(c.search_vector ORDER BY c.id) FILTER (WHERE ${inLevels('c.confidentiality', c.levels)}
-              AND (s.id IS NULL OR (s.deleted_at IS NULL AND ${inLevels('s.confidentiality', c.levels)}))), 'D') AS cited_${k}`,
-            ).join(',\n            ')}
-          FROM citation c LEFT JOIN source s ON s.id = c.source_id
-          WHERE c.incident_id = ANY(incidents) AND c.deleted_at IS NULL AND c.search_vector IS NOT NULL
-          GROUP BY c.incident_id),
-        due AS (
-          SELECT i.id, i.region_code, i.confidentiality, i.deleted_at, coalesce(i.search_vector, ''::tsvector) AS own,
-            ${CLEARANCES.map((_c, k) => `x.cited_${k}`).join(', ')}
-          FROM incident i LEFT JOIN cited x ON x.incident_id = i.id WHERE i.id = ANY(incidents)),
-        ${CLEARANCES.slice(0, -1)
-          .map(
-            (c, k) => `written_${k} AS (INSERT INTO ${c.table} (incident_id, region_code, document)
-          SELECT id, region_code, own || coalesce(cited_${k}, ''::tsvector) FROM due
-           WHERE ${c.deletedIncidents ? '' : 'deleted_at IS NULL AND '}${inLevels('confidentiality', c.levels)})`,
-          )
-          .join(',\n        ')}
-        INSERT INTO ${CLEARANCES[2].table} (incident_id, region_code, document)
-          SELECT id, region_code, own || coalesce(cited_2, ''::tsvector) FROM due
-           WHERE ${CLEARANCES[2].deletedIncidents ? '' : 'deleted_at IS NULL AND '}${inLevels('confidentiality', CLEARANCES[2].levels)};`;
-
 export class DeferredSearchDocuments1796330000000 implements MigrationInterface {
   name = 'DeferredSearchDocuments1796330000000';
 
@@ -76,11 +34,6 @@ export class DeferredSearchDocuments1796330000000 implements MigrationInterface 
         PERFORM incident_document_write(incidents);
       END $$`);
 
-    await queryRunner.query(`CREATE FUNCTION "incident_document_write_many"(incidents uuid[]) RETURNS void LANGUAGE plpgsql AS $$
-      BEGIN
-        IF cardinality(incidents) = 0 THEN RETURN; END IF;${WRITE_MANY}
-      END $$`);
-
     // Rewrites the documents recorded so far in this transaction (none: nothing to do).
     await queryRunner.query(`CREATE FUNCTION "incident_document_refresh_deferred"() RETURNS void LANGUAGE plpgsql AS $$
       DECLARE due uuid[];
@@ -88,7 +41,7 @@ export class DeferredSearchDocuments1796330000000 implements MigrationInterface 
         IF to_regclass('pg_temp.incident_document_deferred') IS NULL THEN RETURN; END IF;
         due := ARRAY(SELECT incident_id FROM pg_temp.incident_document_deferred ORDER BY incident_id);
         DELETE FROM pg_temp.incident_document_deferred;
-        PERFORM incident_document_write_many(due);
+        PERFORM incident_document_write(due);
       END $$`);
     await queryRunner.query(`CREATE FUNCTION "incident_document_deferred_commit"() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -112,7 +65,6 @@ export class DeferredSearchDocuments1796330000000 implements MigrationInterface 
     await queryRunner.query('DROP FUNCTION "incident_document_defer"()');
     await queryRunner.query('DROP FUNCTION "incident_document_deferred_commit"()');
     await queryRunner.query('DROP FUNCTION "incident_document_refresh_deferred"()');
-    await queryRunner.query('DROP FUNCTION "incident_document_write_many"(uuid[])');
     await queryRunner.query('DROP FUNCTION "incident_document_refresh"(uuid[])');
     await queryRunner.query(`ALTER FUNCTION "incident_document_write"(uuid[]) RENAME TO "incident_document_refresh"`);
   }

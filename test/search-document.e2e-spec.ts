@@ -99,7 +99,7 @@ describe('search documents', () => {
 
   it.each([
     ['written by each statement', false],
-    ['deferred, then written for all at once (incident_document_write_many)', true],
+    ['deferred, then written for all at once (incident_document_refresh_deferred)', true],
   ])('hold exactly what the visibility rule (src/access/record-visibility.ts) lets each clearance read: the migrations\' copies of it cannot drift (%s)', async (_how, deferred) => {
     // Every case the rule tells apart, in a transaction rolled back at the end: cited sources
     // deleted and at each level, citations deleted and at each level, incidents deleted.
