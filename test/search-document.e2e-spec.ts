@@ -7,7 +7,13 @@ import { Viewer } from '../src/access/viewer';
 import { visibleCondition } from '../src/access/record-visibility';
 import { generateData } from '../src/generate/generator';
 import { importCsvFiles } from '../src/imports/importer';
-import { REBUILD_SEARCH_DOCUMENTS_SQL, SEARCH_DOCUMENT_TABLES, SEARCH_DOCUMENT_TRIGGERS } from '../src/incidents/search-document';
+import {
+  DEFER_SEARCH_DOCUMENTS_SQL,
+  REBUILD_SEARCH_DOCUMENTS_SQL,
+  REFRESH_DEFERRED_SEARCH_DOCUMENTS_SQL,
+  SEARCH_DOCUMENT_TABLES,
+  SEARCH_DOCUMENT_TRIGGERS,
+} from '../src/incidents/search-document';
 import { Role, startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -91,13 +97,17 @@ describe('search documents', () => {
     await expectCurrent();
   });
 
-  it('hold exactly what the visibility rule (src/access/record-visibility.ts) lets each clearance read: the migration\'s copy of it cannot drift', async () => {
+  it.each([
+    ['written by each statement', false],
+    ['deferred, then written for all at once (incident_document_refresh_deferred)', true],
+  ])('hold exactly what the visibility rule (src/access/record-visibility.ts) lets each clearance read: the migrations\' copies of it cannot drift (%s)', async (_how, deferred) => {
     // Every case the rule tells apart, in a transaction rolled back at the end: cited sources
     // deleted and at each level, citations deleted and at each level, incidents deleted.
     const runner = t.dataSource.createQueryRunner();
     await runner.startTransaction();
     try {
       const q = async <T>(sql: string): Promise<T[]> => runner.query(sql);
+      if (deferred) await q(DEFER_SEARCH_DOCUMENTS_SQL);
       const cited = `SELECT DISTINCT source_id FROM citation WHERE incident_id IS NOT NULL AND deleted_at IS NULL ORDER BY source_id`;
       await q(`UPDATE source SET deleted_at = now() WHERE id IN (${cited} LIMIT 3)`);
       await q(`UPDATE source SET confidentiality = 'RESTRICTED' WHERE id IN (${cited} OFFSET 3 LIMIT 3)`);
@@ -105,6 +115,11 @@ describe('search documents', () => {
       await q(`UPDATE citation SET deleted_at = now() WHERE id IN (SELECT id FROM citation WHERE incident_id IS NOT NULL ORDER BY id LIMIT 5)`);
       await q(`UPDATE citation SET confidentiality = 'CONFIDENTIAL' WHERE id IN (SELECT id FROM citation WHERE incident_id IS NOT NULL ORDER BY id OFFSET 5 LIMIT 5)`);
       await q(`UPDATE incident SET deleted_at = now() WHERE id IN (SELECT id FROM incident ORDER BY id LIMIT 5)`);
+      if (deferred) {
+        // Recorded, not written yet: a source's change reaches the documents only now.
+        expect((await q<{ n: number }>('SELECT count(*)::int AS n FROM pg_temp.incident_document_deferred'))[0].n).toBeGreaterThan(10);
+        await q(REFRESH_DEFERRED_SEARCH_DOCUMENTS_SQL);
+      }
       for (const [k, table] of SEARCH_DOCUMENT_TABLES.entries()) {
       const levels = LEVELS.slice(0, k + 1).map((l) => `'${l}'`).join(', ');
       const rule = (entity: string, alias: string, options: Parameters<typeof visibleCondition>[3]) =>
@@ -232,6 +247,112 @@ describe('search documents', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('deferred for a transaction (incident_document_defer, the import\'s)', () => {
+    /** Runs `work` on a connection of its own, in a transaction committed at the end. */
+    const inTransaction = async (work: (q: <T>(sql: string, parameters?: unknown[]) => Promise<T[]>) => Promise<void>) => {
+      const runner = t.dataSource.createQueryRunner();
+      await runner.startTransaction();
+      try {
+        await work((sql, parameters) => runner.query(sql, parameters));
+        await runner.commitTransaction();
+      } catch (error) {
+        await runner.rollbackTransaction();
+        throw error;
+      } finally {
+        await runner.release();
+      }
+    };
+    /** A PUBLIC incident with a PUBLIC citation of a PUBLIC source, by plain SQL; its id. */
+    const insertIncident = async (q: <T>(sql: string, parameters?: unknown[]) => Promise<T[]>, word: string) => {
+      const [{ id }] = await q<{ id: string }>(
+        `INSERT INTO incident (kind, headline, date_start, date_precision, region_code, confidentiality)
+         VALUES ('DETENTION', $1, date '2019-01-01', 'DAY', 'FR', 'PUBLIC') RETURNING id`,
+        [`Held near ${word}`],
+      );
+      await q(
+        `INSERT INTO citation (source_id, incident_id, excerpt, confidentiality)
+         SELECT s.id, $1, $2, 'PUBLIC' FROM source s WHERE s.confidentiality = 'PUBLIC' AND s.deleted_at IS NULL ORDER BY s.id LIMIT 1`,
+        [id, `Quoted ${word}x`],
+      );
+      return id;
+    };
+    const documentOf = async (q: <T>(sql: string, parameters?: unknown[]) => Promise<T[]>, id: string) =>
+      (await q<{ document: string }>('SELECT document::text AS document FROM incident_document_public WHERE incident_id = $1', [id]))[0]?.document ?? null;
+
+    it('records instead of rewriting, rewrites on refresh_deferred, and leaves nothing on for the connection', async () => {
+      const runner = t.dataSource.createQueryRunner();
+      try {
+        await runner.startTransaction();
+        const q = <T>(sql: string, parameters?: unknown[]): Promise<T[]> => runner.query(sql, parameters);
+        await q(DEFER_SEARCH_DOCUMENTS_SQL);
+        const id = await insertIncident(q, 'vorbleck');
+        // Deferred: not written yet, in this transaction.
+        expect(await documentOf(q, id)).toBeNull();
+        await q(REFRESH_DEFERRED_SEARCH_DOCUMENTS_SQL);
+        expect(await documentOf(q, id)).toContain('vorbleck');
+        await runner.commitTransaction();
+
+        // The same connection, next transaction: the setting and the tables went with the last one,
+        // and a write's documents are written by its own statement again.
+        await runner.startTransaction();
+        expect((await q<{ s: string | null }>(`SELECT current_setting('vigil.defer_search_documents', true) AS s`))[0].s || null).toBeNull();
+        expect((await q<{ t: string | null }>(`SELECT to_regclass('pg_temp.incident_document_deferred')::text AS t`))[0].t).toBeNull();
+        const next = await insertIncident(q, 'quintaspel');
+        expect(await documentOf(q, next)).toContain('quintaspel');
+        await runner.commitTransaction();
+      } finally {
+        if (runner.isTransactionActive) await runner.rollbackTransaction();
+        await runner.release();
+      }
+      await expectCurrent();
+    });
+
+    it('are rewritten at COMMIT when the transaction did not ask for it', async () => {
+      let id = '';
+      await inTransaction(async (q) => {
+        await q(DEFER_SEARCH_DOCUMENTS_SQL);
+        id = await insertIncident(q, 'drabbleton');
+        // A later statement in the transaction changes what the document holds.
+        await q(`UPDATE incident SET headline = 'Held near glimmerwax' WHERE id = $1`, [id]);
+        expect(await documentOf(q, id)).toBeNull();
+      });
+      const document = await documentOf((sql, parameters) => all(sql, parameters), id);
+      // The headline as the last statement left it; the citation's own word stays.
+      expect(document).toContain("'glimmerwax'");
+      expect(document).not.toContain("'drabbleton'");
+      expect(document).toContain("'drabbletonx'");
+      expect(await foundBy('glimmerwax')).toEqual({ public: [id], researcher: [id], editor: [id] });
+      await expectCurrent();
+    });
+
+    it('a level raised under deferral leaves no document of the hidden incident behind', async () => {
+      const [target] = await all<{ id: string; document: string }>(
+        `SELECT i.id, d.document::text AS document FROM incident i JOIN incident_document_public d ON d.incident_id = i.id
+          WHERE i.confidentiality = 'PUBLIC' AND i.deleted_at IS NULL ORDER BY i.id LIMIT 1`,
+      );
+      expect(target).toBeDefined();
+      await inTransaction(async (q) => {
+        await q(DEFER_SEARCH_DOCUMENTS_SQL);
+        await q(`UPDATE incident SET confidentiality = 'CONFIDENTIAL' WHERE id = $1`, [target.id]);
+      });
+      expect(await all('SELECT 1 FROM incident_document_public WHERE incident_id = $1', [target.id])).toEqual([]);
+      expect(await all('SELECT 1 FROM incident_document_restricted WHERE incident_id = $1', [target.id])).toEqual([]);
+      await expectCurrent();
+    });
+
+    it('set any other way than incident_document_defer (a session\'s SET), it refuses the write rather than leave documents stale', async () => {
+      const runner = t.dataSource.createQueryRunner();
+      try {
+        await runner.query(`SET vigil.defer_search_documents = on`);
+        await expect(insertIncident((sql, parameters) => runner.query(sql, parameters), 'snarvelby')).rejects.toThrow(/incident_document_deferred/);
+      } finally {
+        await runner.query(`RESET vigil.defer_search_documents`);
+        await runner.release();
+      }
+      expect(await all(`SELECT 1 FROM incident WHERE headline = 'Held near snarvelby'`)).toEqual([]);
+    });
   });
 
   it('are what a rebuild gives after random edits through the API and plain SQL', async () => {

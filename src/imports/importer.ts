@@ -16,6 +16,7 @@ import { columnRoles, IMPORT_FORMATS, ImportFormat, ImportKind, otherSeparator, 
 import { BulkCreations } from './bulk-creations';
 import type { Cell } from '../generate/copy';
 import { NO_PROGRESS, ImportProgress } from './progress';
+import { DEFER_SEARCH_DOCUMENTS_SQL, REFRESH_DEFERRED_SEARCH_DOCUMENTS_SQL } from '../incidents/search-document';
 import { unsourcedMessage, unsourcedPublicRecords } from '../sources/publication-rule';
 import { CellProblem, HeaderColumn, ProblemColumns, rowValues, RowValues } from './row-input';
 
@@ -90,6 +91,8 @@ export interface ImportOptions {
  * less garbage between collections: the import's peak memory). */
 const CHUNK = 1000;
 const DEFAULT_LISTED = 1000;
+/** Rows checked between two turns of the event loop (Importer.checkChunk). */
+const YIELD_EVERY = 25;
 /** New records after which the written tables are analyzed before the publication rule's check. */
 const ANALYZE_AFTER = 2000;
 
@@ -192,6 +195,9 @@ export async function runImport(dataSource: DataSource, plans: readonly FilePlan
   const editing = new EditingService(dataSource, new AuditService(dataSource));
   const importer = new Importer(editing, options);
   const files = await editing.transaction(async (manager) => {
+    // Each incident's search documents once, after every file, rather than after each statement
+    // that touches it (twice per new incident: its chunk of incidents, then of citations).
+    await manager.query(DEFER_SEARCH_DOCUMENTS_SQL);
     const summaries: FileSummary[] = [];
     for (const plan of plans) summaries.push(await importer.loadFile(manager, plan));
     // The planner's statistics still describe the tables before the import (empty, in a new
@@ -203,6 +209,9 @@ export async function runImport(dataSource: DataSource, plans: readonly FilePlan
     // Checked once every file is in: a file of citations may bring an incident's first source.
     await importer.checkPublication(manager);
     if (importer.problems.total) throw importer.problems.refuse();
+    // The documents of every incident the import touched, in one statement per clearance (COMMIT
+    // would do it otherwise: done here, it is part of what the import's time measures).
+    await manager.query(REFRESH_DEFERRED_SEARCH_DOCUMENTS_SQL);
     return summaries;
   });
   const sum = (key: 'rows' | 'created' | 'updated' | 'unchanged') => files.reduce((n, f) => n + f[key], 0);
@@ -412,8 +421,13 @@ class Importer {
     const known = new Map([...this.knownToExist].map(([entity, ids]) => [entity, new LayeredSet(ids)]));
     const writes: (() => Promise<void>)[] = [];
     chunk.bulk?.clear();
-    for (const row of chunk.rows) {
+    for (const [k, row] of chunk.rows.entries()) {
       await this.loadRow(manager, chunk.plan, chunk.problemColumns, row, chunk.existing.get(row.id ?? ''), chunk.links, result, chunk.ctx, false, known, chunk.bulk, writes);
+      // A row's check awaits only promises that are already settled (no query: its references
+      // were looked up with the chunk's), so without this the whole chunk would run before the
+      // event loop turned again, and the previous chunk's writes, which go on beside this check,
+      // would wait for it at each of their round trips (SAVEPOINT, COPY, the statement).
+      if (k % YIELD_EVERY === YIELD_EVERY - 1) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return { prepared: chunk, result, known, writes, staged: chunk.bulk?.take() ?? null };
   }

@@ -44,3 +44,12 @@ export const SEARCH_DOCUMENT_TRIGGERS: readonly { table: string; name: string }[
 
 /** Fills the documents from the tables: after a bulk load that ran with the triggers off. */
 export const REBUILD_SEARCH_DOCUMENTS_SQL = 'SELECT incident_document_rebuild()';
+
+/** For the rest of the transaction, the incidents whose documents are due are recorded instead of
+ * rewritten after each statement; they are rewritten at the latest when it commits (migration
+ * DeferredSearchDocuments). For a bulk write in one transaction (the import). */
+export const DEFER_SEARCH_DOCUMENTS_SQL = 'SELECT incident_document_defer()';
+
+/** Rewrites the documents recorded since DEFER_SEARCH_DOCUMENTS_SQL, set-based, in the caller's
+ * transaction (what COMMIT would otherwise do). */
+export const REFRESH_DEFERRED_SEARCH_DOCUMENTS_SQL = 'SELECT incident_document_refresh_deferred()';
