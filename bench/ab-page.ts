@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../src/database/free-port';
 import { openBenchDatabase, REPO, serviceRoleUrl } from './database';
-import { cleanup, startServer } from './processes';
+import { runMain, startServer } from './processes';
 import { graphql, READS } from './requests';
 
 async function main() {
@@ -49,11 +49,4 @@ async function main() {
   for (const s of servers) await s.stop();
   await db.close();
 }
-main().then(
-  () => process.exit(0),
-  async (e) => {
-    console.error(e);
-    await cleanup.runAll(console.log);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -21,7 +21,7 @@ import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { freePort } from '../src/database/free-port';
 import { prepareDatabase } from '../src/database/prepare';
 import { query, REPO, round } from './database';
-import { cleanup } from './processes';
+import { cleanup, runMain } from './processes';
 
 export interface ImportFigures {
   incidents: number;
@@ -322,11 +322,5 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().then(
-    () => cleanup.runAll(() => undefined).then(() => process.exit(0)),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      void cleanup.runAll(() => undefined).then(() => process.exit(1));
-    },
-  );
+  runMain(main);
 }

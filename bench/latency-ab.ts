@@ -15,7 +15,7 @@ import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { freePort } from '../src/database/free-port';
 import { openBenchDatabase, REPO, serviceRoleUrl } from './database';
-import { BenchServer, cleanup, startServer } from './processes';
+import { BenchServer, runMain, startServer } from './processes';
 import { RecordedStatement } from './protocol';
 import { graphql, PAGE_SIZE, READS } from './requests';
 
@@ -129,11 +129,4 @@ async function main() {
   for (const s of [...vigils, direct]) await s.stop();
   await db.close();
 }
-main().then(
-  () => process.exit(0),
-  async (e) => {
-    console.error(e);
-    await cleanup.runAll(console.log);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -22,7 +22,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source';
 import { PostgresLimitStore } from '../src/security/limit-store';
 import { round } from './database';
-import { BenchServer, cleanup, startServer } from './processes';
+import { BenchServer, cleanup, runMain, startServer } from './processes';
 
 const REPO = resolve(__dirname, '..', '..');
 const SECONDS = Number(process.env.BENCH_LIMITS_SECONDS ?? 5);
@@ -224,8 +224,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch(async (error: unknown) => {
-  console.error(error);
-  await cleanup.runAll((line) => console.error(line));
-  process.exit(1);
-});
+runMain(main);

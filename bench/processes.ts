@@ -37,6 +37,18 @@ class Cleanup {
 
 export const cleanup = new Cleanup();
 
+/** Runs a harness script's `main`, undoing what it started (cleanup) however it ends; exits 0, or 1
+ * with the error logged. */
+export function runMain(main: () => Promise<unknown>, log: (line: string) => void = (line) => console.error(line)): void {
+  main().then(
+    () => cleanup.runAll(log).then(() => process.exit(0)),
+    (error: unknown) => {
+      log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      void cleanup.runAll(log).then(() => process.exit(1));
+    },
+  );
+}
+
 export interface Memory {
   /** Resident set size now, in bytes. */
   rss: number;

@@ -25,7 +25,7 @@ import {
   StatementTotals,
 } from './database';
 import { LoadFigures, LoadTarget, run, Series } from './load';
-import { BenchServer, cleanup, startServer } from './processes';
+import { BenchServer, cleanup, runMain, startServer } from './processes';
 import { markdownReport, NAMES } from './report';
 import { measureTimeline, TimelineFigures, timelineTitle } from './timeline';
 import { graphql, PAGE_SIZE, Read, ReadName, READS } from './requests';
@@ -499,10 +499,4 @@ process.on('exit', () => {
   for (const child of cleanup.children) child.kill('SIGKILL');
 });
 
-main().then(
-  () => cleanup.runAll(log).then(() => process.exit(0)),
-  (error: unknown) => {
-    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    void cleanup.runAll(log).then(() => process.exit(1));
-  },
-);
+runMain(main, log);
