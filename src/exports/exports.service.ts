@@ -503,10 +503,15 @@ export class ExportsService {
       // rebuild the same aggregates, and compete with the service for the cores; one process
       // streams faster. COPY's parameters are inlined as literals (sql-literals.ts), which are
       // escaped for standard_conforming_strings = on: make sure it is, whatever the server's default.
+      // Memoize is off: with the larger work_mem the planner joined a whole table's citations to
+      // their sources by one index probe each behind a Memoize cache (it expects 5 times fewer
+      // incidents with citations than there are), and a million-incident CSV export took 61 s
+      // instead of 30-36 (bench/README.md, "Round 4"). An export reads whole sets; hash joins
+      // serve it, and a filtered export still gets plain index lookups.
       await client.query(
         'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ' +
           `SET LOCAL work_mem = '${EXPORT_WORK_MEM}'; SET LOCAL statement_timeout = '${EXPORT_STATEMENT_TIMEOUT}'; ` +
-          'SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL standard_conforming_strings = on',
+          'SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL enable_memoize = off; SET LOCAL standard_conforming_strings = on',
       );
       if (query.audited.length || ctx.probes?.length) await this.recordExport(client, query, ctx);
       const { source, through } = open(client);
