@@ -25,7 +25,7 @@ describe('search: relevance in two tiers, and a first page that stops early', ()
   let t: TestApp;
   const all = async <T>(sql: string, parameters: unknown[] = []): Promise<T[]> => t.dataSource.query(sql, parameters);
 
-  /** Every incident of the list, page after page (the first page bounded, the others not). */
+  /** Every incident of the list, page after page (each page bounded: a later one from its cursor). */
   const pages = async (filter: Record<string, unknown>, as: Role, first = PAGE) => {
     const ids: string[] = [];
     let after: string | null = null;

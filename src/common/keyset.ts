@@ -29,9 +29,13 @@ export async function paginate<T extends ObjectLiteral>(
     /** A unique column that breaks ties between equal sort keys. */
     tiebreaker?: string;
     /** A parameter of the query that, bound to the rows a page reads, lets it stop there (a
-     * ranked search: src/incidents/incidents.service.ts). Bound on a first page only, and never
-     * on the count; the query must give the same page with it null. */
+     * ranked search: src/incidents/incidents.service.ts). Bound on a first page; on a later page
+     * only with `boundAfter`. Never on the count; the query must give the same page with it null. */
     bound?: string;
+    /** Parameters of the query that receive a later page's cursor values, one per sort key (the
+     * tiebreaker last), so that it reads only rows after them before it stops at `bound`; null on
+     * a first page. */
+    boundAfter?: readonly string[];
   } = {},
 ): Promise<ConnectionShape<T>> {
   const tiebreaker = options.tiebreaker ?? `${alias}.id`;
@@ -41,8 +45,8 @@ export async function paginate<T extends ObjectLiteral>(
   const first = page.first ?? DEFAULT_PAGE_SIZE;
   const countQuery = qb.clone();
 
-  if (page.after) {
-    const values = openCursor(key, ordering, page.after, keys.length);
+  const values = page.after ? openCursor(key, ordering, page.after, keys.length) : null;
+  if (values) {
     // (k1, k2, ...) after (v1, v2, ...) in each key's own direction.
     const ors = keys.map((key, i) => {
       const equal = keys.slice(0, i).map((k, j) => `${k.expression} = :cursor_${j}`);
@@ -57,7 +61,8 @@ export async function paginate<T extends ObjectLiteral>(
     else qb.addOrderBy(key.expression, key.direction);
   });
   qb.limit(first + 1);
-  if (options.bound && !page.after) qb.setParameter(options.bound, first + 1);
+  if (options.bound && (!values || options.boundAfter)) qb.setParameter(options.bound, first + 1);
+  if (values && options.boundAfter) options.boundAfter.forEach((name, i) => qb.setParameter(name, values[i]));
 
   let result: { entities: T[]; raw: unknown[] };
   try {

@@ -83,16 +83,24 @@ const REGIONS_MATCH = ' AND ARRAY[d.region_code] && ARRAY[:...regionCodes]';
 const documentMatchSql = (viewer: Viewer, regions: boolean) => `FROM ${searchDocumentTable(viewer)} d WHERE d.document @@ ${QUERY}${regions ? REGIONS_MATCH : ''}`;
 /** Of a matching document `d`, whether the incident's own text matches too (the first tier). */
 const OWN_MATCH = `${OWN_TEXT('d')} @@ ${QUERY}`;
-/** A parameter of the list's first page (paginate's `bound`): how many incidents the page reads.
- * Null elsewhere (later pages, counts, exports): then every match is ranked. */
+/** A parameter of a list's page (paginate's `bound`): how many incidents the page reads. Null
+ * elsewhere (counts, exports): then every match is ranked. */
 const HIT_LIMIT = 'hit_limit';
+/** A later page's cursor (paginate's `boundAfter`): the tier, rank and id of the last incident of
+ * the page before; null on a first page. */
+const HIT_AFTER = ['hit_after_tier', 'hit_after_rank', 'hit_after_id'] as const;
+/** Of the first tier's documents, those after the cursor: none when the cursor is in the second. */
+const OWN_AFTER = `(CAST(:${HIT_AFTER[0]} AS int) IS NULL OR (CAST(:${HIT_AFTER[0]} AS int) = 1
+        AND (ts_rank(d.document, ${QUERY})::float8, d.incident_id) < (CAST(:${HIT_AFTER[1]} AS float8), CAST(:${HIT_AFTER[2]} AS uuid))))`;
 
 /** The incidents matching the search with their tier and rank, for a page by relevance. The first
- * tier is read from the index of the incidents' own text; when a first page's `HIT_LIMIT` is
- * bound and that tier alone fills it, only its best are kept and the other tier is never read, so
- * a common word ranks a few thousand documents rather than every match (bench/README.md). The
- * first tier then holds exactly the incidents the outer query shows (a clearance whose documents
- * hold deleted incidents leaves them out unless `includeDeleted`), so its best are the page. The
+ * tier is read from the index of the incidents' own text; when a page's `HIT_LIMIT` is bound and
+ * that tier alone fills it, only its best are kept and the other tier is never read, so a common
+ * word ranks a few thousand documents rather than every match (bench/README.md). A later page
+ * keeps the first tier's documents after its cursor (`HIT_AFTER`: none when the cursor is in the
+ * second tier, which is then ranked whole). The first tier holds exactly the incidents the outer
+ * query shows (a clearance whose documents hold deleted incidents leaves them out unless
+ * `includeDeleted`), so its best are the page. The
  * whole document must match too (an excluded word may be in a citation), tested row by row
  * (ts_match_vq is `@@` in a form no index serves): ANDed with the document index, the common word's
  * every match went into a bitmap first (130 of 350 ms at a million incidents). */
@@ -101,7 +109,7 @@ const hitsSql = (viewer: Viewer, regions: boolean, withDeleted: boolean) => {
     searchDocumentsHoldDeleted(viewer) && !withDeleted ? ' AND NOT EXISTS (SELECT 1 FROM incident x WHERE x.id = d.incident_id AND x.deleted_at IS NOT NULL)' : '';
   return `WITH own AS MATERIALIZED (
       SELECT d.incident_id, ts_rank(d.document, ${QUERY})::float8 AS rank FROM ${searchDocumentTable(viewer)} d
-       WHERE ${OWN_MATCH}${regions ? REGIONS_MATCH : ''} AND ts_match_vq(d.document, ${QUERY})${deleted}
+       WHERE ${OWN_MATCH}${regions ? REGIONS_MATCH : ''} AND ts_match_vq(d.document, ${QUERY})${deleted} AND ${OWN_AFTER}
       ORDER BY rank DESC, d.incident_id DESC LIMIT CAST(:${HIT_LIMIT} AS int))
     SELECT own.incident_id, 1 AS tier, own.rank FROM own
     UNION ALL
@@ -255,7 +263,7 @@ export class IncidentsService {
       const regions = Boolean(filter.regions?.length);
       if (searchPlan(filter, orderBy) === 'rankFirst') {
         qb.innerJoin(`(${hitsSql(viewer, regions, readsDeleted(viewer, filter.includeDeleted))})`, 'hit', 'hit.incident_id = i.id');
-        qb.setParameter(HIT_LIMIT, null);
+        qb.setParameters({ [HIT_LIMIT]: null, ...Object.fromEntries(HIT_AFTER.map((name) => [name, null])) });
       } else qb.andWhere(matchesSql(viewer, regions, !narrowedBeyondDocuments(filter)));
     }
     return qb;
@@ -285,7 +293,7 @@ export class IncidentsService {
   async list(filter: IncidentFilter | null | undefined, orderBy: IncidentOrder, page: PageArgs, viewer: Viewer, nodes?: Selection) {
     const qb = await this.matching(filter, viewer, 'filter', orderBy);
     if (nodes) selectColumns(qb, 'i', columnsFor(this.dataSource, Incident, nodes));
-    return paginate(qb, 'i', this.sortKeys(orderBy, filter, viewer), page, { bound: HIT_LIMIT });
+    return paginate(qb, 'i', this.sortKeys(orderBy, filter, viewer), page, { bound: HIT_LIMIT, boundAfter: HIT_AFTER });
   }
 
   /** Incidents matching `filter`, grouped by `groupBy`: counts, victims and deaths summed as
