@@ -24,23 +24,85 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * committed while the import ran is rewritten too. The lock is not taken when a write changes no
  * level (an edit of a title, an incident's headline): writers do not queue for nothing.
  */
-export class LevelChangesAfterTheLock1796340000000 implements MigrationInterface {
-  name = 'LevelChangesAfterTheLock1796340000000';
-
-  public async up(queryRunner: QueryRunner): Promise<void> {
-    // The deferral's tables: the incidents due, and now the sources whose citing incidents are.
-    await queryRunner.query(`CREATE OR REPLACE FUNCTION "incident_document_defer"() RETURNS void LANGUAGE plpgsql AS $$
+/** `incident_document_defer()` with the deferral's tables: the incidents due, and (from this
+ * migration) the sources whose citing incidents are. */
+const deferSql = (withSources: boolean) => `CREATE OR REPLACE FUNCTION "incident_document_defer"() RETURNS void LANGUAGE plpgsql AS $$
       BEGIN
         IF to_regclass('pg_temp.incident_document_deferral') IS NOT NULL THEN RETURN; END IF;
-        CREATE TEMP TABLE incident_document_deferred (incident_id uuid PRIMARY KEY) ON COMMIT DROP;
-        CREATE TEMP TABLE incident_document_deferred_source (source_id uuid PRIMARY KEY) ON COMMIT DROP;
+        CREATE TEMP TABLE incident_document_deferred (incident_id uuid PRIMARY KEY) ON COMMIT DROP;${
+          withSources ? '\n        CREATE TEMP TABLE incident_document_deferred_source (source_id uuid PRIMARY KEY) ON COMMIT DROP;' : ''
+        }
         CREATE TEMP TABLE incident_document_deferral (armed boolean NOT NULL) ON COMMIT DROP;
         CREATE CONSTRAINT TRIGGER incident_document_deferral AFTER INSERT ON pg_temp.incident_document_deferral
           DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION incident_document_deferred_commit();
         INSERT INTO pg_temp.incident_document_deferral VALUES (true);
         PERFORM set_config('vigil.defer_search_documents', 'on', true);
-      END $$`);
+      END $$`;
 
+/** The rows of a statement whose `columns` changed, from its transition tables `<prefix>_old/new`. */
+const changedRows = (prefix: string, columns: string[]) =>
+  `SELECT n.id FROM ${prefix}_new n JOIN ${prefix}_old o ON o.id = n.id
+          WHERE (${columns.map((c) => `o.${c}`).join(', ')}) IS DISTINCT FROM (${columns.map((c) => `n.${c}`).join(', ')})`;
+
+/** A trigger function: the rows whose `columns` changed; when there are any, `deferred` (if
+ * given and the deferral is on), else `lock` and only then `rewrite` (which reads the rows to
+ * rewrite, by the array `changed`). */
+const afterTheLock = (o: { name: string; prefix: string; columns: string[]; lock: string; rewrite: string; deferred?: string }) =>
+  `CREATE OR REPLACE FUNCTION "${o.name}"() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE changed uuid[];
+      BEGIN
+        changed := ARRAY(${changedRows(o.prefix, o.columns)});
+        IF cardinality(changed) = 0 THEN RETURN NULL; END IF;${
+          o.deferred
+            ? `
+        IF current_setting('vigil.defer_search_documents', true) = 'on' THEN
+          ${o.deferred};
+          RETURN NULL;
+        END IF;`
+            : ''
+        }
+        PERFORM pg_advisory_xact_lock(hashtext('${o.lock}'));
+        PERFORM ${o.rewrite};
+        RETURN NULL;
+      END $$`;
+
+/** The same function as it was: the rows to rewrite listed first, then the refresh takes the lock. */
+const beforeTheLock = (o: { name: string; prefix: string; columns: string[]; refresh: string; rows: string }) =>
+  `CREATE OR REPLACE FUNCTION "${o.name}"() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM ${o.refresh}(ARRAY(${o.rows} IN (${changedRows(o.prefix, o.columns)})));
+        RETURN NULL;
+      END $$`;
+
+const INCIDENT_COUNTED = [
+  'region_code', 'kind', 'confidentiality', 'deleted_at', 'date_start', 'date_latest',
+  'victims_at_least', 'victims_at_most', 'victims_best', 'deaths_at_least', 'deaths_at_most', 'deaths_best',
+];
+const LEVEL = ['confidentiality', 'deleted_at'];
+const TRIGGERS = [
+  {
+    name: 'incident_document_on_source', prefix: 'incident_document', columns: LEVEL, lock: 'incident_document', refresh: 'incident_document_refresh',
+    rows: 'SELECT DISTINCT c.incident_id FROM citation c WHERE c.incident_id IS NOT NULL AND c.source_id',
+    deferred: 'INSERT INTO pg_temp.incident_document_deferred_source (source_id) SELECT DISTINCT x FROM unnest(changed) x ON CONFLICT DO NOTHING',
+    rewrite: 'incident_document_write(ARRAY(SELECT DISTINCT c.incident_id FROM citation c WHERE c.incident_id IS NOT NULL AND c.source_id = ANY(changed)))',
+  },
+  {
+    name: 'incident_response_stats_on_incident', prefix: 'incident_stats', columns: INCIDENT_COUNTED, lock: 'incident_response_stats', refresh: 'incident_response_stats_refresh',
+    rows: 'SELECT ri.id FROM response_incident ri WHERE ri.incident_id',
+    rewrite: 'incident_response_stats_refresh(ARRAY(SELECT ri.id FROM response_incident ri WHERE ri.incident_id = ANY(changed)))',
+  },
+  {
+    name: 'incident_response_stats_on_response', prefix: 'incident_stats', columns: LEVEL, lock: 'incident_response_stats', refresh: 'incident_response_stats_refresh',
+    rows: 'SELECT ri.id FROM response_incident ri WHERE ri.response_id',
+    rewrite: 'incident_response_stats_refresh(ARRAY(SELECT ri.id FROM response_incident ri WHERE ri.response_id = ANY(changed)))',
+  },
+];
+
+export class LevelChangesAfterTheLock1796340000000 implements MigrationInterface {
+  name = 'LevelChangesAfterTheLock1796340000000';
+
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(deferSql(true));
     await queryRunner.query(`CREATE OR REPLACE FUNCTION "incident_document_refresh_deferred"() RETURNS void LANGUAGE plpgsql AS $$
       DECLARE due uuid[];
       BEGIN
@@ -58,65 +120,11 @@ export class LevelChangesAfterTheLock1796340000000 implements MigrationInterface
         DELETE FROM pg_temp.incident_document_deferred_source;
         PERFORM incident_document_write(due);
       END $$`);
-
-    await queryRunner.query(`CREATE OR REPLACE FUNCTION "incident_document_on_source"() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE changed uuid[];
-      BEGIN
-        changed := ARRAY(SELECT n.id FROM incident_document_new n JOIN incident_document_old o ON o.id = n.id
-          WHERE (o.confidentiality, o.deleted_at) IS DISTINCT FROM (n.confidentiality, n.deleted_at));
-        IF cardinality(changed) = 0 THEN RETURN NULL; END IF;
-        IF current_setting('vigil.defer_search_documents', true) = 'on' THEN
-          INSERT INTO pg_temp.incident_document_deferred_source (source_id) SELECT DISTINCT x FROM unnest(changed) x ON CONFLICT DO NOTHING;
-          RETURN NULL;
-        END IF;
-        PERFORM pg_advisory_xact_lock(hashtext('incident_document'));
-        PERFORM incident_document_write(ARRAY(SELECT DISTINCT c.incident_id FROM citation c WHERE c.incident_id IS NOT NULL AND c.source_id = ANY(changed)));
-        RETURN NULL;
-      END $$`);
-
-    await queryRunner.query(`CREATE OR REPLACE FUNCTION "incident_response_stats_on_incident"() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE changed uuid[];
-      BEGIN
-        changed := ARRAY(SELECT n.id FROM incident_stats_new n JOIN incident_stats_old o ON o.id = n.id
-          WHERE (o.region_code, o.kind, o.confidentiality, o.deleted_at, o.date_start, o.date_latest, o.victims_at_least, o.victims_at_most, o.victims_best, o.deaths_at_least, o.deaths_at_most, o.deaths_best)
-            IS DISTINCT FROM (n.region_code, n.kind, n.confidentiality, n.deleted_at, n.date_start, n.date_latest, n.victims_at_least, n.victims_at_most, n.victims_best, n.deaths_at_least, n.deaths_at_most, n.deaths_best));
-        IF cardinality(changed) = 0 THEN RETURN NULL; END IF;
-        PERFORM pg_advisory_xact_lock(hashtext('incident_response_stats'));
-        PERFORM incident_response_stats_refresh(ARRAY(SELECT ri.id FROM response_incident ri WHERE ri.incident_id = ANY(changed)));
-        RETURN NULL;
-      END $$`);
-
-    await queryRunner.query(`CREATE OR REPLACE FUNCTION "incident_response_stats_on_response"() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE changed uuid[];
-      BEGIN
-        changed := ARRAY(SELECT n.id FROM incident_stats_new n JOIN incident_stats_old o ON o.id = n.id
-          WHERE (o.confidentiality, o.deleted_at) IS DISTINCT FROM (n.confidentiality, n.deleted_at));
-        IF cardinality(changed) = 0 THEN RETURN NULL; END IF;
-        PERFORM pg_advisory_xact_lock(hashtext('incident_response_stats'));
-        PERFORM incident_response_stats_refresh(ARRAY(SELECT ri.id FROM response_incident ri WHERE ri.response_id = ANY(changed)));
-        RETURN NULL;
-      END $$`);
+    for (const trigger of TRIGGERS) await queryRunner.query(afterTheLock(trigger));
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE OR REPLACE FUNCTION "incident_response_stats_on_response"() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        PERFORM incident_response_stats_refresh(ARRAY(SELECT ri.id FROM response_incident ri WHERE ri.response_id IN
-          (SELECT n.id FROM incident_stats_new n JOIN incident_stats_old o ON o.id = n.id WHERE (o.confidentiality, o.deleted_at) IS DISTINCT FROM (n.confidentiality, n.deleted_at))));
-        RETURN NULL;
-      END $$`);
-    await queryRunner.query(`CREATE OR REPLACE FUNCTION "incident_response_stats_on_incident"() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        PERFORM incident_response_stats_refresh(ARRAY(SELECT ri.id FROM response_incident ri WHERE ri.incident_id IN
-          (SELECT n.id FROM incident_stats_new n JOIN incident_stats_old o ON o.id = n.id WHERE (o.region_code, o.kind, o.confidentiality, o.deleted_at, o.date_start, o.date_latest, o.victims_at_least, o.victims_at_most, o.victims_best, o.deaths_at_least, o.deaths_at_most, o.deaths_best) IS DISTINCT FROM (n.region_code, n.kind, n.confidentiality, n.deleted_at, n.date_start, n.date_latest, n.victims_at_least, n.victims_at_most, n.victims_best, n.deaths_at_least, n.deaths_at_most, n.deaths_best))));
-        RETURN NULL;
-      END $$`);
-    await queryRunner.query(`CREATE OR REPLACE FUNCTION "incident_document_on_source"() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        PERFORM incident_document_refresh(ARRAY(SELECT DISTINCT c.incident_id FROM citation c WHERE c.incident_id IS NOT NULL AND c.source_id IN
-          (SELECT n.id FROM incident_document_new n JOIN incident_document_old o ON o.id = n.id WHERE (o.confidentiality, o.deleted_at) IS DISTINCT FROM (n.confidentiality, n.deleted_at))));
-        RETURN NULL;
-      END $$`);
+    for (const trigger of TRIGGERS) await queryRunner.query(beforeTheLock(trigger));
     await queryRunner.query(`CREATE OR REPLACE FUNCTION "incident_document_refresh_deferred"() RETURNS void LANGUAGE plpgsql AS $$
       DECLARE due uuid[];
       BEGIN
@@ -125,15 +133,6 @@ export class LevelChangesAfterTheLock1796340000000 implements MigrationInterface
         DELETE FROM pg_temp.incident_document_deferred;
         PERFORM incident_document_write(due);
       END $$`);
-    await queryRunner.query(`CREATE OR REPLACE FUNCTION "incident_document_defer"() RETURNS void LANGUAGE plpgsql AS $$
-      BEGIN
-        IF to_regclass('pg_temp.incident_document_deferral') IS NOT NULL THEN RETURN; END IF;
-        CREATE TEMP TABLE incident_document_deferred (incident_id uuid PRIMARY KEY) ON COMMIT DROP;
-        CREATE TEMP TABLE incident_document_deferral (armed boolean NOT NULL) ON COMMIT DROP;
-        CREATE CONSTRAINT TRIGGER incident_document_deferral AFTER INSERT ON pg_temp.incident_document_deferral
-          DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION incident_document_deferred_commit();
-        INSERT INTO pg_temp.incident_document_deferral VALUES (true);
-        PERFORM set_config('vigil.defer_search_documents', 'on', true);
-      END $$`);
+    await queryRunner.query(deferSql(false));
   }
 }

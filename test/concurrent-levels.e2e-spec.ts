@@ -110,34 +110,28 @@ describe('a level raised while another transaction links to the record', () => {
   };
   const raise = (table: string) => `UPDATE ${table} SET confidentiality = 'CONFIDENTIAL' WHERE id = $1`;
 
-  it('a source raised while a plain write cites it (the write took the lock first)', async () => {
-    const source = await newSource();
-    const text = word();
-    let incident = '';
-    await twoTransactions(async (a, b) => {
-      incident = await citedIncident(a, source, text);
-      const { statement, waited } = await startWaiting(b, raise('source'), [source]);
-      expect(waited).toBe(true);
-      await a.commitTransaction();
-      await statement;
-      await b.commitTransaction();
-    });
-    await expectFoundByEditorOnly(text, incident);
-  });
+  /** B raises `id` of `table` while A holds the refresh's lock: B waits for A's commit, then sees
+   * what A wrote. */
+  const raiseWhileLocked = async (a: QueryRunner, b: QueryRunner, table: string, id: string) => {
+    const { statement, waited } = await startWaiting(b, raise(table), [id]);
+    expect(waited).toBe(true);
+    await a.commitTransaction();
+    await statement;
+    await b.commitTransaction();
+  };
 
-  it('a source raised while the import cites it under deferral, after its refresh', async () => {
+  it.each([
+    ['a plain write cites it (the write took the lock first)', false],
+    ['the import cites it under deferral, after its refresh', true],
+  ])('a source raised while %s', async (_, deferred) => {
     const source = await newSource();
     const text = word();
     let incident = '';
     await twoTransactions(async (a, b) => {
-      await a.query(DEFER_SEARCH_DOCUMENTS_SQL);
+      if (deferred) await a.query(DEFER_SEARCH_DOCUMENTS_SQL);
       incident = await citedIncident(a, source, text);
-      await a.query(REFRESH_DEFERRED_SEARCH_DOCUMENTS_SQL);
-      const { statement, waited } = await startWaiting(b, raise('source'), [source]);
-      expect(waited).toBe(true);
-      await a.commitTransaction();
-      await statement;
-      await b.commitTransaction();
+      if (deferred) await a.query(REFRESH_DEFERRED_SEARCH_DOCUMENTS_SQL);
+      await raiseWhileLocked(a, b, 'source', source);
     });
     await expectFoundByEditorOnly(text, incident);
   });
@@ -226,11 +220,7 @@ describe('a level raised while another transaction links to the record', () => {
       const before = await responsesOf(Role.PUBLIC);
       await twoTransactions(async (a, b) => {
         await link(a, response, incident);
-        const { statement, waited } = await startWaiting(b, raise(table), [table === 'incident' ? incident : response]);
-        expect(waited).toBe(true);
-        await a.commitTransaction();
-        await statement;
-        await b.commitTransaction();
+        await raiseWhileLocked(a, b, table, table === 'incident' ? incident : response);
       });
       // The public count did not gain the link: its response or incident is CONFIDENTIAL now.
       expect(await responsesOf(Role.PUBLIC)).toBe(before);
