@@ -6,11 +6,12 @@
  *   npm run build && npx tsc -p bench/tsconfig.json && node dist/bench/latency-ab.js
  * LAT_VARIANTS: variants as name=ENV1:1,ENV2:x;name2=... (default one variant, "vigil", no env; SCRIPT:
  * another build's dist/src/main.js, to compare two commits; FLAGS: Node flags joined by +);
- * LAT_READS (page,monthly); LAT_REQUESTS per server and read (400); LAT_INCIDENTS (200000).
+ * LAT_READS (page,monthly); LAT_REQUESTS per server and read (400); LAT_INCIDENTS (200000); LAT_PHASES=1:
+ * where each server's requests spend their wall time (bench/request-phases.ts), printed at the end.
  * The direct SQL replays the statements Vigil sent for each read, recorded here as bench/run.ts
  * does (through the statement counter) from the first variant. Used in bench/README.md
  * ("Round 3 (issue 18): the fixed cost of a GraphQL request"). */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { freePort } from '../src/database/free-port';
@@ -55,6 +56,7 @@ async function main() {
   const db = await openBenchDatabase({ incidents: Number(process.env.LAT_INCIDENTS ?? 200000), seed: 1, fresh: false, noCache: false, log });
   const url = await serviceRoleUrl(db.url);
   const logDir = join(REPO, '.vigil', 'latency');
+  const phases = process.env.LAT_PHASES ? ['--require', join(__dirname, 'request-phases.js')] : [];
   mkdirSync(logDir, { recursive: true });
   const vigils: BenchServer[] = [];
   for (const v of variants) {
@@ -67,6 +69,7 @@ async function main() {
           ...(v.env.FLAGS ?? '').split('+').filter(Boolean),
           ...(process.env.LAT_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', logDir] : []),
           ...(process.env.LAT_HEAP_PROFILE ? ['--heap-prof', '--heap-prof-dir', logDir] : []),
+          ...phases,
         ],
       }),
     );
@@ -87,7 +90,7 @@ async function main() {
   const direct = await startServer({
     name: 'direct-sql', script: join(__dirname, 'direct-sql-server.js'), port: directPort, readyPath: '/health', logDir,
     env: { DATABASE_URL: db.url, PORT: String(directPort), PLANS: plansFile },
-    execArgv: process.env.LAT_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', logDir] : [],
+    execArgv: [...(process.env.LAT_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', logDir] : []), ...phases],
   });
   if (process.env.LAT_HOLD) {
     // For poking at the servers by hand: wait until stopped (SIGTERM).
@@ -126,7 +129,13 @@ async function main() {
     }
   }
   log(`load average ${await import('node:os').then((os) => os.loadavg().map((x) => x.toFixed(2)).join(' / '))}`);
-  for (const s of [...vigils, direct]) await s.stop();
+  const servers = [...vigils, direct];
+  const pids = servers.map((s) => s.pid);
+  for (const s of servers) await s.stop();
   await db.close();
+  servers.forEach((s, i) => {
+    const file = join(logDir, `phases-${pids[i]}.json`);
+    if (existsSync(file)) log(`phases (ms, medians) of ${s.name}: ${readFileSync(file, 'utf8').replace(/\s+/g, ' ')}`);
+  });
 }
 runMain(main);

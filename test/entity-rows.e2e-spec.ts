@@ -2,7 +2,7 @@
  * own hydration reads, for every entity, with its many-to-one relations joined, on the demo data
  * and on a generated set that has every precision, count shape and null. */
 import { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { insertEntity, PreparedRead, readEntities } from '../src/database/entity-rows';
+import { insertEntity, PreparedRead, readEntities, shapeOf } from '../src/database/entity-rows';
 import { RECORD_CLASSES } from '../src/editing/record-type';
 import { generateData } from '../src/generate/generator';
 import { TestApp, startTestApp } from './support/test-app';
@@ -73,6 +73,34 @@ describe('reading entities by the compiled mapping', () => {
     expect(() => actual[0].sourceId).toThrow('Citation.sourceId was not read');
     expect(() => actual[0].source.publisher).toThrow('Source.publisher was not read');
     expect(() => actual[0].source.published).toThrow('Source.published was not read');
+  });
+
+  it('remembers a statement per shape: other values bound into it, another shape its own', async () => {
+    const ids: string[] = (await dataSource.query('SELECT id FROM incident ORDER BY id LIMIT 4')).map((r: { id: string }) => r.id);
+    const build = (given: string[], options: { without?: string; columns?: boolean; first?: number } = {}) => {
+      const qb = dataSource.getRepository('Incident').createQueryBuilder('i').where('i.id IN (:...ids)', { ids: given });
+      if (options.without) qb.andWhere('i.id <> :without', { without: options.without });
+      if (options.columns) qb.select(['i.id', 'i.headline']);
+      return qb.orderBy('i.id').limit(options.first ?? 10);
+    };
+    const cases = [
+      build(ids.slice(0, 1)),
+      build(ids.slice(0, 3)), // the same shape, a longer array spread into it
+      build(ids, { without: ids[1] }), // another condition
+      build(ids, { without: ids[2] }),
+      build(ids, { columns: true }), // other columns
+      build(ids, { first: 2 }), // another limit
+    ];
+    expect(new Set(cases.map((qb) => shapeOf(qb))).size).toBe(4);
+    for (const qb of cases) {
+      const { entities: actual } = await readEntities(qb.clone());
+      expect(actual.map((i) => ({ ...i }))).toEqual((await qb.getMany()).map((i) => ({ ...i })));
+    }
+    expect((await readEntities(build(ids, { without: ids[1] }))).entities.map((i) => i.id)).toEqual([ids[0], ids[2], ids[3]]);
+    expect((await readEntities(build(ids, { first: 2 }))).entities.map((i) => i.id)).toEqual(ids.slice(0, 2));
+    // What has no shape is compiled each time: a builder holding another builder (a sub-query).
+    const sub = dataSource.getRepository('Incident').createQueryBuilder('i');
+    expect(shapeOf(sub.subQuery().select('1').from('incident', 'x'))).toBeNull();
   });
 
   it('runs a prepared statement again with other values, and inside the transaction of its builder', async () => {

@@ -2,7 +2,10 @@
  * nesting depth of the selection: relations are batched per request (DataLoader). */
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { Role } from '../src/access/role';
+import { Loaders } from '../src/common/loaders';
 import { VigilValidationPipe } from '../src/common/validation.pipe';
+import { Citation } from '../src/sources/citation.entity';
+import { ResponseIncident } from '../src/responses/response-links.entity';
 import { startTestApp, TestApp } from './support/test-app';
 
 const NESTED = `query($first: Int!) { incidents(first: $first) { totalCount edges { node {
@@ -78,5 +81,42 @@ describe('SQL statements per request', () => {
     expect(await pipeCalls(50)).toBe(small);
     // incidents(first:) and its other arguments (filter, orderBy, after...), nothing per row.
     expect(small).toBeLessThanOrEqual(6);
+  });
+
+  // IncidentsResolver.lookAhead: the page's citations and responses are read as soon as its
+  // incidents are known, by the same loads the field resolvers make (one statement each), and those
+  // resolvers are then served from the request's loaders.
+  it('sends the statements of a page\'s citations and responses before GraphQL walks the page, once each', async () => {
+    const query = jest.spyOn(PostgresQueryRunner.prototype, 'query');
+    const many = jest.spyOn(Loaders.prototype, 'many');
+    const through = jest.spyOn(Loaders.prototype, 'through');
+    try {
+      const { body } = await t.gql<any>(
+        `{ incidents(first: 50) { edges { node { id citations { excerpt source { publisher title } } responses { kind title } } } } }`,
+        {},
+        Role.PUBLIC,
+      );
+      expect(body.errors).toBeUndefined();
+      const incidents = body.data.incidents.edges.length;
+      expect(incidents).toBe(50);
+      expect(body.data.incidents.edges.some((e: any) => e.node.citations.length && e.node.responses.length)).toBe(true);
+      const sentAt = (table: string) => {
+        const at = query.mock.calls.flatMap((c, i) => (new RegExp(`FROM "${table}"`).test(String(c[0])) ? [query.mock.invocationCallOrder[i]] : []));
+        expect(at).toHaveLength(1);
+        return at[0];
+      };
+      /** The loads of `entity` made before and after its statement was sent. */
+      const loads = (spy: jest.SpyInstance, entity: Function, sent: number) => {
+        const orders = spy.mock.calls.flatMap((c, i) => (c[0] === entity ? [spy.mock.invocationCallOrder[i]] : []));
+        return { before: orders.filter((o) => o < sent).length, after: orders.filter((o) => o > sent).length };
+      };
+      // One load per incident ahead of the statement, then one per incident from the field resolvers.
+      expect(loads(many, Citation, sentAt('citation'))).toEqual({ before: incidents, after: incidents });
+      expect(loads(through, ResponseIncident, sentAt('response_incident'))).toEqual({ before: incidents, after: incidents });
+    } finally {
+      query.mockRestore();
+      many.mockRestore();
+      through.mockRestore();
+    }
   });
 });

@@ -4,6 +4,8 @@ import { EmbeddedMetadata } from 'typeorm/metadata/EmbeddedMetadata';
 import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 import { RelationMetadata } from 'typeorm/metadata/RelationMetadata';
+import { Alias } from 'typeorm/query-builder/Alias';
+import { JoinAttribute } from 'typeorm/query-builder/JoinAttribute';
 
 /* Entities from a select query's rows, by a mapping compiled once per entity and alias, instead of
  * TypeORM's general hydration: that grouped every row by primary key, looked up its columns and
@@ -179,16 +181,25 @@ function entityOf(mapping: AliasMapping, row: Record<string, unknown>): ObjectLi
   return hasData ? entity : null;
 }
 
+type Plan = ReturnType<typeof planOf>;
+
 /** A select query compiled once: its SQL, its parameters and how its rows map to entities. Reusable
  * (nothing in it changes after construction) with other values for the same parameters. */
 export class PreparedRead<T extends ObjectLiteral> {
   readonly sql: string;
   readonly parameters: readonly unknown[];
-  private readonly plan: ReturnType<typeof planOf>;
+  private readonly plan: Plan;
 
-  constructor(private readonly qb: SelectQueryBuilder<T>) {
-    [this.sql, this.parameters] = qb.getQueryAndParameters();
-    this.plan = planOf(qb);
+  /** `compiled`: the builder's SQL, parameters and plan, already worked out (readEntities). */
+  constructor(
+    private readonly qb: SelectQueryBuilder<T>,
+    compiled?: { sql: string; parameters: readonly unknown[]; plan: Plan },
+  ) {
+    if (compiled) ({ sql: this.sql, parameters: this.parameters, plan: this.plan } = compiled);
+    else {
+      [this.sql, this.parameters] = qb.getQueryAndParameters();
+      this.plan = planOf(qb);
+    }
   }
 
   /** The entities and the raw rows (for extra selections such as sort keys), with these parameter
@@ -221,9 +232,74 @@ export class PreparedRead<T extends ObjectLiteral> {
   }
 }
 
-/** `qb.getRawAndEntities()`, hydrated by the compiled mapping. */
+/* A builder's SQL remembered per shape. TypeORM writes the same SQL (with `:named` parameters) for
+ * the same expression map whatever its parameters' values (an array is spread when the values are
+ * bound), and writing it was 6% of a page request's CPU (bench/README.md, Round 4). The shape is
+ * the whole expression map but the values: every condition, selection, join, order and limit as
+ * written, entities by name. A map holding anything else (a function, an entity instance, another
+ * builder) has no shape and is compiled every time. Under test, every remembered statement is
+ * checked against a fresh build. */
+
+class NoShape extends Error {}
+
+/** Own properties of the expression map that are not its SQL: the values, and the data source. */
+const VALUES = new Set(['connection', 'parameters', 'nativeParameters', 'locallyGenerated']);
+/** A join attribute's back references and memos (what they remember is in the shape already). */
+const JOIN_REFERENCES = new Set(['connection', 'queryExpressionMap', 'isSelectedCache', 'isSelectedEvaluated', 'relationCache', 'relationEvaluated']);
+
+/** The shape of a builder (exported for its test), or null when it has none. */
+export function shapeOf(qb: SelectQueryBuilder<ObjectLiteral>): string | null {
+  const map = qb.expressionMap;
+  const { parentQueryBuilder, findOptions } = qb as unknown as { parentQueryBuilder?: unknown; findOptions?: object };
+  if (parentQueryBuilder || (findOptions && Object.keys(findOptions).length)) return null;
+  const dataSource = qb.connection;
+  try {
+    return JSON.stringify(map, function (this: unknown, key: string, value: unknown) {
+      if (this === map && VALUES.has(key)) return undefined;
+      if (this instanceof JoinAttribute && JOIN_REFERENCES.has(key)) return undefined;
+      if (typeof value === 'function') {
+        if (dataSource.hasMetadata(value)) return `entity ${dataSource.getMetadata(value).name}`;
+        throw new NoShape();
+      }
+      if (value === null || typeof value !== 'object') return value;
+      if (value instanceof EntityMetadata) return `entity ${value.name} ${value.tablePath}`;
+      const prototype = Object.getPrototypeOf(value) as unknown;
+      if (prototype === Object.prototype || prototype === Array.prototype || value instanceof Alias || value instanceof JoinAttribute) return value;
+      if (value === map && key === '') return value;
+      throw new NoShape();
+    });
+  } catch (error) {
+    if (error instanceof NoShape) return null;
+    throw error;
+  }
+}
+
+const CHECK_SHAPES = process.env.NODE_ENV === 'test';
+/** More than every list shape Vigil builds (filters given, order, role); beyond it, start again. */
+const MAX_SHAPES = 500;
+const shapes = new WeakMap<DataSource, Map<string, { query: string; plan: Plan }>>();
+
+/** `qb.getRawAndEntities()`, hydrated by the compiled mapping, its SQL remembered per shape. */
 export function readEntities<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): Promise<{ entities: T[]; raw: Record<string, unknown>[] }> {
-  return new PreparedRead(qb).run();
+  const shape = shapeOf(qb as SelectQueryBuilder<ObjectLiteral>);
+  if (shape === null) return new PreparedRead(qb).run();
+  let byShape = shapes.get(qb.connection);
+  if (!byShape) shapes.set(qb.connection, (byShape = new Map()));
+  let compiled = byShape.get(shape);
+  if (!compiled) {
+    if (byShape.size >= MAX_SHAPES) byShape.clear();
+    compiled = { query: qb.getQuery(), plan: planOf(qb) };
+    byShape.set(shape, compiled);
+  }
+  // After getQuery(), as getQueryAndParameters() binds them.
+  const [sql, parameters] = qb.connection.driver.escapeQueryWithParameters(compiled.query, qb.getParameters(), qb.expressionMap.nativeParameters);
+  if (CHECK_SHAPES) {
+    const [freshSql, freshParameters] = qb.getQueryAndParameters();
+    if (freshSql !== sql || JSON.stringify(freshParameters) !== JSON.stringify(parameters)) {
+      throw new Error(`readEntities: the statement remembered for a shape differs from a fresh build:\n${sql}\n${freshSql}`);
+    }
+  }
+  return new PreparedRead(qb, { sql, parameters, plan: compiled.plan }).run();
 }
 
 /** Entities insertEntity has checked it can map (once each, not per insert). */

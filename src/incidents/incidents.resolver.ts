@@ -59,7 +59,44 @@ export class IncidentsResolver {
     @Context() ctx: VigilContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return this.service.list(filter, orderBy, page, ctx.viewer, Selection.of(info).path('edges', 'node'));
+    const nodes = Selection.of(info).path('edges', 'node');
+    return this.service.list(filter, orderBy, page, ctx.viewer, nodes).then((connection) => this.lookAhead(connection.edges, nodes, ctx).then(() => connection));
+  }
+
+  /** Starts the reads of the page's citations and responses, when the query asks for them, as soon
+   * as the page's incidents are known: their statements then run while GraphQL walks the page,
+   * instead of after it (DataLoader sends a batch once the walk has queued every item's load). The
+   * same loads the field resolvers make (citationsOf, responsesOf: same loaders, same batch), so
+   * they read nothing the resolvers would not, and each incident's records are served by those
+   * resolvers, through the access enforcement, from the request's loaders. A failed read fails
+   * there, where the same load is awaited. */
+  private async lookAhead(edges: { node: Incident }[], nodes: Selection, ctx: VigilContext): Promise<void> {
+    const names = nodes.names();
+    const citations = names.includes('citations') ? nodes.field('citations') : null;
+    const responses = names.includes('responses') ? nodes.field('responses') : null;
+    if (!edges.length || (!citations && !responses)) return;
+    const ignore = () => undefined;
+    for (const { node } of edges) {
+      if (citations) this.citationsOf(node.id, ctx, citations).catch(ignore);
+      if (responses) this.responsesOf(node.id, ctx, responses).catch(ignore);
+    }
+    // A turn of the event loop: DataLoader dispatches the batches (on the next tick) and `pg`
+    // writes their statements before GraphQL goes on.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /** An incident's citations with their sources, as a selection of citations asks for them. */
+  private citationsOf(id: string, ctx: VigilContext, selection: Selection) {
+    return ctx.loaders.many(Citation, 'incidentId', id, {
+      with: 'source',
+      columns: ctx.loaders.columnsFor(Citation, selection),
+      withColumns: ctx.loaders.columnsFor(Source, selection.field('source')),
+    });
+  }
+
+  /** The responses that answer an incident, as a selection of responses asks for them. */
+  private responsesOf(id: string, ctx: VigilContext, selection: Selection) {
+    return ctx.loaders.through(ResponseIncident, 'incidentId', 'responseId', AdvocacyResponse, id, ctx.loaders.columnsFor(AdvocacyResponse, selection));
   }
 
   @Query(() => [IncidentBucket], {
@@ -116,12 +153,7 @@ export class IncidentsResolver {
   @ResolveField(() => [Citation], { description: 'The sources and excerpts this incident rests on.' })
   @Reads(() => Incident, ['id'])
   citations(incident: Incident, _args: NoArgs, ctx: VigilContext, info: GraphQLResolveInfo) {
-    const selection = Selection.of(info);
-    return ctx.loaders.many(Citation, 'incidentId', incident.id, {
-      with: 'source',
-      columns: ctx.loaders.columnsFor(Citation, selection),
-      withColumns: ctx.loaders.columnsFor(Source, selection.field('source')),
-    });
+    return this.citationsOf(incident.id, ctx, Selection.of(info));
   }
 
   @ResolveField(() => Int, { description: 'Distinct publishers among the cited sources.' })
@@ -139,7 +171,7 @@ export class IncidentsResolver {
   @ResolveField(() => [AdvocacyResponse], { description: 'Advocacy responses that answer this incident.' })
   @Reads(() => Incident, ['id'])
   responses(incident: Incident, _args: NoArgs, ctx: VigilContext, info: GraphQLResolveInfo) {
-    return ctx.loaders.through(ResponseIncident, 'incidentId', 'responseId', AdvocacyResponse, incident.id, ctx.loaders.columnsFor(AdvocacyResponse, Selection.of(info)));
+    return this.responsesOf(incident.id, ctx, Selection.of(info));
   }
 }
 
